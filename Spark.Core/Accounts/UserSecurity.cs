@@ -1,0 +1,23 @@
+namespace Spark.Core.Accounts;
+
+/// <summary>Security settings of one user (table user_security). Secrets are stored encrypted by the application.</summary>
+public class UserSecurity
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid UserId { get; set; }
+    public bool TwoFactorEnabled { get; set; }
+    public TwoFactorMethod? TwoFactorMethod { get; set; }
+    public string? TwoFactorSecret { get; set; }
+    public string[]? BackupCodes { get; set; }
+    public bool BiometricEnabled { get; set; }
+    public BiometricType? BiometricType { get; set; }
+    public int SessionTimeoutMinutes { get; set; } = 30;
+    public bool LoginAlertsEnabled { get; set; } = true;
+    public int FailedLoginAttempts { get; set; }
+    public DateTimeOffset? AccountLockedUntil { get; set; }
+    public DateTimeOffset? LastPasswordChange { get; set; }
+    public string? PasswordResetToken { get; set; }
+    public DateTimeOffset? PasswordResetExpires { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

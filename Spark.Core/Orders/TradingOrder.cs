@@ -1,0 +1,58 @@
+namespace Spark.Core.Orders;
+
+public enum OrderType { Market, Limit, StopLoss, Bracket }
+
+public enum OrderSide { Buy, Sell }
+
+public enum OrderStatus { Pending, Placed, PartiallyFilled, Executed, Cancelled, Rejected }
+
+public enum OrderValidity { Day, Ioc, Gtc }
+
+/// <summary>
+/// An order (table trading_orders). For stop-loss orders <see cref="StopLoss"/> is the trigger and
+/// <see cref="Price"/> the limit (no price: at market once triggered).
+/// </summary>
+public class TradingOrder
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid UserId { get; set; }
+    public Guid SecurityId { get; set; }
+    public required string Symbol { get; set; }
+    public OrderType Type { get; set; }
+    public OrderSide Side { get; set; }
+    public decimal Quantity { get; set; }
+    public decimal FilledQuantity { get; set; }
+    public decimal? Price { get; set; }
+    public decimal? AvgExecutionPrice { get; set; }
+    public decimal? TotalCost { get; set; }
+    public decimal? Fees { get; set; }
+    public required string Platform { get; set; }
+    public OrderStatus Status { get; set; } = OrderStatus.Pending;
+    public OrderValidity Validity { get; set; } = OrderValidity.Day;
+    public decimal? StopLoss { get; set; }
+    public decimal? TargetPrice { get; set; }
+    public string? PlatformOrderId { get; set; }
+    public string? RejectionReason { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? PlacedAt { get; set; }
+    public DateTimeOffset? ExecutedAt { get; set; }
+    public DateTimeOffset? CancelledAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>One fill of an order (table order_executions, named in the schema's diagram but never defined there).</summary>
+public class OrderExecution
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrderId { get; set; }
+    public Guid UserId { get; set; }
+    public decimal Quantity { get; set; }
+    public decimal Price { get; set; }
+    public decimal Amount { get; set; }
+    public decimal Charges { get; set; }
+    /// <summary>The ledger transaction this fill wrote (no foreign key: transactions is partitioned).</summary>
+    public Guid? TransactionId { get; set; }
+    public string? PlatformExecutionId { get; set; }
+    public DateTimeOffset ExecutedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,158 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Spark.Core.Accounts;
+using Spark.Core.Cash;
+using Spark.Core.Portfolio;
+using Spark.Core.Time;
+using Spark.Data.Identity;
+
+namespace Spark.Data.Seed;
+
+/// <summary>A demo account: development-only credentials, never created in Production.</summary>
+public sealed record DemoLogin(string Email, string Password, string Role, string Name);
+
+/// <summary>
+/// The demo investor (KYC verified, a multi-year portfolio and paper cash), an admin and a support user.
+/// Idempotent: existing accounts are left as they are, and the portfolio is written once.
+/// </summary>
+public sealed partial class DemoDataSeeder(UserManager<SparkUser> users, UserAccounts accounts, SparkDb db, TimeProvider clock, ILogger<DemoDataSeeder> log)
+{
+    public static readonly IReadOnlyList<DemoLogin> Logins =
+    [
+        new("investor@spark.local", "Investor#Demo2026", Roles.Investor, "Aarav Sharma"),
+        new("admin@spark.local", "Admin#Demo2026", Roles.Admin, "Meera Iyer"),
+        new("support@spark.local", "Support#Demo2026", Roles.Support, "Kabir Singh"),
+    ];
+
+    public const decimal DemoCash = 500_000m;
+
+    public async Task SeedAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var login in Logins)
+        {
+            var user = await EnsureUserAsync(login);
+            if (login.Role == Roles.Investor)
+            {
+                await EnsurePortfolioAsync(user.Id, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<SparkUser> EnsureUserAsync(DemoLogin login)
+    {
+        var user = await users.FindByEmailAsync(login.Email);
+        if (user is not null) return user;
+
+        user = new SparkUser
+        {
+            Name = login.Name,
+            UserName = login.Email,
+            Email = login.Email,
+            EmailConfirmed = true,
+            PhoneNumber = "+919800000000",
+            KycStatus = login.Role == Roles.Investor ? KycStatus.Verified : KycStatus.Incomplete,
+            RiskProfile = RiskProfile.Moderate,
+            InvestmentGoals = login.Role == Roles.Investor ? ["retirement", "house", "education"] : null,
+        };
+        Check(await accounts.CreateAsync(user, login.Password, login.Role), login.Email);
+        LogCreated(log, login.Email, login.Role);
+        return user;
+    }
+
+    private async Task EnsurePortfolioAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var context = db.ForUser(userId);
+        if (await context.Transactions.AnyAsync(cancellationToken)) return;
+
+        var today = IndiaTime.Today(clock);
+        var securities = await context.Securities.ToDictionaryAsync(s => s.Symbol, cancellationToken);
+        var trades = DemoPortfolio.Trades(today);
+
+        foreach (var holding in trades.GroupBy(t => (t.Security.Symbol, t.Platform)))
+        {
+            var security = securities[holding.Key.Symbol];
+            var seed = holding.First().Security;
+            var position = FifoLedger.Replay(holding.Select(t => t.Entry));
+            var currentValue = Money(position.Quantity * seed.ReferencePrice);
+            var investment = new Investment
+            {
+                UserId = userId,
+                SecurityId = security.Id,
+                Platform = holding.Key.Platform,
+                Symbol = security.Symbol,
+                Name = security.Name,
+                Type = security.Type,
+                Sector = security.Sector,
+                Quantity = position.Quantity,
+                AvgBuyPrice = position.AverageBuyPrice,
+                InvestedAmount = position.InvestedAmount,
+                CurrentPrice = seed.ReferencePrice,
+                CurrentValue = currentValue,
+                Returns = currentValue - position.InvestedAmount,
+                ReturnsRate = position.InvestedAmount == 0m ? null : Math.Round((currentValue - position.InvestedAmount) / position.InvestedAmount, 6),
+                PurchaseDate = holding.First().Date,
+                Status = position.Quantity > 0m ? InvestmentStatus.Active : InvestmentStatus.Sold,
+            };
+            context.Investments.Add(investment);
+
+            foreach (var lot in position.OpenLots)
+            {
+                context.InvestmentLots.Add(new InvestmentLot
+                {
+                    InvestmentId = investment.Id, UserId = userId, TransactionDate = lot.Date, Type = LotSide.Buy,
+                    Quantity = lot.OriginalQuantity, RemainingQuantity = lot.Quantity, Price = lot.UnitCost,
+                    Amount = Money(lot.OriginalQuantity * lot.UnitCost),
+                });
+            }
+            foreach (var sale in position.Sales.GroupBy(s => s.SellDate))
+            {
+                var quantity = sale.Sum(s => s.Quantity);
+                var proceeds = sale.Sum(s => s.Proceeds);
+                context.InvestmentLots.Add(new InvestmentLot
+                {
+                    InvestmentId = investment.Id, UserId = userId, TransactionDate = sale.Key, Type = LotSide.Sell,
+                    Quantity = quantity, RemainingQuantity = 0m, Price = Math.Round(proceeds / quantity, 4), Amount = proceeds,
+                    Fees = sale.Sum(s => s.Charges),
+                });
+            }
+            foreach (var trade in holding)
+            {
+                context.Transactions.Add(new LedgerTransaction
+                {
+                    UserId = userId, InvestmentId = investment.Id, SecurityId = security.Id, Type = trade.Type,
+                    AssetName = security.Name, Symbol = security.Symbol, Platform = trade.Platform,
+                    Quantity = trade.Quantity, Price = trade.Price, Amount = trade.Amount, Fees = trade.Fees, Tax = trade.Tax,
+                    Gst = trade.Gst, NetAmount = trade.NetAmount, TransactionDate = trade.Date,
+                    ExternalId = $"demo-{trade.Security.Symbol}-{trade.Date:yyyyMMdd}-{trade.Type}".ToLowerInvariant(),
+                });
+            }
+        }
+
+        var openingDate = new DateOnly(2021, 1, 1);
+        context.CashAccounts.Add(new CashAccount { UserId = userId, Balance = DemoCash });
+        context.CashLedger.Add(new CashLedgerEntry
+        {
+            UserId = userId, EntryType = CashEntryType.Deposit, Amount = DemoCash, BalanceAfter = DemoCash,
+            SettlesOn = openingDate, Description = "Paper-trading cash for the demo",
+        });
+        await context.SaveChangesAsync(cancellationToken);
+        LogPortfolio(log, trades.Count);
+    }
+
+    private static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
+
+    private static void Check(IdentityResult result, string email)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not create demo account {email}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Demo account {Email} created ({Role})")]
+    private static partial void LogCreated(ILogger logger, string email, string role);
+
+    [LoggerMessage(LogLevel.Information, "Demo portfolio written: {Trades} transactions")]
+    private static partial void LogPortfolio(ILogger logger, int trades);
+}

@@ -1,0 +1,54 @@
+using Npgsql;
+
+namespace Spark.Web.Hosting;
+
+/// <summary>
+/// Production refuses to start with development secrets: any setting marked dev-only, and database
+/// passwords that are empty or well known.
+/// </summary>
+public static class ProductionGuard
+{
+    public const string DevelopmentMarker = "dev-only";
+
+    private static readonly HashSet<string> WeakPasswords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "", "postgres", "password", "spark", "secret", "changeme", "admin", "root", "123456",
+    };
+
+    public static IReadOnlyList<string> Problems(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        foreach (var (key, value) in configuration.AsEnumerable())
+        {
+            if (value is not null && value.Contains(DevelopmentMarker, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{key} holds a development-only value");
+            }
+        }
+        foreach (var connection in configuration.GetSection("ConnectionStrings").GetChildren())
+        {
+            if (string.IsNullOrEmpty(connection.Value)) continue;
+            var password = new NpgsqlConnectionStringBuilder(connection.Value).Password ?? "";
+            if (WeakPasswords.Contains(password))
+            {
+                problems.Add($"ConnectionStrings:{connection.Key} uses an empty or default password");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Spark")))
+        {
+            problems.Add("ConnectionStrings:Spark is not set");
+        }
+        return problems;
+    }
+
+    public static void EnsureSafe(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (!environment.IsProduction()) return;
+        var problems = Problems(configuration);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(
+                "Spark will not start in Production with development settings: " + string.Join("; ", problems) + ".");
+        }
+    }
+}
