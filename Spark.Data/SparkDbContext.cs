@@ -85,7 +85,7 @@ public class SparkDbContext(DbContextOptions<SparkDbContext> options, TimeProvid
 
     /// <summary>
     /// Rules every table follows, written once: enums are snake_case words guarded by a CHECK constraint
-    /// named ck_{table}_{column}; database defaults stay in the schema for raw SQL, but EF always sends the
+    /// named ck_{table}_{column}; named indexes keep their names; database defaults stay in the schema for raw SQL, but EF always sends the
     /// C# value (whose initialiser mirrors the default) so that, e.g., an explicit false is never replaced by
     /// a default of true.
     /// </summary>
@@ -95,6 +95,11 @@ public class SparkDbContext(DbContextOptions<SparkDbContext> options, TimeProvid
         {
             var table = entity.GetTableName();
             var excluded = entity.IsTableExcludedFromMigrations();
+            // A named index keeps its name in the database (the naming convention would rename it ix_...).
+            foreach (var index in entity.GetDeclaredIndexes())
+            {
+                if (index.Name is { } name) index.SetDatabaseName(name);
+            }
             foreach (var property in entity.GetProperties())
             {
                 var enumType = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;

@@ -357,7 +357,7 @@ namespace Spark.Data.Migrations
                         .HasDatabaseName("user_preferences_user_id_key");
 
                     b.HasIndex(new[] { "UserId" }, "idx_user_preferences_user_id")
-                        .HasDatabaseName("ix_user_preferences_user_id");
+                        .HasDatabaseName("idx_user_preferences_user_id");
 
                     b.ToTable("user_preferences", null, t =>
                         {
@@ -459,7 +459,7 @@ namespace Spark.Data.Migrations
                         .HasDatabaseName("user_security_user_id_key");
 
                     b.HasIndex(new[] { "UserId" }, "idx_user_security_user_id")
-                        .HasDatabaseName("ix_user_security_user_id");
+                        .HasDatabaseName("idx_user_security_user_id");
 
                     b.ToTable("user_security", null, t =>
                         {
@@ -556,13 +556,13 @@ namespace Spark.Data.Migrations
                         .HasDatabaseName("user_sessions_token_hash_key");
 
                     b.HasIndex(new[] { "ExpiresAt" }, "idx_user_sessions_expires_at")
-                        .HasDatabaseName("ix_user_sessions_expires_at");
+                        .HasDatabaseName("idx_user_sessions_expires_at");
 
                     b.HasIndex(new[] { "TokenHash" }, "idx_user_sessions_token_hash")
-                        .HasDatabaseName("ix_user_sessions_token_hash");
+                        .HasDatabaseName("idx_user_sessions_token_hash");
 
                     b.HasIndex(new[] { "UserId" }, "idx_user_sessions_user_id")
-                        .HasDatabaseName("ix_user_sessions_user_id");
+                        .HasDatabaseName("idx_user_sessions_user_id");
 
                     b.ToTable("user_sessions", null, t =>
                         {
@@ -676,16 +676,16 @@ namespace Spark.Data.Migrations
                         .HasName("pk_ai_analyses");
 
                     b.HasIndex(new[] { "ExpiresAt" }, "idx_ai_analyses_expires_at")
-                        .HasDatabaseName("ix_ai_analyses_expires_at");
+                        .HasDatabaseName("idx_ai_analyses_expires_at");
 
                     b.HasIndex(new[] { "SecurityId" }, "idx_ai_analyses_security_id")
-                        .HasDatabaseName("ix_ai_analyses_security_id");
+                        .HasDatabaseName("idx_ai_analyses_security_id");
 
                     b.HasIndex(new[] { "AnalysisType" }, "idx_ai_analyses_type")
-                        .HasDatabaseName("ix_ai_analyses_analysis_type");
+                        .HasDatabaseName("idx_ai_analyses_type");
 
                     b.HasIndex(new[] { "UserId" }, "idx_ai_analyses_user_id")
-                        .HasDatabaseName("ix_ai_analyses_user_id");
+                        .HasDatabaseName("idx_ai_analyses_user_id");
 
                     b.ToTable("ai_analyses", null, t =>
                         {
@@ -878,16 +878,16 @@ namespace Spark.Data.Migrations
                         .HasDatabaseName("ix_auto_invest_plans_linked_goal_id");
 
                     b.HasIndex(new[] { "NextExecutionDate" }, "idx_auto_invest_plans_next_execution")
-                        .HasDatabaseName("ix_auto_invest_plans_next_execution_date");
+                        .HasDatabaseName("idx_auto_invest_plans_next_execution");
 
                     b.HasIndex(new[] { "Status" }, "idx_auto_invest_plans_status")
-                        .HasDatabaseName("ix_auto_invest_plans_status");
+                        .HasDatabaseName("idx_auto_invest_plans_status");
 
                     b.HasIndex(new[] { "StrategyId" }, "idx_auto_invest_plans_strategy_id")
-                        .HasDatabaseName("ix_auto_invest_plans_strategy_id");
+                        .HasDatabaseName("idx_auto_invest_plans_strategy_id");
 
                     b.HasIndex(new[] { "UserId" }, "idx_auto_invest_plans_user_id")
-                        .HasDatabaseName("ix_auto_invest_plans_user_id");
+                        .HasDatabaseName("idx_auto_invest_plans_user_id");
 
                     b.ToTable("auto_invest_plans", null, t =>
                         {
@@ -979,10 +979,10 @@ namespace Spark.Data.Migrations
                         .HasDatabaseName("auto_invest_strategies_name_key");
 
                     b.HasIndex(new[] { "IsActive" }, "idx_auto_invest_strategies_is_active")
-                        .HasDatabaseName("ix_auto_invest_strategies_is_active");
+                        .HasDatabaseName("idx_auto_invest_strategies_is_active");
 
                     b.HasIndex(new[] { "RiskLevel" }, "idx_auto_invest_strategies_risk_level")
-                        .HasDatabaseName("ix_auto_invest_strategies_risk_level");
+                        .HasDatabaseName("idx_auto_invest_strategies_risk_level");
 
                     b.ToTable("auto_invest_strategies", null, t =>
                         {
@@ -1059,17 +1059,17 @@ namespace Spark.Data.Migrations
 
                     b.HasIndex(new[] { "ExecutionDate" }, "idx_plan_executions_date")
                         .IsDescending()
-                        .HasDatabaseName("ix_plan_executions_execution_date");
+                        .HasDatabaseName("idx_plan_executions_date");
 
                     b.HasIndex(new[] { "PlanId", "ExecutionDate" }, "idx_plan_executions_plan_date")
                         .IsDescending(false, true)
-                        .HasDatabaseName("ix_plan_executions_plan_id_execution_date");
+                        .HasDatabaseName("idx_plan_executions_plan_date");
 
                     b.HasIndex(new[] { "PlanId" }, "idx_plan_executions_plan_id")
-                        .HasDatabaseName("ix_plan_executions_plan_id");
+                        .HasDatabaseName("idx_plan_executions_plan_id");
 
                     b.HasIndex(new[] { "UserId" }, "idx_plan_executions_user_id")
-                        .HasDatabaseName("ix_plan_executions_user_id");
+                        .HasDatabaseName("idx_plan_executions_user_id");
 
                     b.ToTable("plan_executions", null, t =>
                         {
@@ -1180,11 +1180,11 @@ namespace Spark.Data.Migrations
                         .HasName("pk_cash_ledger");
 
                     b.HasIndex(new[] { "OrderId" }, "idx_cash_ledger_order_id")
-                        .HasDatabaseName("ix_cash_ledger_order_id");
+                        .HasDatabaseName("idx_cash_ledger_order_id");
 
                     b.HasIndex(new[] { "UserId", "CreatedAt" }, "idx_cash_ledger_user_created")
                         .IsDescending(false, true)
-                        .HasDatabaseName("ix_cash_ledger_user_id_created_at");
+                        .HasDatabaseName("idx_cash_ledger_user_created");
 
                     b.ToTable("cash_ledger", null, t =>
                         {
@@ -1303,23 +1303,23 @@ namespace Spark.Data.Migrations
                         .HasName("pk_goals");
 
                     b.HasIndex(new[] { "Category" }, "idx_goals_category")
-                        .HasDatabaseName("ix_goals_category");
+                        .HasDatabaseName("idx_goals_category");
 
                     b.HasIndex(new[] { "Status" }, "idx_goals_status")
-                        .HasDatabaseName("ix_goals_status");
+                        .HasDatabaseName("idx_goals_status");
 
                     b.HasIndex(new[] { "TargetDate" }, "idx_goals_target_date")
-                        .HasDatabaseName("ix_goals_target_date");
+                        .HasDatabaseName("idx_goals_target_date");
 
                     b.HasIndex(new[] { "UserId" }, "idx_goals_user_id")
-                        .HasDatabaseName("ix_goals_user_id");
+                        .HasDatabaseName("idx_goals_user_id");
 
                     b.HasIndex(new[] { "UserId", "Status", "TargetDate" }, "idx_goals_user_status_date")
-                        .HasDatabaseName("ix_goals_user_id_status_target_date");
+                        .HasDatabaseName("idx_goals_user_status_date");
 
                     b.HasIndex(new[] { "UserId", "Name" }, "unique_user_goal_name")
                         .IsUnique()
-                        .HasDatabaseName("ix_goals_user_id_name")
+                        .HasDatabaseName("unique_user_goal_name")
                         .HasFilter("deleted_at IS NULL");
 
                     b.ToTable("goals", null, t =>
@@ -1382,13 +1382,13 @@ namespace Spark.Data.Migrations
                         .HasName("pk_goal_contributions");
 
                     b.HasIndex(new[] { "ContributionDate" }, "idx_goal_contributions_date")
-                        .HasDatabaseName("ix_goal_contributions_contribution_date");
+                        .HasDatabaseName("idx_goal_contributions_date");
 
                     b.HasIndex(new[] { "GoalId" }, "idx_goal_contributions_goal_id")
-                        .HasDatabaseName("ix_goal_contributions_goal_id");
+                        .HasDatabaseName("idx_goal_contributions_goal_id");
 
                     b.HasIndex(new[] { "UserId" }, "idx_goal_contributions_user_id")
-                        .HasDatabaseName("ix_goal_contributions_user_id");
+                        .HasDatabaseName("idx_goal_contributions_user_id");
 
                     b.ToTable("goal_contributions", null, t =>
                         {
@@ -1439,7 +1439,7 @@ namespace Spark.Data.Migrations
                         .HasName("pk_market_data_daily");
 
                     b.HasIndex(new[] { "TradeDate" }, "idx_market_data_daily_trade_date")
-                        .HasDatabaseName("ix_market_data_daily_trade_date");
+                        .HasDatabaseName("idx_market_data_daily_trade_date");
 
                     b.ToTable("market_data_daily", null, t =>
                         {
@@ -1602,16 +1602,16 @@ namespace Spark.Data.Migrations
                         .HasDatabaseName("securities_isin_key");
 
                     b.HasIndex(new[] { "IsActive" }, "idx_securities_is_active")
-                        .HasDatabaseName("ix_securities_is_active");
+                        .HasDatabaseName("idx_securities_is_active");
 
                     b.HasIndex(new[] { "Sector" }, "idx_securities_sector")
-                        .HasDatabaseName("ix_securities_sector");
+                        .HasDatabaseName("idx_securities_sector");
 
                     b.HasIndex(new[] { "Symbol" }, "idx_securities_symbol")
-                        .HasDatabaseName("ix_securities_symbol");
+                        .HasDatabaseName("idx_securities_symbol");
 
                     b.HasIndex(new[] { "Type" }, "idx_securities_type")
-                        .HasDatabaseName("ix_securities_type");
+                        .HasDatabaseName("idx_securities_type");
 
                     b.ToTable("securities", null, t =>
                         {
@@ -1691,18 +1691,18 @@ namespace Spark.Data.Migrations
 
                     b.HasIndex(new[] { "UserId", "CreatedAt" }, "idx_notifications_unread")
                         .IsDescending(false, true)
-                        .HasDatabaseName("ix_user_notifications_user_id_created_at")
+                        .HasDatabaseName("idx_notifications_unread")
                         .HasFilter("is_read = false");
 
                     b.HasIndex(new[] { "CreatedAt" }, "idx_user_notifications_created_at")
                         .IsDescending()
-                        .HasDatabaseName("ix_user_notifications_created_at");
+                        .HasDatabaseName("idx_user_notifications_created_at");
 
                     b.HasIndex(new[] { "UserId", "IsRead" }, "idx_user_notifications_is_read")
-                        .HasDatabaseName("ix_user_notifications_user_id_is_read");
+                        .HasDatabaseName("idx_user_notifications_is_read");
 
                     b.HasIndex(new[] { "UserId" }, "idx_user_notifications_user_id")
-                        .HasDatabaseName("ix_user_notifications_user_id");
+                        .HasDatabaseName("idx_user_notifications_user_id");
 
                     b.ToTable("user_notifications", null, t =>
                         {
@@ -1773,10 +1773,10 @@ namespace Spark.Data.Migrations
                         .HasFilter("platform_execution_id IS NOT NULL");
 
                     b.HasIndex(new[] { "OrderId" }, "idx_order_executions_order_id")
-                        .HasDatabaseName("ix_order_executions_order_id");
+                        .HasDatabaseName("idx_order_executions_order_id");
 
                     b.HasIndex(new[] { "UserId" }, "idx_order_executions_user_id")
-                        .HasDatabaseName("ix_order_executions_user_id");
+                        .HasDatabaseName("idx_order_executions_user_id");
 
                     b.ToTable("order_executions", null, t =>
                         {
@@ -1916,21 +1916,21 @@ namespace Spark.Data.Migrations
 
                     b.HasIndex(new[] { "CreatedAt" }, "idx_trading_orders_created_at")
                         .IsDescending()
-                        .HasDatabaseName("ix_trading_orders_created_at");
+                        .HasDatabaseName("idx_trading_orders_created_at");
 
                     b.HasIndex(new[] { "UserId", "CreatedAt" }, "idx_trading_orders_pending")
                         .IsDescending(false, true)
-                        .HasDatabaseName("ix_trading_orders_user_id_created_at")
+                        .HasDatabaseName("idx_trading_orders_pending")
                         .HasFilter("status IN ('pending', 'placed')");
 
                     b.HasIndex(new[] { "SecurityId" }, "idx_trading_orders_security_id")
-                        .HasDatabaseName("ix_trading_orders_security_id");
+                        .HasDatabaseName("idx_trading_orders_security_id");
 
                     b.HasIndex(new[] { "Status" }, "idx_trading_orders_status")
-                        .HasDatabaseName("ix_trading_orders_status");
+                        .HasDatabaseName("idx_trading_orders_status");
 
                     b.HasIndex(new[] { "UserId" }, "idx_trading_orders_user_id")
-                        .HasDatabaseName("ix_trading_orders_user_id");
+                        .HasDatabaseName("idx_trading_orders_user_id");
 
                     b.ToTable("trading_orders", null, t =>
                         {
@@ -2031,19 +2031,19 @@ namespace Spark.Data.Migrations
                         .HasName("pk_platform_connections");
 
                     b.HasIndex(new[] { "Platform" }, "idx_platform_connections_platform")
-                        .HasDatabaseName("ix_platform_connections_platform");
+                        .HasDatabaseName("idx_platform_connections_platform");
 
                     b.HasIndex(new[] { "UserId" }, "idx_platform_connections_user_id")
-                        .HasDatabaseName("ix_platform_connections_user_id");
+                        .HasDatabaseName("idx_platform_connections_user_id");
 
                     b.HasIndex(new[] { "UserId", "Platform" }, "idx_platform_connections_user_platform")
                         .IsUnique()
-                        .HasDatabaseName("ix_platform_connections_user_id_platform")
+                        .HasDatabaseName("idx_platform_connections_user_platform")
                         .HasFilter("status = 'connected'");
 
                     b.HasIndex(new[] { "UserId", "Platform" }, "unique_user_platform_active")
                         .IsUnique()
-                        .HasDatabaseName("ix_platform_connections_user_id_platform")
+                        .HasDatabaseName("unique_user_platform_active")
                         .HasFilter("status = 'connected'");
 
                     b.ToTable("platform_connections", null, t =>
@@ -2111,14 +2111,14 @@ namespace Spark.Data.Migrations
                         .HasName("pk_sync_logs");
 
                     b.HasIndex(new[] { "ConnectionId" }, "idx_sync_logs_connection_id")
-                        .HasDatabaseName("ix_sync_logs_connection_id");
+                        .HasDatabaseName("idx_sync_logs_connection_id");
 
                     b.HasIndex(new[] { "CreatedAt" }, "idx_sync_logs_created_at")
                         .IsDescending()
-                        .HasDatabaseName("ix_sync_logs_created_at");
+                        .HasDatabaseName("idx_sync_logs_created_at");
 
                     b.HasIndex(new[] { "Status" }, "idx_sync_logs_status")
-                        .HasDatabaseName("ix_sync_logs_status");
+                        .HasDatabaseName("idx_sync_logs_status");
 
                     b.ToTable("sync_logs", null, t =>
                         {
@@ -2256,26 +2256,26 @@ namespace Spark.Data.Migrations
                         .HasDatabaseName("ux_investments_user_security_platform");
 
                     b.HasIndex(new[] { "UserId" }, "idx_investments_active")
-                        .HasDatabaseName("ix_investments_user_id")
+                        .HasDatabaseName("idx_investments_active")
                         .HasFilter("status = 'active'");
 
                     b.HasIndex(new[] { "PlatformConnectionId" }, "idx_investments_platform_connection_id")
-                        .HasDatabaseName("ix_investments_platform_connection_id");
+                        .HasDatabaseName("idx_investments_platform_connection_id");
 
                     b.HasIndex(new[] { "SecurityId" }, "idx_investments_security_id")
-                        .HasDatabaseName("ix_investments_security_id");
+                        .HasDatabaseName("idx_investments_security_id");
 
                     b.HasIndex(new[] { "Status" }, "idx_investments_status")
-                        .HasDatabaseName("ix_investments_status");
+                        .HasDatabaseName("idx_investments_status");
 
                     b.HasIndex(new[] { "Type" }, "idx_investments_type")
-                        .HasDatabaseName("ix_investments_type");
+                        .HasDatabaseName("idx_investments_type");
 
                     b.HasIndex(new[] { "UserId" }, "idx_investments_user_id")
-                        .HasDatabaseName("ix_investments_user_id1");
+                        .HasDatabaseName("idx_investments_user_id");
 
                     b.HasIndex(new[] { "UserId", "Status", "Type" }, "idx_investments_user_status_type")
-                        .HasDatabaseName("ix_investments_user_id_status_type");
+                        .HasDatabaseName("idx_investments_user_status_type");
 
                     b.ToTable("investments", null, t =>
                         {
@@ -2353,13 +2353,13 @@ namespace Spark.Data.Migrations
                         .HasName("pk_investment_holdings");
 
                     b.HasIndex(new[] { "InvestmentId" }, "idx_investment_holdings_investment_id")
-                        .HasDatabaseName("ix_investment_holdings_investment_id");
+                        .HasDatabaseName("idx_investment_holdings_investment_id");
 
                     b.HasIndex(new[] { "TransactionDate" }, "idx_investment_holdings_transaction_date")
-                        .HasDatabaseName("ix_investment_holdings_transaction_date");
+                        .HasDatabaseName("idx_investment_holdings_transaction_date");
 
                     b.HasIndex(new[] { "UserId" }, "idx_investment_holdings_user_id")
-                        .HasDatabaseName("ix_investment_holdings_user_id");
+                        .HasDatabaseName("idx_investment_holdings_user_id");
 
                     b.ToTable("investment_holdings", null, t =>
                         {
@@ -2700,13 +2700,13 @@ namespace Spark.Data.Migrations
                         .HasDatabaseName("users_pan_card_hash_key");
 
                     b.HasIndex(new[] { "Email" }, "idx_users_email")
-                        .HasDatabaseName("ix_users_email");
+                        .HasDatabaseName("idx_users_email");
 
                     b.HasIndex(new[] { "KycStatus" }, "idx_users_kyc_status")
-                        .HasDatabaseName("ix_users_kyc_status");
+                        .HasDatabaseName("idx_users_kyc_status");
 
                     b.HasIndex(new[] { "Status" }, "idx_users_status")
-                        .HasDatabaseName("ix_users_status")
+                        .HasDatabaseName("idx_users_status")
                         .HasFilter("status = 'active'");
 
                     b.ToTable("users", null, t =>

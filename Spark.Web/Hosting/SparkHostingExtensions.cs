@@ -105,7 +105,8 @@ public static class SparkHostingExtensions
             .AddEntityFrameworkStores<SparkDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
-            .AddPasswordValidator<GuessablePasswordValidator>();
+            .AddPasswordValidator<GuessablePasswordValidator>()
+            .AddClaimsPrincipalFactory<SparkClaimsPrincipalFactory>();
 
         // PBKDF2-HMAC-SHA512 at OWASP's 210,000 iterations (Identity's default is 100,000); older hashes are
         // upgraded on the next successful sign-in (Identity reports SuccessRehashNeeded and rehashes).

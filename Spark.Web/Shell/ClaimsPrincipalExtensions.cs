@@ -9,5 +9,5 @@ public static class ClaimsPrincipalExtensions
         Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
     public static string DisplayName(this ClaimsPrincipal principal) =>
-        principal.FindFirstValue("name") ?? principal.Identity?.Name ?? "";
+        principal.FindFirstValue(Accounts.SparkClaimsPrincipalFactory.NameClaim) ?? principal.Identity?.Name ?? "";
 }

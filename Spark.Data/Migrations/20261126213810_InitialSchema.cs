@@ -913,23 +913,43 @@ namespace Spark.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_ai_analyses_analysis_type",
-                table: "ai_analyses",
-                column: "analysis_type");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_ai_analyses_expires_at",
+                name: "idx_ai_analyses_expires_at",
                 table: "ai_analyses",
                 column: "expires_at");
 
             migrationBuilder.CreateIndex(
-                name: "ix_ai_analyses_security_id",
+                name: "idx_ai_analyses_security_id",
                 table: "ai_analyses",
                 column: "security_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_ai_analyses_user_id",
+                name: "idx_ai_analyses_type",
                 table: "ai_analyses",
+                column: "analysis_type");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_ai_analyses_user_id",
+                table: "ai_analyses",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_auto_invest_plans_next_execution",
+                table: "auto_invest_plans",
+                column: "next_execution_date");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_auto_invest_plans_status",
+                table: "auto_invest_plans",
+                column: "status");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_auto_invest_plans_strategy_id",
+                table: "auto_invest_plans",
+                column: "strategy_id");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_auto_invest_plans_user_id",
+                table: "auto_invest_plans",
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
@@ -938,38 +958,18 @@ namespace Spark.Data.Migrations
                 column: "linked_goal_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_auto_invest_plans_next_execution_date",
-                table: "auto_invest_plans",
-                column: "next_execution_date");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_auto_invest_plans_status",
-                table: "auto_invest_plans",
-                column: "status");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_auto_invest_plans_strategy_id",
-                table: "auto_invest_plans",
-                column: "strategy_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_auto_invest_plans_user_id",
-                table: "auto_invest_plans",
-                column: "user_id");
-
-            migrationBuilder.CreateIndex(
                 name: "auto_invest_strategies_name_key",
                 table: "auto_invest_strategies",
                 column: "name",
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_auto_invest_strategies_is_active",
+                name: "idx_auto_invest_strategies_is_active",
                 table: "auto_invest_strategies",
                 column: "is_active");
 
             migrationBuilder.CreateIndex(
-                name: "ix_auto_invest_strategies_risk_level",
+                name: "idx_auto_invest_strategies_risk_level",
                 table: "auto_invest_strategies",
                 column: "risk_level");
 
@@ -980,113 +980,113 @@ namespace Spark.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_cash_ledger_order_id",
+                name: "idx_cash_ledger_order_id",
                 table: "cash_ledger",
                 column: "order_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_cash_ledger_user_id_created_at",
+                name: "idx_cash_ledger_user_created",
                 table: "cash_ledger",
                 columns: new[] { "user_id", "created_at" },
                 descending: new[] { false, true });
 
             migrationBuilder.CreateIndex(
-                name: "ix_goal_contributions_contribution_date",
+                name: "idx_goal_contributions_date",
                 table: "goal_contributions",
                 column: "contribution_date");
 
             migrationBuilder.CreateIndex(
-                name: "ix_goal_contributions_goal_id",
+                name: "idx_goal_contributions_goal_id",
                 table: "goal_contributions",
                 column: "goal_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_goal_contributions_user_id",
+                name: "idx_goal_contributions_user_id",
                 table: "goal_contributions",
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_goals_category",
+                name: "idx_goals_category",
                 table: "goals",
                 column: "category");
 
             migrationBuilder.CreateIndex(
-                name: "ix_goals_status",
+                name: "idx_goals_status",
                 table: "goals",
                 column: "status");
 
             migrationBuilder.CreateIndex(
-                name: "ix_goals_target_date",
+                name: "idx_goals_target_date",
                 table: "goals",
                 column: "target_date");
 
             migrationBuilder.CreateIndex(
-                name: "ix_goals_user_id",
+                name: "idx_goals_user_id",
                 table: "goals",
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_goals_user_id_name",
+                name: "idx_goals_user_status_date",
+                table: "goals",
+                columns: new[] { "user_id", "status", "target_date" });
+
+            migrationBuilder.CreateIndex(
+                name: "unique_user_goal_name",
                 table: "goals",
                 columns: new[] { "user_id", "name" },
                 unique: true,
                 filter: "deleted_at IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_goals_user_id_status_target_date",
-                table: "goals",
-                columns: new[] { "user_id", "status", "target_date" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_investment_holdings_investment_id",
+                name: "idx_investment_holdings_investment_id",
                 table: "investment_holdings",
                 column: "investment_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_investment_holdings_transaction_date",
+                name: "idx_investment_holdings_transaction_date",
                 table: "investment_holdings",
                 column: "transaction_date");
 
             migrationBuilder.CreateIndex(
-                name: "ix_investment_holdings_user_id",
+                name: "idx_investment_holdings_user_id",
                 table: "investment_holdings",
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_investments_platform_connection_id",
-                table: "investments",
-                column: "platform_connection_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_investments_security_id",
-                table: "investments",
-                column: "security_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_investments_status",
-                table: "investments",
-                column: "status");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_investments_type",
-                table: "investments",
-                column: "type");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_investments_user_id",
+                name: "idx_investments_active",
                 table: "investments",
                 column: "user_id",
                 filter: "status = 'active'");
 
             migrationBuilder.CreateIndex(
-                name: "ix_investments_user_id_status_type",
+                name: "idx_investments_platform_connection_id",
                 table: "investments",
-                columns: new[] { "user_id", "status", "type" });
+                column: "platform_connection_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_investments_user_id1",
+                name: "idx_investments_security_id",
+                table: "investments",
+                column: "security_id");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_investments_status",
+                table: "investments",
+                column: "status");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_investments_type",
+                table: "investments",
+                column: "type");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_investments_user_id",
                 table: "investments",
                 column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_investments_user_status_type",
+                table: "investments",
+                columns: new[] { "user_id", "status", "type" });
 
             migrationBuilder.CreateIndex(
                 name: "ux_investments_user_security_platform",
@@ -1095,17 +1095,17 @@ namespace Spark.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_market_data_daily_trade_date",
+                name: "idx_market_data_daily_trade_date",
                 table: "market_data_daily",
                 column: "trade_date");
 
             migrationBuilder.CreateIndex(
-                name: "ix_order_executions_order_id",
+                name: "idx_order_executions_order_id",
                 table: "order_executions",
                 column: "order_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_order_executions_user_id",
+                name: "idx_order_executions_user_id",
                 table: "order_executions",
                 column: "user_id");
 
@@ -1117,24 +1117,24 @@ namespace Spark.Data.Migrations
                 filter: "platform_execution_id IS NOT NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_plan_executions_execution_date",
+                name: "idx_plan_executions_date",
                 table: "plan_executions",
                 column: "execution_date",
                 descending: new bool[0]);
 
             migrationBuilder.CreateIndex(
-                name: "ix_plan_executions_plan_id",
-                table: "plan_executions",
-                column: "plan_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_plan_executions_plan_id_execution_date",
+                name: "idx_plan_executions_plan_date",
                 table: "plan_executions",
                 columns: new[] { "plan_id", "execution_date" },
                 descending: new[] { false, true });
 
             migrationBuilder.CreateIndex(
-                name: "ix_plan_executions_user_id",
+                name: "idx_plan_executions_plan_id",
+                table: "plan_executions",
+                column: "plan_id");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_plan_executions_user_id",
                 table: "plan_executions",
                 column: "user_id");
 
@@ -1145,17 +1145,24 @@ namespace Spark.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_platform_connections_platform",
+                name: "idx_platform_connections_platform",
                 table: "platform_connections",
                 column: "platform");
 
             migrationBuilder.CreateIndex(
-                name: "ix_platform_connections_user_id",
+                name: "idx_platform_connections_user_id",
                 table: "platform_connections",
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_platform_connections_user_id_platform",
+                name: "idx_platform_connections_user_platform",
+                table: "platform_connections",
+                columns: new[] { "user_id", "platform" },
+                unique: true,
+                filter: "status = 'connected'");
+
+            migrationBuilder.CreateIndex(
+                name: "unique_user_platform_active",
                 table: "platform_connections",
                 columns: new[] { "user_id", "platform" },
                 unique: true,
@@ -1173,22 +1180,22 @@ namespace Spark.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_securities_is_active",
+                name: "idx_securities_is_active",
                 table: "securities",
                 column: "is_active");
 
             migrationBuilder.CreateIndex(
-                name: "ix_securities_sector",
+                name: "idx_securities_sector",
                 table: "securities",
                 column: "sector");
 
             migrationBuilder.CreateIndex(
-                name: "ix_securities_symbol",
+                name: "idx_securities_symbol",
                 table: "securities",
                 column: "symbol");
 
             migrationBuilder.CreateIndex(
-                name: "ix_securities_type",
+                name: "idx_securities_type",
                 table: "securities",
                 column: "type");
 
@@ -1199,48 +1206,48 @@ namespace Spark.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_sync_logs_connection_id",
+                name: "idx_sync_logs_connection_id",
                 table: "sync_logs",
                 column: "connection_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_sync_logs_created_at",
+                name: "idx_sync_logs_created_at",
                 table: "sync_logs",
                 column: "created_at",
                 descending: new bool[0]);
 
             migrationBuilder.CreateIndex(
-                name: "ix_sync_logs_status",
+                name: "idx_sync_logs_status",
                 table: "sync_logs",
                 column: "status");
 
             migrationBuilder.CreateIndex(
-                name: "ix_trading_orders_created_at",
+                name: "idx_trading_orders_created_at",
                 table: "trading_orders",
                 column: "created_at",
                 descending: new bool[0]);
 
             migrationBuilder.CreateIndex(
-                name: "ix_trading_orders_security_id",
-                table: "trading_orders",
-                column: "security_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_trading_orders_status",
-                table: "trading_orders",
-                column: "status");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_trading_orders_user_id",
-                table: "trading_orders",
-                column: "user_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_trading_orders_user_id_created_at",
+                name: "idx_trading_orders_pending",
                 table: "trading_orders",
                 columns: new[] { "user_id", "created_at" },
                 descending: new[] { false, true },
                 filter: "status IN ('pending', 'placed')");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_trading_orders_security_id",
+                table: "trading_orders",
+                column: "security_id");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_trading_orders_status",
+                table: "trading_orders",
+                column: "status");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_trading_orders_user_id",
+                table: "trading_orders",
+                column: "user_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_user_claims_user_id",
@@ -1253,30 +1260,30 @@ namespace Spark.Data.Migrations
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_user_notifications_created_at",
-                table: "user_notifications",
-                column: "created_at",
-                descending: new bool[0]);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_user_notifications_user_id",
-                table: "user_notifications",
-                column: "user_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_user_notifications_user_id_created_at",
+                name: "idx_notifications_unread",
                 table: "user_notifications",
                 columns: new[] { "user_id", "created_at" },
                 descending: new[] { false, true },
                 filter: "is_read = false");
 
             migrationBuilder.CreateIndex(
-                name: "ix_user_notifications_user_id_is_read",
+                name: "idx_user_notifications_created_at",
+                table: "user_notifications",
+                column: "created_at",
+                descending: new bool[0]);
+
+            migrationBuilder.CreateIndex(
+                name: "idx_user_notifications_is_read",
                 table: "user_notifications",
                 columns: new[] { "user_id", "is_read" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_user_preferences_user_id",
+                name: "idx_user_notifications_user_id",
+                table: "user_notifications",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_user_preferences_user_id",
                 table: "user_preferences",
                 column: "user_id");
 
@@ -1292,7 +1299,7 @@ namespace Spark.Data.Migrations
                 column: "role_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_user_security_user_id",
+                name: "idx_user_security_user_id",
                 table: "user_security",
                 column: "user_id");
 
@@ -1303,17 +1310,17 @@ namespace Spark.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_user_sessions_expires_at",
+                name: "idx_user_sessions_expires_at",
                 table: "user_sessions",
                 column: "expires_at");
 
             migrationBuilder.CreateIndex(
-                name: "ix_user_sessions_token_hash",
+                name: "idx_user_sessions_token_hash",
                 table: "user_sessions",
                 column: "token_hash");
 
             migrationBuilder.CreateIndex(
-                name: "ix_user_sessions_user_id",
+                name: "idx_user_sessions_user_id",
                 table: "user_sessions",
                 column: "user_id");
 
@@ -1330,14 +1337,20 @@ namespace Spark.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_users_email",
+                name: "idx_users_email",
                 table: "users",
                 column: "email");
 
             migrationBuilder.CreateIndex(
-                name: "ix_users_kyc_status",
+                name: "idx_users_kyc_status",
                 table: "users",
                 column: "kyc_status");
+
+            migrationBuilder.CreateIndex(
+                name: "idx_users_status",
+                table: "users",
+                column: "status",
+                filter: "status = 'active'");
 
             migrationBuilder.CreateIndex(
                 name: "ix_users_normalized_email",
@@ -1350,12 +1363,6 @@ namespace Spark.Data.Migrations
                 table: "users",
                 column: "normalized_user_name",
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_users_status",
-                table: "users",
-                column: "status",
-                filter: "status = 'active'");
 
             migrationBuilder.CreateIndex(
                 name: "users_email_key",

@@ -1,0 +1,80 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Spark.Data;
+using Spark.Data.Identity;
+using Spark.Web.Components.Layout;
+using Spark.Web.Shell;
+
+namespace Spark.Tests.Components;
+
+/// <summary>The shell as an investor and as an admin sees it (rendered statically: no database is touched).</summary>
+public sealed class ShellComponentTests : BunitContext, IAsyncLifetime
+{
+    public ShellComponentTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<IDbContextFactory<SparkDbContext>, UnusedDatabase>();
+        Services.AddSingleton<SparkDb>();
+        Services.AddScoped<ThemeState>();
+    }
+
+    [Fact]
+    public void An_investor_sees_every_section_but_not_the_back_office()
+    {
+        SignIn("Aarav Sharma", Roles.Investor);
+
+        var nav = Render<NavMenu>();
+
+        Assert.Equal(["Dashboard", "Portfolio", "Orders", "Goals", "Auto-Invest", "Analysis", "Settings"], LinkTexts(nav));
+        Assert.Empty(nav.FindAll("[href='admin']"));
+    }
+
+    [Fact]
+    public void An_admin_also_sees_the_back_office()
+    {
+        SignIn("Meera Iyer", Roles.Admin);
+
+        var nav = Render<NavMenu>();
+
+        Assert.Equal("Admin", LinkTexts(nav).Last());
+        Assert.Single(nav.FindAll("[href='admin']"));
+    }
+
+    [Fact]
+    public void The_layout_frames_a_page_with_the_brand_theme_choice_bell_user_menu_and_navigation()
+    {
+        SignIn("Aarav Sharma", Roles.Investor);
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, (Microsoft.AspNetCore.Components.RenderFragment)(b => b.AddMarkupContent(0, "<p id='page'>Page body</p>"))));
+
+        Assert.NotNull(layout.Find(".spark-brand"));
+        Assert.NotNull(layout.Find("[data-testid='theme-button']"));
+        Assert.NotNull(layout.Find("[aria-label='Notifications']"));
+        Assert.Equal("AS", layout.Find(".spark-avatar").TextContent.Trim());
+        Assert.Equal("Page body", layout.Find("#page").TextContent);
+        Assert.Contains("Portfolio", LinkTexts(layout));
+    }
+
+    /// <summary>Registers the signed-in user; the renderer is configured after every service is in place.</summary>
+    private void SignIn(string name, string role)
+    {
+        AddAuthorization().SetAuthorized(name).SetRoles(role);
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+    }
+
+    private static List<string> LinkTexts(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> rendered) =>
+        rendered.FindAll(".mud-nav-link").Select(a => a.TextContent.Trim()).ToList();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services are only asynchronously disposable.
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    private sealed class UnusedDatabase : IDbContextFactory<SparkDbContext>
+    {
+        public SparkDbContext CreateDbContext() => throw new InvalidOperationException("The shell must not query while rendered statically.");
+    }
+}

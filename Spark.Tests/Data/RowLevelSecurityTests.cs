@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Spark.Core.Accounts;
+using Spark.Data;
+using Spark.Tests.Infrastructure;
+
+namespace Spark.Tests.Data;
+
+/// <summary>The application role (neither owner nor superuser) sees only the rows of the user in scope.</summary>
+public sealed class RowLevelSecurityTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task The_application_role_cannot_read_another_users_investments()
+    {
+        var (alice, bob) = (await TestData.UserAsync(database, "Alice"), await TestData.UserAsync(database, "Bob"));
+        var security = await TestData.SecurityAsync(database);
+        var alicesHolding = await TestData.SaveAsync(database, alice.Id, TestData.Investment(alice.Id, security));
+        await TestData.SaveAsync(database, bob.Id, TestData.Investment(bob.Id, security));
+
+        await using var asAlice = database.App(DataScope.ForUser(alice.Id));
+        var visible = await asAlice.Investments.Select(i => i.Id).ToListAsync();
+        var bobsByFilter = await asAlice.Investments.CountAsync(i => i.UserId == bob.Id);
+
+        Assert.Equal([alicesHolding.Id], visible);
+        Assert.Equal(0, bobsByFilter);
+    }
+
+    [Fact]
+    public async Task Without_a_user_in_scope_no_user_owned_row_is_visible()
+    {
+        var user = await TestData.UserAsync(database);
+        await TestData.SaveAsync(database, user.Id, TestData.Investment(user.Id, await TestData.SecurityAsync(database)));
+
+        await using var unscoped = database.App(DataScope.None);
+
+        Assert.Equal(0, await unscoped.Investments.CountAsync(i => i.UserId == user.Id));
+    }
+
+    [Fact]
+    public async Task A_user_cannot_write_a_row_that_belongs_to_someone_else()
+    {
+        var (alice, bob) = (await TestData.UserAsync(database), await TestData.UserAsync(database));
+        await using var asAlice = database.App(DataScope.ForUser(alice.Id));
+        asAlice.Investments.Add(TestData.Investment(bob.Id, await TestData.SecurityAsync(database)));
+
+        var error = await Assert.ThrowsAsync<DbUpdateException>(() => asAlice.SaveChangesAsync());
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+    }
+
+    [Fact]
+    public async Task System_work_sees_every_users_rows()
+    {
+        var (alice, bob) = (await TestData.UserAsync(database), await TestData.UserAsync(database));
+        var security = await TestData.SecurityAsync(database);
+        await TestData.SaveAsync(database, alice.Id, TestData.Investment(alice.Id, security));
+        await TestData.SaveAsync(database, bob.Id, TestData.Investment(bob.Id, security));
+
+        await using var system = database.App(DataScope.System("test"));
+
+        Assert.Equal(2, await system.Investments.CountAsync(i => i.UserId == alice.Id || i.UserId == bob.Id));
+    }
+
+    [Fact]
+    public async Task A_user_can_read_their_own_security_settings_but_not_anothers()
+    {
+        // The document revokes user_security from the application role, yet sign-in needs 2FA data (decision 0016).
+        var (alice, bob) = (await TestData.UserAsync(database), await TestData.UserAsync(database));
+        await TestData.SaveAsync(database, alice.Id, new UserSecurity { UserId = alice.Id });
+        await TestData.SaveAsync(database, bob.Id, new UserSecurity { UserId = bob.Id });
+
+        await using var asAlice = database.App(DataScope.ForUser(alice.Id));
+
+        Assert.Equal([alice.Id], await asAlice.UserSecurity.Select(s => s.UserId).ToListAsync());
+    }
+
+    [Theory]
+    [InlineData("SELECT count(*) FROM transactions_2024")]
+    [InlineData("SELECT count(*) FROM transactions_default")]
+    [InlineData("SELECT count(*) FROM mv_portfolio_summary")]
+    [InlineData("UPDATE audit_logs SET action = 'tampered'")]
+    [InlineData("DELETE FROM audit_logs")]
+    [InlineData("CREATE TABLE sneaky (id int)")]
+    public async Task The_application_role_is_refused_what_would_bypass_row_security_or_rewrite_history(string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.AppConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
+    [Fact]
+    public async Task The_portfolio_summary_view_is_read_only_through_the_function_that_filters_by_user()
+    {
+        var (alice, bob) = (await TestData.UserAsync(database), await TestData.UserAsync(database));
+        var security = await TestData.SecurityAsync(database);
+        await TestData.SaveAsync(database, alice.Id, TestData.Investment(alice.Id, security, quantity: 2m, price: 500m));
+        await TestData.SaveAsync(database, bob.Id, TestData.Investment(bob.Id, security, quantity: 3m, price: 100m));
+        await using (var system = database.App(DataScope.System("refresh")))
+        {
+            await system.Database.ExecuteSqlRawAsync("SELECT refresh_portfolio_summary()");
+        }
+
+        await using var asAlice = database.App(DataScope.ForUser(alice.Id));
+        var rows = await asAlice.Database.SqlQueryRaw<decimal>("SELECT total_invested AS \"Value\" FROM my_portfolio_summary()").ToListAsync();
+
+        Assert.Equal([1000.00m], rows);
+    }
+}

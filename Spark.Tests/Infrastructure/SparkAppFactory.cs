@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Spark.Tests.Infrastructure;
+
+/// <summary>
+/// Spark served by Kestrel on a free loopback port against a test database, with the scheduler off.
+/// Tests talk to it over real HTTP (and browsers through <see cref="BaseAddress"/>).
+/// </summary>
+public sealed class SparkAppFactory : WebApplicationFactory<Program>
+{
+    private readonly TestDatabase database;
+
+    public SparkAppFactory(TestDatabase database)
+    {
+        this.database = database;
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+    }
+
+    public string StateDirectory { get; } = Directory.CreateTempSubdirectory("spark-test-").FullName;
+
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            return new Uri(address.EndsWith('/') ? address : address + "/");
+        }
+    }
+
+    public HttpClient CreateHttpClient(bool followRedirects = false) =>
+        new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true }) { BaseAddress = BaseAddress };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Spark", database.AppConnectionString);
+        builder.UseSetting("ConnectionStrings:SparkOwner", database.OwnerConnectionString);
+        builder.UseSetting("Spark:Jobs:Enabled", "false");
+        builder.UseSetting("Spark:StateDirectory", StateDirectory);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(StateDirectory)) Directory.Delete(StateDirectory, recursive: true);
+    }
+}
+
+/// <summary>One database and one running app per test class.</summary>
+public sealed class WebAppFixture : IAsyncLifetime
+{
+    public TestDatabase Database { get; } = new();
+
+    public SparkAppFactory App { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        App = new SparkAppFactory(Database);
+        _ = App.BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
