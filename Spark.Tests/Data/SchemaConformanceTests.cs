@@ -169,6 +169,18 @@ public sealed partial class SchemaConformanceTests(TestDatabase database) : ICla
     }
 
     [Fact]
+    public void The_committed_copy_of_the_document_is_the_original()
+    {
+        var copy = File.ReadAllText(TestEnvironment.CopiedSchemaDocumentPath);
+
+        Assert.Contains("### 20. user_notifications", copy, StringComparison.Ordinal);
+        if (File.Exists(TestEnvironment.OriginalSchemaDocumentPath))
+        {
+            Assert.Equal(File.ReadAllText(TestEnvironment.OriginalSchemaDocumentPath), copy);
+        }
+    }
+
+    [Fact]
     public void Every_deviation_is_explained_by_a_decision_record()
     {
         var folder = Path.Combine(TestEnvironment.RepositoryRoot, "docs", "decisions");

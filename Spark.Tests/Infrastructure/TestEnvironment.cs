@@ -12,8 +12,15 @@ public static class TestEnvironment
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static string SchemaDocumentPath =>
+    /// <summary>The design document beside the checkout (../shared/spec), when the checkout sits there.</summary>
+    public static string OriginalSchemaDocumentPath =>
         Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "spec", "database-schema.md"));
+
+    /// <summary>The committed copy of the design document (docs/spec), for checkouts that stand alone.</summary>
+    public static string CopiedSchemaDocumentPath => Path.Combine(RepositoryRoot, "docs", "spec", "database-schema.md");
+
+    public static string SchemaDocumentPath =>
+        File.Exists(OriginalSchemaDocumentPath) ? OriginalSchemaDocumentPath : CopiedSchemaDocumentPath;
 
     public static int Port => int.Parse(Get("SPARK_TEST_PG_PORT"), System.Globalization.CultureInfo.InvariantCulture);
 
