@@ -89,6 +89,9 @@ ensure_cluster() {
     } | as_postgres tee -a "$CLUSTER_DIR/data/postgresql.conf" >/dev/null
   fi
   if ! as_postgres "$bin/pg_ctl" -D "$CLUSTER_DIR/data" status >/dev/null 2>&1; then
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      die "port $port is already taken (another checkout's cluster?): choose another with SPARK_PG_PORT / SPARK_TEST_PG_PORT"
+    fi
     log "starting PostgreSQL $name on 127.0.0.1:$port"
     as_postgres "$bin/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/postgresql.log" -w -t 60 \
       -o "-p $port" start >/dev/null || { tail -n 20 "$CLUSTER_DIR/postgresql.log" >&2; die "PostgreSQL did not start"; }
