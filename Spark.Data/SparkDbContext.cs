@@ -136,6 +136,10 @@ public class SparkDbContext(DbContextOptions<SparkDbContext> options, TimeProvid
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
+    /// <summary>
+    /// Mirrors the schema's DEFAULT CURRENT_TIMESTAMP from the injected clock (EF always sends values, see
+    /// ApplySchemaConventions), and keeps updated_at current on every change.
+    /// </summary>
     private void StampTimes()
     {
         var now = clock.GetUtcNow();
@@ -143,27 +147,19 @@ public class SparkDbContext(DbContextOptions<SparkDbContext> options, TimeProvid
         {
             if (entry.State == EntityState.Added)
             {
-                SetIfDefault(entry, "CreatedAt", now);
-                SetIfDefault(entry, "UpdatedAt", now);
-                SetIfDefault(entry, "LastActivity", now);
-                SetIfDefault(entry, "LastUpdated", now);
-                SetIfDefault(entry, "StartedAt", now);
-                SetIfDefault(entry, "GeneratedAt", now);
-                SetIfDefault(entry, "ExecutedAt", now);
+                foreach (var property in entry.Properties)
+                {
+                    if (property.Metadata.GetDefaultValueSql() == "CURRENT_TIMESTAMP"
+                        && property.CurrentValue is DateTimeOffset value && value == default)
+                    {
+                        property.CurrentValue = now;
+                    }
+                }
             }
             else if (entry.State == EntityState.Modified && entry.Metadata.FindProperty("UpdatedAt") is not null)
             {
                 entry.Property("UpdatedAt").CurrentValue = now;
             }
-        }
-    }
-
-    private static void SetIfDefault(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry, string name, DateTimeOffset now)
-    {
-        if (entry.Metadata.FindProperty(name) is { } property && property.ClrType == typeof(DateTimeOffset))
-        {
-            var value = entry.Property(name);
-            if ((DateTimeOffset)value.CurrentValue! == default) value.CurrentValue = now;
         }
     }
 }
