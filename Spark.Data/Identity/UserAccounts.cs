@@ -16,11 +16,20 @@ public sealed class UserAccounts(UserManager<SparkUser> users, SparkDbContext co
         if (result.Succeeded) result = await users.AddToRoleAsync(user, role);
         if (!result.Succeeded) return result;
 
-        await context.EnterScopeForTransactionAsync(DataScope.ForUser(user.Id), cancellationToken);
-        context.UserPreferences.Add(new UserPreferences { UserId = user.Id });
-        context.UserSecurity.Add(new UserSecurity { UserId = user.Id, LastPasswordChange = clock.GetUtcNow() });
-        await context.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return IdentityResult.Success;
+        var outerScope = context.Scope;
+        try
+        {
+            await context.EnterScopeForTransactionAsync(DataScope.ForUser(user.Id), cancellationToken);
+            context.UserPreferences.Add(new UserPreferences { UserId = user.Id });
+            context.UserSecurity.Add(new UserSecurity { UserId = user.Id, LastPasswordChange = clock.GetUtcNow() });
+            await context.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return IdentityResult.Success;
+        }
+        finally
+        {
+            // The context is shared by the request (Identity's stores use it): hand it back as it was.
+            context.Scope = outerScope;
+        }
     }
 }

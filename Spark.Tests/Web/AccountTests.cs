@@ -26,6 +26,7 @@ public sealed class AccountTests(WebAppFixture fixture) : IClassFixture<WebAppFi
         Assert.Equal(1, await context.UserPreferences.CountAsync());
         Assert.Equal(1, await context.UserSecurity.CountAsync());
         Assert.True(await scope.ServiceProvider.GetRequiredService<UserManager<SparkUser>>().IsInRoleAsync(user, Roles.Investor));
+        Assert.Equal(DataScope.None, scope.ServiceProvider.GetRequiredService<SparkDbContext>().Scope);
     }
 
     [Theory]
