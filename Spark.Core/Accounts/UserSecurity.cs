@@ -7,7 +7,11 @@ public class UserSecurity
     public Guid UserId { get; set; }
     public bool TwoFactorEnabled { get; set; }
     public TwoFactorMethod? TwoFactorMethod { get; set; }
+    /// <summary>The authenticator's shared key, encrypted (FieldProtector, purpose "totp").</summary>
     public string? TwoFactorSecret { get; set; }
+    /// <summary>The RFC 6238 time step of the last accepted code: a code is accepted once only.</summary>
+    public long? TwoFactorLastStep { get; set; }
+    /// <summary>Keyed hashes of the unused recovery codes (never the codes themselves).</summary>
     public string[]? BackupCodes { get; set; }
     public bool BiometricEnabled { get; set; }
     public BiometricType? BiometricType { get; set; }

@@ -31,6 +31,7 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
         b.ToTable("user_sessions");
         b.HasUuidKey().HasCurrentTimestamps("CreatedAt", "LastActivity");
         b.HasOne<SparkUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.Client).HasMaxLength(10).HasDefaultValue(SessionClient.Web);
         b.Property(x => x.TokenHash).HasMaxLength(255);
         b.Property(x => x.RefreshTokenHash).HasMaxLength(255);
         b.Property(x => x.DeviceName).HasMaxLength(255);
@@ -85,5 +86,19 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
         b.Property(x => x.PortfolioUpdateFrequency).HasMaxLength(20).HasDefaultValue("daily");
         b.HasIndex(x => x.UserId).IsUnique().HasDatabaseName("user_preferences_user_id_key");
         b.HasIndex(x => x.UserId, "idx_user_preferences_user_id");
+    }
+}
+
+internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
+{
+    public void Configure(EntityTypeBuilder<RefreshToken> b)
+    {
+        b.ToTable("refresh_tokens");
+        b.HasUuidKey().HasCurrentTimestamps("CreatedAt");
+        b.HasOne<UserSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<SparkUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.TokenHash).HasMaxLength(64);
+        b.HasIndex(x => x.TokenHash).IsUnique().HasDatabaseName("refresh_tokens_token_hash_key");
+        b.HasIndex(x => x.SessionId, "idx_refresh_tokens_session_id");
     }
 }

@@ -10,22 +10,26 @@ using Spark.Data.Identity;
 namespace Spark.Data.Seed;
 
 /// <summary>A demo account: development-only credentials, never created in Production.</summary>
-public sealed record DemoLogin(string Email, string Password, string Role, string Name);
+public sealed record DemoLogin(string Email, string Password, string Role, string Name, string? AuthenticatorKey = null);
 
 /// <summary>
 /// The demo investor (KYC verified, a multi-year portfolio and paper cash), an admin and a support user.
 /// Idempotent: existing accounts are left as they are, and the portfolio is written once.
 /// </summary>
-public sealed partial class DemoDataSeeder(UserManager<SparkUser> users, UserAccounts accounts, SparkDb db, TimeProvider clock, ILogger<DemoDataSeeder> log)
+public sealed partial class DemoDataSeeder(
+    UserManager<SparkUser> users, IUserStore<SparkUser> store, UserAccounts accounts, SparkDb db, TimeProvider clock, ILogger<DemoDataSeeder> log)
 {
     public static readonly IReadOnlyList<DemoLogin> Logins =
     [
-        new("investor@spark.local", "Investor#Demo2026", Roles.Investor, "Aarav Sharma"),
+        new("investor@spark.local", "Investor#Demo2026", Roles.Investor, "Aarav Sharma", DevelopmentAuthenticatorKey),
         new("admin@spark.local", "Admin#Demo2026", Roles.Admin, "Meera Iyer"),
         new("support@spark.local", "Support#Demo2026", Roles.Support, "Kabir Singh"),
     ];
 
     public const decimal DemoCash = 500_000m;
+
+    /// <summary>The demo investor's authenticator key: development-only and printed by script/server (base32).</summary>
+    public const string DevelopmentAuthenticatorKey = "SPARKDEMOINVESTORKEY2FA7";
 
     public async Task SeedAsync(CancellationToken cancellationToken = default)
     {
@@ -56,6 +60,12 @@ public sealed partial class DemoDataSeeder(UserManager<SparkUser> users, UserAcc
             InvestmentGoals = login.Role == Roles.Investor ? ["retirement", "house", "education"] : null,
         };
         Check(await accounts.CreateAsync(user, login.Password, login.Role), login.Email);
+        if (login.AuthenticatorKey is { } key)
+        {
+            // Trading logins use a second factor; the demo shows it, with a key anyone can add to an app.
+            await ((IUserAuthenticatorKeyStore<SparkUser>)store).SetAuthenticatorKeyAsync(user, key, CancellationToken.None);
+            Check(await users.SetTwoFactorEnabledAsync(user, true), login.Email);
+        }
         LogCreated(log, login.Email, login.Role);
         return user;
     }

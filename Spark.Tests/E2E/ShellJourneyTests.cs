@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Spark.Core.Formatting;
 using Spark.Data.Seed;
+using Spark.Web.Accounts;
 using Spark.Data.Identity;
 using Spark.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -65,6 +66,9 @@ public sealed class ShellJourneyTests(BrowserFixture browser)
         var page = await browser.NewPageAsync();
 
         await Pages.SignInAsync(page, investor.Email, investor.Password);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Enter your code" })).ToBeVisibleAsync();
+        await page.GetByLabel("Authenticator code").FillAsync(AuthenticatorCodes.Compute(investor.AuthenticatorKey!, DateTimeOffset.UtcNow));
+        await page.GetByTestId("verify-code").ClickAsync();
         await Pages.WaitUntilInteractiveAsync(page);
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Aarav" })).ToBeVisibleAsync();

@@ -15,10 +15,13 @@ namespace Spark.Tests.Infrastructure;
 public sealed class SparkAppFactory : WebApplicationFactory<Program>
 {
     private readonly TestDatabase database;
+    private readonly IReadOnlyDictionary<string, string?> settings;
 
-    public SparkAppFactory(TestDatabase database)
+    /// <param name="settings">Configuration for this host on top of the test defaults (rate limits off, jobs off).</param>
+    public SparkAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
     {
         this.database = database;
+        this.settings = settings ?? new Dictionary<string, string?>();
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
     }
 
@@ -44,6 +47,8 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:SparkOwner", database.OwnerConnectionString);
         builder.UseSetting("Spark:Jobs:Enabled", "false");
         builder.UseSetting("Spark:StateDirectory", StateDirectory);
+        builder.UseSetting("Spark:RateLimits:Enabled", "false");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 

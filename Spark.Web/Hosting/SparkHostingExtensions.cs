@@ -1,4 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -6,10 +11,14 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using MudBlazor.Services;
 using Quartz;
+using Scalar.AspNetCore;
 using Spark.Data;
 using Spark.Data.Identity;
 using Spark.Data.Seed;
 using Spark.Web.Accounts;
+using Spark.Web.Api;
+using Spark.Web.Endpoints;
+using Spark.Web.Security;
 using Spark.Web.Components;
 using Spark.Web.Components.Account;
 using Spark.Web.Jobs;
@@ -48,9 +57,10 @@ public static class SparkHostingExtensions
 
         AddIdentity(services);
 
+        AddApi(services, configuration);
+
         services.AddDataProtection().SetApplicationName("Spark").PersistKeysToDbContext<SparkDbContext>();
         services.AddHealthChecks().AddNpgSql(connectionString, name: "database", tags: ["ready"]);
-        services.AddProblemDetails();
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
         services.AddScoped<PartitionMaintenanceJob>();
@@ -66,6 +76,10 @@ public static class SparkHostingExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<CircuitHandler, SessionActivityCircuitHandler>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<TwoFactorCodes>();
+        services.AddSingleton(EncryptionKeys.CreateProtector);
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = IdentityConstants.ApplicationScheme;
@@ -74,6 +88,18 @@ public static class SparkHostingExtensions
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {
+            var securityStamp = o.Events.OnValidatePrincipal;
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                // Every page and API-free request checks its session row; static files (with an extension) need not.
+                if (!Path.HasExtension(context.Request.Path.Value) && !await SessionIsActiveAsync(context.HttpContext, context.Principal, touch: true))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+                await securityStamp(context);
+            };
             o.LoginPath = "/Account/Login";
             o.AccessDeniedPath = "/Account/AccessDenied";
             o.Cookie.Name = "spark.auth";
@@ -103,8 +129,10 @@ public static class SparkHostingExtensions
             })
             .AddRoles<SparkRole>()
             .AddEntityFrameworkStores<SparkDbContext>()
-            .AddSignInManager()
+            .AddUserStore<SparkUserStore>()
+            .AddSignInManager<SparkSignInManager>()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<ReplayProofAuthenticatorProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddPasswordValidator<GuessablePasswordValidator>()
             .AddClaimsPrincipalFactory<SparkClaimsPrincipalFactory>();
 
@@ -117,6 +145,53 @@ public static class SparkHostingExtensions
         });
         services.AddSingleton<IEmailSender<SparkUser>, MailboxEmailSender>();
         services.AddScoped<UserAccounts>();
+    }
+
+    internal static async Task<bool> SessionIsActiveAsync(HttpContext http, System.Security.Claims.ClaimsPrincipal? principal, bool touch) =>
+        principal?.UserId() is { } userId && principal.SessionId() is { } sessionId
+        && await http.RequestServices.GetRequiredService<SessionService>().IsActiveAsync(userId, sessionId, touch, http.RequestAborted);
+
+    /// <summary>/api/v1: bearer tokens tied to sessions, problem details, OpenAPI, rate limits, snake_case enum words.</summary>
+    private static void AddApi(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<JwtOptions>(configuration.GetSection(JwtOptions.Section));
+        services.Configure<EncryptionOptions>(configuration.GetSection(EncryptionOptions.Section));
+        services.AddSingleton<JwtSigningKey>();
+        services.AddSingleton<AccessTokens>();
+        services.AddScoped<ApiSignIn>();
+        services.AddAuthentication().AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AccessTokens>((o, tokens) =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = tokens.ValidationParameters();
+            o.Events = new JwtBearerEvents
+            {
+                // A token works only while its session does: revoking a session stops its tokens at once.
+                OnTokenValidated = async context =>
+                {
+                    if (!await SessionIsActiveAsync(context.HttpContext, context.Principal, touch: true)) context.Fail("This session has ended.");
+                },
+                // Browsers' SignalR clients cannot set headers: hubs take the token from the query string.
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query["access_token"] is { Count: > 0 } token)
+                    {
+                        context.Token = token;
+                    }
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DomainExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddValidation();
+        services.AddOpenApi();
+        services.AddSparkRateLimits(configuration.GetValue("Spark:RateLimits:Enabled", true));
     }
 
     private static void AddScheduler(IServiceCollection services, string connectionString)
@@ -145,20 +220,32 @@ public static class SparkHostingExtensions
     public static WebApplication UseSpark(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        if (!app.Environment.IsDevelopment())
+        // The API answers every error as problem details; the web app with its own pages.
+        app.UseWhen(IsApi, api =>
         {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
-        }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(http => !IsApi(http), web =>
+        {
+            if (!app.Environment.IsDevelopment()) web.UseExceptionHandler("/Error", createScopeForErrors: true);
+            web.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/health");
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
+        app.MapSparkApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;
     }
+
+    private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
 }
 
 public static class Policies

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Spark.Data.Identity;
+using Spark.Web.Shell;
 
 namespace Spark.Web.Components.Account;
 
@@ -15,7 +16,8 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    // A revoked, expired or idle session signs an open circuit out within a minute.
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)
@@ -23,7 +25,13 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         // Get the user manager from a new scope to ensure it fetches fresh data
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<SparkUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
+        var principal = authenticationState.User;
+        if (principal.UserId() is not { } userId || principal.SessionId() is not { } sessionId
+            || !await scope.ServiceProvider.GetRequiredService<Accounts.SessionService>().IsActiveAsync(userId, sessionId, touch: false, cancellationToken))
+        {
+            return false;
+        }
+        return await ValidateSecurityStampAsync(userManager, principal);
     }
 
     private async Task<bool> ValidateSecurityStampAsync(UserManager<SparkUser> userManager, ClaimsPrincipal principal)

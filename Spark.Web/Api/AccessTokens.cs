@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Spark.Web.Accounts;
+
+namespace Spark.Web.Api;
+
+public sealed record IssuedAccessToken(string Token, string Id, DateTimeOffset ExpiresAt);
+
+/// <summary>Short-lived JWT access tokens (15 minutes by default), each naming the session it belongs to.</summary>
+public sealed class AccessTokens(JwtSigningKey signingKey, IOptions<JwtOptions> options, TimeProvider clock)
+{
+    private readonly JsonWebTokenHandler handler = new();
+
+    public IssuedAccessToken Issue(Guid userId, string email, string name, IEnumerable<string> roles, Guid sessionId)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now.AddMinutes(options.Value.AccessTokenMinutes);
+        var id = Guid.NewGuid().ToString("N");
+        var claims = new List<Claim>
+        {
+            new(JwtRegisteredClaimNames.Sub, userId.ToString()),
+            new(JwtRegisteredClaimNames.Jti, id),
+            new(JwtRegisteredClaimNames.Email, email),
+            new(SparkClaimsPrincipalFactory.NameClaim, name),
+            new(SparkSignInManager.SessionClaim, sessionId.ToString()),
+        };
+        claims.AddRange(roles.Select(r => new Claim("role", r)));
+        var token = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Value.Issuer,
+            Audience = options.Value.Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            SigningCredentials = new SigningCredentials(signingKey.Key, SecurityAlgorithms.HmacSha256),
+        });
+        return new IssuedAccessToken(token, id, expires);
+    }
+
+    public TokenValidationParameters ValidationParameters() => new()
+    {
+        ValidIssuer = options.Value.Issuer,
+        ValidAudience = options.Value.Audience,
+        IssuerSigningKey = signingKey.Key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = SparkClaimsPrincipalFactory.NameClaim,
+        RoleClaimType = "role",
+    };
+}

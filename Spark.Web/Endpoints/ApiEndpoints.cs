@@ -1,0 +1,47 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Spark.Web.Endpoints;
+
+public static class ApiEndpoints
+{
+    /// <summary>Bearer tokens only: the API never accepts the web app's cookie (no CSRF surface).</summary>
+    public static readonly AuthorizationPolicy ApiUser = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+        .RequireAuthenticatedUser().Build();
+
+    /// <summary>/api/v1: every endpoint demands a bearer token unless it says AllowAnonymous.</summary>
+    public static RouteGroupBuilder MapSparkApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiUser).DisableAntiforgery();
+        api.MapAuthEndpoints();
+        api.MapMeEndpoints();
+        return api;
+    }
+}
+
+/// <summary>Rate limits per client address, for the endpoints that guess-and-check attacks aim at.</summary>
+public static class RateLimits
+{
+    public const string Authentication = "authentication";
+
+    public static IServiceCollection AddSparkRateLimits(this IServiceCollection services, bool enabled) =>
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(Authentication, http => enabled
+                ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("off"));
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = 429, Title = "Too many requests", Detail = "Too many attempts from this address. Wait a minute and try again." },
+                });
+            };
+        });
+}

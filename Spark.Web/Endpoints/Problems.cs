@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Spark.Core;
+
+namespace Spark.Web.Endpoints;
+
+/// <summary>RFC 9457 answers with the status codes api.md assigns, built in one place.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult Unauthorized(string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in", extensions: extensions);
+
+    public static ProblemHttpResult NotFound(string detail = "There is nothing here, or it is not yours.") =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
+    public static ProblemHttpResult Rule(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Not allowed");
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>Identity's errors, keyed by the field they are about.</summary>
+    public static ValidationProblem Invalid(IEnumerable<IdentityError> errors) =>
+        TypedResults.ValidationProblem(errors
+            .GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password"
+                : e.Code.Contains("Email", StringComparison.Ordinal) || e.Code.Contains("UserName", StringComparison.Ordinal) ? "email" : "")
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
+}
+
+/// <summary>A broken business rule anywhere below an endpoint is a 422 with the rule's own words.</summary>
+public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not DomainException) return false;
+        httpContext.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = 422, Title = "Not allowed", Detail = exception.Message },
+        });
+    }
+}
