@@ -51,6 +51,8 @@ public sealed class ShellJourneyTests(BrowserFixture browser)
 
         await Pages.SignInAsync(page, email, "monsoon lantern rupee kite");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard$"));
+        await Pages.WaitUntilInteractiveAsync(page);
+        Assert.DoesNotContain(browser.ConsoleErrors(page), e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -74,6 +76,7 @@ public sealed class ShellJourneyTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Hello, Aarav" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("dashboard-summary")).ToContainTextAsync(IndianFormat.Money(expected));
         await Expect(page.Locator(".spark-chart .apexcharts-pie-series")).ToHaveCountAsync(5);
+        Assert.Empty(browser.ConsoleErrors(page));
         await Pages.SnapshotAsync(page, "dashboard-demo");
     }
 

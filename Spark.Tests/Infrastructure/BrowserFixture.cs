@@ -13,6 +13,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = default!;
 
     private IPlaywright? playwright;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPage, List<string>> consoleErrors = new();
+
+    /// <summary>Errors the page logged to its console (a Content-Security-Policy violation shows up here).</summary>
+    public IReadOnlyList<string> ConsoleErrors(IPage page) => consoleErrors.GetValueOrDefault(page) ?? [];
 
     public async Task InitializeAsync()
     {
@@ -42,7 +46,13 @@ public sealed class BrowserFixture : IAsyncLifetime
             TimezoneId = "Asia/Kolkata",
         });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        var errors = consoleErrors.GetOrAdd(page, _ => []);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") lock (errors) errors.Add(message.Text);
+        };
+        return page;
     }
 
     public async Task DisposeAsync()

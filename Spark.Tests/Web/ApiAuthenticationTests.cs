@@ -43,6 +43,7 @@ public sealed class ApiAuthenticationTests(WebAppFixture fixture) : IClassFixtur
         var me = await api.GetAsync("me");
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        Assert.Equal(401, anonymous.Body!["status"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.OK, me.Status);
         Assert.Equal(user.Id, me.Body!["id"]!.GetValue<Guid>());
         Assert.Equal("incomplete", me.Body["kycStatus"]!.GetValue<string>());

@@ -55,7 +55,7 @@ public static class SparkHostingExtensions
         services.AddScoped<ThemeState>();
         services.AddScoped<Services.Dashboard.HoldingsSummaryService>();
 
-        AddIdentity(services);
+        AddIdentity(services, builder.Environment);
 
         AddApi(services, configuration);
 
@@ -71,7 +71,7 @@ public static class SparkHostingExtensions
         return builder;
     }
 
-    private static void AddIdentity(IServiceCollection services)
+    private static void AddIdentity(IServiceCollection services, IHostEnvironment environment)
     {
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -80,6 +80,7 @@ public static class SparkHostingExtensions
         services.AddScoped<SessionService>();
         services.AddScoped<TwoFactorCodes>();
         services.AddSingleton(EncryptionKeys.CreateProtector);
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = IdentityConstants.ApplicationScheme;
@@ -104,6 +105,9 @@ public static class SparkHostingExtensions
             o.AccessDeniedPath = "/Account/AccessDenied";
             o.Cookie.Name = "spark.auth";
             o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.HttpOnly = true;
+            // Production runs behind TLS (HSTS is on): its cookies never travel in clear.
+            o.Cookie.SecurePolicy = environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
         });
@@ -219,7 +223,9 @@ public static class SparkHostingExtensions
 
     public static WebApplication UseSpark(this WebApplication app)
     {
+        // Order matters, and is spelled out rather than left to the host's implicit defaults.
         app.UseForwardedHeaders();
+        app.UseSecurityHeaders(app.Environment.IsDevelopment());
         // The API answers every error as problem details; the web app with its own pages.
         app.UseWhen(IsApi, api =>
         {
@@ -232,6 +238,9 @@ public static class SparkHostingExtensions
             web.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
         if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
 
