@@ -19,6 +19,9 @@ public sealed class ShellComponentTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<IDbContextFactory<SparkDbContext>, UnusedDatabase>();
         Services.AddSingleton<SparkDb>();
         Services.AddScoped<ThemeState>();
+        Services.AddHttpContextAccessor();
+        Services.AddScoped<Spark.Web.Security.AuditTrail>();
+        Services.AddScoped<Spark.Web.Services.Accounts.PreferencesService>();
     }
 
     [Fact]

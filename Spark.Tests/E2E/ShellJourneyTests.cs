@@ -117,7 +117,7 @@ public sealed class ShellJourneyTests(BrowserFixture browser)
         var page = await browser.NewPageAsync();
 
         await Pages.SignInAsync(page, "nobody@example.test", "not a real password");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That email and password do not match an account.");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(Spark.Web.Components.Account.Pages.Login.GenericFailure);
 
         await page.GotoAsync("Account/Register");
         await page.GetByLabel("Full name").FillAsync("Test Person");

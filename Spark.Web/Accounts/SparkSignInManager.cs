@@ -20,7 +20,8 @@ public sealed class SparkSignInManager(
     ILogger<SignInManager<SparkUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<SparkUser> confirmation,
-    SessionService sessions)
+    SessionService sessions,
+    Security.AuditTrail audit)
     : SignInManager<SparkUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public const string SessionClaim = "sid";
@@ -51,6 +52,7 @@ public sealed class SparkSignInManager(
             var session = await sessions.StartAsync(user.Id, SessionClient.Web, ClientInfo.From(Context),
                 WebLifetime(authenticationProperties?.IsPersistent == true), Tokens.Hash(Tokens.New()));
             sessionId = session.Id.ToString();
+            await audit.RecordAsync(Security.AuditActions.SignIn, user.Id, entityType: "session", entityId: session.Id, details: new { client = "web" });
         }
         await base.SignInWithClaimsAsync(user, authenticationProperties, [.. additionalClaims, new Claim(SessionClaim, sessionId)]);
     }
@@ -61,7 +63,32 @@ public sealed class SparkSignInManager(
             && Guid.TryParse(UserManager.GetUserId(Context.User), out var userId))
         {
             await sessions.RevokeAsync(userId, sessionId);
+            await audit.RecordAsync(Security.AuditActions.SignOut, userId, entityType: "session", entityId: sessionId);
         }
         await base.SignOutAsync();
+    }
+
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var result = await base.PasswordSignInAsync(userName, password, isPersistent, lockoutOnFailure);
+        if (!result.Succeeded && !result.RequiresTwoFactor)
+        {
+            var user = await UserManager.FindByNameAsync(userName);
+            await audit.RecordAsync(Security.AuditActions.SignInFailed, user?.Id, status: Spark.Core.Audit.AuditStatus.Failed,
+                details: new { email = userName, client = "web" }, error: result.IsLockedOut ? "locked out" : "wrong email or password");
+        }
+        return result;
+    }
+
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+        if (!result.Succeeded && user is not null)
+        {
+            await audit.RecordAsync(Security.AuditActions.SignInFailed, user.Id, status: Spark.Core.Audit.AuditStatus.Failed,
+                details: new { client = "web" }, error: result.IsLockedOut ? "locked out" : "wrong two-factor code");
+        }
+        return result;
     }
 }

@@ -7,7 +7,7 @@ namespace Spark.Web.Accounts;
 public sealed record AuthenticatorSetup(string SharedKey, string DisplayKey, string AuthenticatorUri, string QrCodeSvg);
 
 /// <summary>Authenticator-app two-factor sign-in: setting it up, turning it on and off, and checking codes.</summary>
-public sealed class TwoFactorCodes(UserManager<SparkUser> users)
+public sealed class TwoFactorCodes(UserManager<SparkUser> users, Security.AuditTrail audit)
 {
     public const int RecoveryCodeCount = 10;
 
@@ -24,20 +24,23 @@ public sealed class TwoFactorCodes(UserManager<SparkUser> users)
     }
 
     /// <summary>Turns 2FA on when the code proves the app holds the key; returns the recovery codes, shown once.</summary>
-    public async Task<IReadOnlyList<string>?> EnableAsync(SparkUser user, string code)
+    public async Task<IReadOnlyList<string>?> EnableAsync(SparkUser user, string code, ClientInfo? client = null)
     {
         if (!await VerifyAuthenticatorAsync(user, code)) return null;
         await users.SetTwoFactorEnabledAsync(user, true);
-        return [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
+        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? [];
+        await audit.RecordAsync(Security.AuditActions.TwoFactorEnabled, user.Id, client, details: new { method = "authenticator_app" });
+        return [.. codes];
     }
 
     /// <summary>Turns 2FA off after a valid code (authenticator or recovery), forgetting the key and the codes.</summary>
-    public async Task<bool> DisableAsync(SparkUser user, string code)
+    public async Task<bool> DisableAsync(SparkUser user, string code, ClientInfo? client = null)
     {
         if (!await VerifyAsync(user, code)) return false;
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
         await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        await audit.RecordAsync(Security.AuditActions.TwoFactorDisabled, user.Id, client);
         return true;
     }
 

@@ -30,9 +30,22 @@ public sealed class ApiSignIn(
     AccessTokens accessTokens,
     SparkDb db,
     IOptions<JwtOptions> options,
+    Security.AuditTrail audit,
     TimeProvider clock)
 {
     public async Task<ApiSignInResult> LoginAsync(string email, string password, string? code, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var result = await AttemptAsync(email, password, code, client, cancellationToken);
+        if (result.Failure is { } failure and not SignInFailure.TwoFactorRequired)
+        {
+            var user = await users.FindByEmailAsync(email);
+            await audit.RecordAsync(Security.AuditActions.SignInFailed, user?.Id, client, Spark.Core.Audit.AuditStatus.Failed,
+                details: new { email, client = "api" }, error: failure.ToString(), cancellationToken: cancellationToken);
+        }
+        return result;
+    }
+
+    private async Task<ApiSignInResult> AttemptAsync(string email, string password, string? code, ClientInfo client, CancellationToken cancellationToken)
     {
         var user = await users.FindByEmailAsync(email);
         if (user is null) return ApiSignInResult.Failed(SignInFailure.InvalidCredentials);
@@ -56,6 +69,8 @@ public sealed class ApiSignIn(
         var refresh = Tokens.New();
         var session = await sessions.StartAsync(user.Id, SessionClient.Api, client, RefreshLifetime, Tokens.Hash(Tokens.New()),
             Tokens.Hash(refresh), cancellationToken);
+        await audit.RecordAsync(Security.AuditActions.SignIn, user.Id, client, entityType: "session", entityId: session.Id,
+            details: new { client = "api" }, cancellationToken: cancellationToken);
         return new(await IssueAsync(user, session.Id, refresh, cancellationToken), null);
     }
 
@@ -78,6 +93,9 @@ public sealed class ApiSignIn(
         if (spent == 0)
         {
             await sessions.RevokeAsync(stored.UserId, stored.SessionId, cancellationToken);
+            await audit.RecordAsync(Security.AuditActions.RefreshTokenReused, stored.UserId, status: Spark.Core.Audit.AuditStatus.Failed,
+                entityType: "session", entityId: stored.SessionId, error: "a spent refresh token was presented again; the session was revoked",
+                cancellationToken: cancellationToken);
             return null;
         }
         if (stored.ExpiresAt <= now || !await sessions.IsActiveAsync(stored.UserId, stored.SessionId, touch: true, cancellationToken))

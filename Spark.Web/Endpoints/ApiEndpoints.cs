@@ -11,12 +11,16 @@ public static class ApiEndpoints
     public static readonly AuthorizationPolicy ApiUser = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
         .RequireAuthenticatedUser().Build();
 
+    public static readonly AuthorizationPolicy ApiAdmin = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+        .RequireAuthenticatedUser().RequireRole(Spark.Data.Identity.Roles.Admin).Build();
+
     /// <summary>/api/v1: every endpoint demands a bearer token unless it says AllowAnonymous.</summary>
     public static RouteGroupBuilder MapSparkApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiUser).DisableAntiforgery();
         api.MapAuthEndpoints();
         api.MapMeEndpoints();
+        api.MapAccountEndpoints();
         return api;
     }
 }

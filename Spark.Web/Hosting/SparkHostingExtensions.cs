@@ -79,6 +79,13 @@ public static class SparkHostingExtensions
         services.AddScoped<CircuitHandler, SessionActivityCircuitHandler>();
         services.AddScoped<SessionService>();
         services.AddScoped<TwoFactorCodes>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<Services.Accounts.PreferencesService>();
+        services.AddScoped<Services.Accounts.ProfileService>();
+        services.AddScoped<Services.Accounts.SecuritySettings>();
+        services.AddScoped<Services.Accounts.KycService>();
+        services.AddScoped<Services.Accounts.RiskProfileService>();
+        services.AddHttpContextAccessor();
         services.AddSingleton(EncryptionKeys.CreateProtector);
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
         services.AddAuthentication(o =>

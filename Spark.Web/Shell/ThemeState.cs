@@ -18,11 +18,11 @@ public sealed class ThemeState(SparkDb db)
 
     public event Action? Changed;
 
-    public async Task LoadAsync(Guid userId, CancellationToken cancellationToken = default)
+    /// <summary>Applies a preference already read (the layout loads all preferences at once).</summary>
+    public void Use(Theme theme)
     {
-        await using var context = db.ForUser(userId);
-        Preference = await context.UserPreferences.Where(p => p.UserId == userId).Select(p => (Theme?)p.Theme)
-            .SingleOrDefaultAsync(cancellationToken) ?? Theme.Light;
+        if (Preference == theme) return;
+        Preference = theme;
         Changed?.Invoke();
     }
 

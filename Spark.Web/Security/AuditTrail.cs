@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Spark.Core.Accounts;
+using Spark.Core.Audit;
+using Spark.Data;
+using Spark.Web.Accounts;
+
+namespace Spark.Web.Security;
+
+/// <summary>The security events Spark records (audit_logs.action).</summary>
+public static class AuditActions
+{
+    public const string SignIn = "sign_in";
+    public const string SignInFailed = "sign_in_failed";
+    public const string SignOut = "sign_out";
+    public const string TwoFactorEnabled = "two_factor_enabled";
+    public const string TwoFactorDisabled = "two_factor_disabled";
+    public const string PasswordChanged = "password_changed";
+    public const string PasswordReset = "password_reset";
+    public const string EmailChanged = "email_changed";
+    public const string SessionRevoked = "session_revoked";
+    public const string SignedOutEverywhere = "signed_out_everywhere";
+    public const string RefreshTokenReused = "refresh_token_reused";
+    public const string KycSubmitted = "kyc_submitted";
+    public const string KycDecided = "kyc_decided";
+    public const string RiskProfileAssessed = "risk_profile_assessed";
+    public const string ProfileChanged = "profile_changed";
+    public const string PreferencesChanged = "preferences_changed";
+    public const string AdminAccess = "admin_access";
+}
+
+/// <summary>
+/// Writes audit_logs rows with who, what, from where (IP, user agent, device type). Written as system work:
+/// an event may concern no user yet (a failed sign-in) or another user (an admin's decision).
+/// </summary>
+public sealed class AuditTrail(SparkDb db, IHttpContextAccessor http)
+{
+    public async Task RecordAsync(string action, Guid? userId, ClientInfo? client = null, AuditStatus status = AuditStatus.Success,
+        string? entityType = null, Guid? entityId = null, object? details = null, string? error = null, CancellationToken cancellationToken = default)
+    {
+        var info = client ?? ClientInfo.From(http.HttpContext);
+        var device = UserAgentParser.Parse(info.UserAgent);
+        await using var context = db.ForSystem("audit trail");
+        context.AuditLogs.Add(new AuditLog
+        {
+            UserId = userId,
+            Action = action,
+            Status = status,
+            EntityType = entityType,
+            EntityId = entityId,
+            Changes = details is null ? null : JsonSerializer.SerializeToDocument(details),
+            IpAddress = info.IpAddress,
+            UserAgent = SessionService.Truncate(info.UserAgent, 1000),
+            DeviceType = device.DeviceType is { } type ? type.ToString().ToLowerInvariant() : null,
+            ErrorMessage = error,
+        });
+        await context.SaveChangesAsync(cancellationToken);
+    }
+}
