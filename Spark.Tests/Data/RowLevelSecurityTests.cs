@@ -49,6 +49,55 @@ public sealed class RowLevelSecurityTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task A_pooled_connection_never_carries_the_previous_units_user()
+    {
+        var (alice, bob) = (await TestData.UserAsync(database, "Alice"), await TestData.UserAsync(database, "Bob"));
+        var security = await TestData.SecurityAsync(database);
+        await TestData.SaveAsync(database, alice.Id, TestData.Investment(alice.Id, security));
+        await TestData.SaveAsync(database, bob.Id, TestData.Investment(bob.Id, security));
+        // A pool of one: every context below runs on the same server session, one after another.
+        var single = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { MaxPoolSize = 1, ApplicationName = "rls-pool-test" }.ConnectionString;
+        SparkDbContext On(DataScope scope)
+        {
+            var options = new DbContextOptionsBuilder<SparkDbContext>();
+            options.UseSpark(single);
+            return new SparkDbContext(options.Options) { Scope = scope };
+        }
+
+        async Task<(int Pid, List<Guid> Owners)> ReadAsync(DataScope scope)
+        {
+            await using var context = On(scope);
+            var pid = await context.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
+            return (pid, await context.Investments.Select(i => i.UserId).ToListAsync());
+        }
+
+        var asBob = await ReadAsync(DataScope.ForUser(bob.Id));
+        var asAlice = await ReadAsync(DataScope.ForUser(alice.Id));
+        var nobody = await ReadAsync(DataScope.None);
+
+        Assert.Equal(asBob.Pid, asAlice.Pid);
+        Assert.Equal(asBob.Pid, nobody.Pid);
+        Assert.Equal([bob.Id], asBob.Owners);
+        Assert.Equal([alice.Id], asAlice.Owners);
+        Assert.Empty(nobody.Owners);
+    }
+
+    [Fact]
+    public async Task The_application_role_is_neither_superuser_nor_bypassrls_nor_the_tables_owner()
+    {
+        await using var connection = new NpgsqlConnection(database.AppConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT r.rolsuper, r.rolbypassrls, pg_get_userbyid(c.relowner) = current_user, c.relrowsecurity
+            FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = 'investments'::regclass
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+
+        Assert.Equal((false, false, false, true), (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3)));
+    }
+
+    [Fact]
     public async Task System_work_sees_every_users_rows()
     {
         var (alice, bob) = (await TestData.UserAsync(database), await TestData.UserAsync(database));

@@ -30,7 +30,7 @@ public static class MeEndpoints
         me.MapPost("/2fa/enable", EnableTwoFactorAsync);
         me.MapPost("/2fa/disable", DisableTwoFactorAsync);
         me.MapGet("/sessions", ListSessionsAsync);
-        me.MapDelete("/sessions/{id:guid}", RevokeSessionAsync);
+        me.MapDelete("/sessions/{id:guid}", RevokeSessionAsync).Owns("session");
         return api;
     }
 

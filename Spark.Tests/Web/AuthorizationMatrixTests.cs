@@ -1,0 +1,141 @@
+using System.Net;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Spark.Data.Identity;
+using Spark.Tests.Infrastructure;
+using Spark.Web.Endpoints;
+
+namespace Spark.Tests.Web;
+
+/// <summary>
+/// Generated from the app's endpoint data source, so every endpoint added later is covered without anyone
+/// listing it: everything but the public routes demands sign-in, and another user's resources look absent.
+/// </summary>
+public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixture<WebAppFixture>
+{
+    /// <summary>Routes anyone may open. Adding a route here is a decision: say why in the review.</summary>
+    private static readonly HashSet<string> PublicRoutes =
+    [
+        "/", "/not-found", "/Error", "/health", "/openapi/{documentName}.json", "/scalar/{documentName?}",
+        "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh",
+        "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ForgotPasswordConfirmation",
+        "/Account/ResetPassword", "/Account/ResetPasswordConfirmation", "/Account/InvalidPasswordReset",
+        "/Account/Lockout", "/Account/AccessDenied", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode",
+        "/Account/Logout",
+        "/{**path:file}", // static files (the fallback that serves wwwroot in Development)
+    ];
+
+    /// <summary>How to create, for a given user, each kind of resource that endpoints take an id of.</summary>
+    private readonly Dictionary<string, Func<SparkUser, Task<Guid>>> resourceFactories = new()
+    {
+        ["session"] = async owner =>
+        {
+            using var api = new ApiClient(fixture.App.CreateHttpClient());
+            await api.LoginAsync(owner.Email!, TestData.Password);
+            return (await api.GetAsync("me/sessions")).Body!.AsArray().Single()!["id"]!.GetValue<Guid>();
+        },
+    };
+
+    private IReadOnlyList<RouteEndpoint> Endpoints =>
+        [.. fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && !raw.StartsWith("/_", StringComparison.Ordinal) && !Path.HasExtension(raw))];
+
+    [Fact]
+    public void Every_route_but_the_public_ones_demands_sign_in()
+    {
+        var open = Endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null || e.Metadata.GetMetadata<IAuthorizeData>() is null)
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .ToHashSet();
+
+        Assert.Empty(open.Except(PublicRoutes));
+    }
+
+    [Fact]
+    public async Task Signed_out_callers_are_refused_by_every_protected_route()
+    {
+        using var http = fixture.App.CreateHttpClient();
+        var leaks = new List<string>();
+        foreach (var endpoint in Endpoints.Where(e => !PublicRoutes.Contains("/" + e.RoutePattern.RawText!.TrimStart('/'))))
+        {
+            foreach (var method in Methods(endpoint))
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(endpoint, Guid.NewGuid()));
+                if (method is "POST" or "PUT") request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                var response = await http.SendAsync(request);
+                var refused = endpoint.RoutePattern.RawText!.StartsWith("/api", StringComparison.Ordinal)
+                    ? response.StatusCode == HttpStatusCode.Unauthorized
+                    : response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.PathAndQuery.StartsWith("/Account/Login", StringComparison.Ordinal);
+                if (!refused) leaks.Add($"{method} {endpoint.RoutePattern.RawText} answered {(int)response.StatusCode}");
+            }
+        }
+        Assert.Empty(leaks);
+    }
+
+    [Fact]
+    public async Task Another_users_resource_is_not_found_on_every_endpoint_that_takes_its_id()
+    {
+        var (owner, intruder) = (await TestData.UserAsync(fixture.Database), await TestData.UserAsync(fixture.Database));
+        using var asIntruder = new ApiClient(fixture.App.CreateHttpClient());
+        await asIntruder.LoginAsync(intruder.Email!, TestData.Password);
+        var withIds = Endpoints.Where(e => e.RoutePattern.RawText!.StartsWith("/api", StringComparison.Ordinal)
+            && e.RoutePattern.Parameters.Count > 0 && !RoleProtected(e)).ToList();
+        var unclassified = withIds.Where(e => e.Metadata.GetMetadata<OwnedResource>() is null).Select(e => e.RoutePattern.RawText).ToList();
+        Assert.True(unclassified.Count == 0, "Say which resource these ids name (.Owns(kind)) and add a factory here: " + string.Join(", ", unclassified));
+
+        var answers = new List<string>();
+        foreach (var endpoint in withIds)
+        {
+            var kind = endpoint.Metadata.GetMetadata<OwnedResource>()!.Kind;
+            Assert.True(resourceFactories.ContainsKey(kind), $"No factory for resource kind '{kind}'");
+            var ownersId = await resourceFactories[kind](owner);
+            foreach (var method in Methods(endpoint))
+            {
+                var (status, _) = await asIntruder.SendAsync(new HttpMethod(method), Concrete(endpoint, ownersId)["/api/v1/".Length..],
+                    method is "POST" or "PUT" ? new { } : null);
+                if (status != HttpStatusCode.NotFound) answers.Add($"{method} {endpoint.RoutePattern.RawText} answered {(int)status}");
+            }
+        }
+        Assert.NotEmpty(withIds);
+        Assert.Empty(answers);
+    }
+
+    [Fact]
+    public async Task An_investor_is_forbidden_every_role_protected_endpoint()
+    {
+        var investor = await TestData.UserAsync(fixture.Database);
+        using var api = new ApiClient(fixture.App.CreateHttpClient());
+        await api.LoginAsync(investor.Email!, TestData.Password);
+        var protectedByRole = Endpoints.Where(e => e.RoutePattern.RawText!.StartsWith("/api", StringComparison.Ordinal) && RoleProtected(e)).ToList();
+
+        var answers = new List<string>();
+        foreach (var endpoint in protectedByRole)
+        {
+            foreach (var method in Methods(endpoint))
+            {
+                var (status, _) = await api.SendAsync(new HttpMethod(method), Concrete(endpoint, Guid.NewGuid())["/api/v1/".Length..],
+                    method is "POST" or "PUT" ? new { } : null);
+                if (status != HttpStatusCode.Forbidden) answers.Add($"{method} {endpoint.RoutePattern.RawText} answered {(int)status}");
+            }
+        }
+        Assert.NotEmpty(protectedByRole);
+        Assert.Empty(answers);
+    }
+
+    private static bool RoleProtected(RouteEndpoint endpoint) =>
+        endpoint.Metadata.OfType<AuthorizationPolicy>().Any(p => p.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>().Any())
+        || endpoint.Metadata.OfType<IAuthorizeData>().Any(a => a.Roles is not null || a.Policy is not null);
+
+    private static IEnumerable<string> Methods(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+
+    private static string Concrete(RouteEndpoint endpoint, Guid id) =>
+        "/" + string.Join('/', endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart => id.ToString(),
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart separator => separator.Content,
+            _ => "",
+        }))));
+}
