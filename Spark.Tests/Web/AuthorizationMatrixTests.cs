@@ -22,7 +22,8 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
         "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ForgotPasswordConfirmation",
         "/Account/ResetPassword", "/Account/ResetPasswordConfirmation", "/Account/InvalidPasswordReset",
         "/Account/Lockout", "/Account/AccessDenied", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode",
-        "/Account/Logout",
+        "/Account/Logout", "/Account/ConfirmEmail", "/Account/ConfirmEmailChange",
+        "/dev/mailbox", // shows nothing outside Development
         "/{**path:file}", // static files (the fallback that serves wwwroot in Development)
     ];
 

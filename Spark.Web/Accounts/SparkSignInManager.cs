@@ -21,6 +21,7 @@ public sealed class SparkSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<SparkUser> confirmation,
     SessionService sessions,
+    SignInAlerts alerts,
     Security.AuditTrail audit)
     : SignInManager<SparkUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
@@ -53,6 +54,7 @@ public sealed class SparkSignInManager(
                 WebLifetime(authenticationProperties?.IsPersistent == true), Tokens.Hash(Tokens.New()));
             sessionId = session.Id.ToString();
             await audit.RecordAsync(Security.AuditActions.SignIn, user.Id, entityType: "session", entityId: session.Id, details: new { client = "web" });
+            await alerts.NotifyIfNewDeviceAsync(user.Id, user.Email!, user.Name, session);
         }
         await base.SignInWithClaimsAsync(user, authenticationProperties, [.. additionalClaims, new Claim(SessionClaim, sessionId)]);
     }

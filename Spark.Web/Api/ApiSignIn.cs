@@ -31,6 +31,7 @@ public sealed class ApiSignIn(
     SparkDb db,
     IOptions<JwtOptions> options,
     Security.AuditTrail audit,
+    SignInAlerts alerts,
     TimeProvider clock)
 {
     public async Task<ApiSignInResult> LoginAsync(string email, string password, string? code, ClientInfo client, CancellationToken cancellationToken)
@@ -71,6 +72,7 @@ public sealed class ApiSignIn(
             Tokens.Hash(refresh), cancellationToken);
         await audit.RecordAsync(Security.AuditActions.SignIn, user.Id, client, entityType: "session", entityId: session.Id,
             details: new { client = "api" }, cancellationToken: cancellationToken);
+        await alerts.NotifyIfNewDeviceAsync(user.Id, user.Email!, user.Name, session, cancellationToken);
         return new(await IssueAsync(user, session.Id, refresh, cancellationToken), null);
     }
 

@@ -16,6 +16,8 @@ public sealed record ProfileRequest([property: Required, StringLength(255)] stri
 
 public sealed record PasswordChangeRequest([property: Required] string CurrentPassword, [property: Required] string NewPassword);
 
+public sealed record EmailChangeRequest([property: Required, EmailAddress] string NewEmail, [property: Required] string Password);
+
 public sealed record KycRequest([property: Required] string Pan);
 
 public sealed record KycDecisionRequest(bool Verify, string? Reason);
@@ -35,6 +37,13 @@ public static class AccountEndpoints
             TypedResults.Ok(await preferences.GetAsync(http.User.UserId()!.Value)));
         me.MapPut("/preferences", UpdatePreferencesAsync);
         me.MapPost("/password", ChangePasswordAsync);
+        me.MapPost("/email", RequestEmailChangeAsync);
+        me.MapPost("/email/confirmation", async (HttpContext http, UserManager<SparkUser> users, EmailAddresses emails) =>
+        {
+            if (await users.CurrentAsync(http.User) is not { } user) return Problems.Unauthorized("Sign in again.");
+            await emails.SendConfirmationAsync(user, BaseUri(http));
+            return (IResult)TypedResults.Accepted((string?)null);
+        });
         me.MapGet("/kyc", async (HttpContext http, UserManager<SparkUser> users, KycService kyc) =>
             await users.CurrentAsync(http.User) is { } user ? Results.Ok(kyc.StateOf(user)) : Problems.Unauthorized("Sign in again."));
         me.MapPost("/kyc", SubmitKycAsync);
@@ -78,6 +87,22 @@ public static class AccountEndpoints
             ? Problems.Invalid("currentPassword", "That is not your current password.")
             : Problems.Invalid(result.Errors);
     }
+
+    private static async Task<Results<Accepted, ValidationProblem, ProblemHttpResult>> RequestEmailChangeAsync(
+        EmailChangeRequest request, HttpContext http, UserManager<SparkUser> users, EmailAddresses emails)
+    {
+        if (await users.CurrentAsync(http.User) is not { } user) return Problems.Unauthorized("Sign in again.");
+        return await emails.RequestChangeAsync(user, request.Password, request.NewEmail, BaseUri(http)) switch
+        {
+            EmailChangeResult.LinkSent => TypedResults.Accepted((string?)null),
+            EmailChangeResult.WrongPassword => Problems.Invalid("password", "That is not your password."),
+            EmailChangeResult.Taken => Problems.Conflict("Another account uses this email."),
+            _ => Problems.Invalid("newEmail", "This is already your email."),
+        };
+    }
+
+    /// <summary>Links in emails point back at the address the request came to.</summary>
+    internal static Uri BaseUri(HttpContext http) => new($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
 
     private static async Task<Results<Ok<KycState>, ProblemHttpResult>> SubmitKycAsync(
         KycRequest request, HttpContext http, UserManager<SparkUser> users, KycService kyc)

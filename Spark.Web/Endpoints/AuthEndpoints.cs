@@ -32,12 +32,16 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Created<RegisteredUser>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, UserAccounts accounts)
+        RegisterRequest request, UserAccounts accounts, EmailAddresses emails, HttpContext http)
     {
         var email = request.Email.Trim();
         var user = new SparkUser { Name = request.Name.Trim(), Email = email, UserName = email };
         var result = await accounts.CreateAsync(user, request.Password, Roles.Investor);
-        if (result.Succeeded) return TypedResults.Created($"/api/v1/me", new RegisteredUser(user.Id, email, user.Name));
+        if (result.Succeeded)
+        {
+            await emails.SendConfirmationAsync(user, AccountEndpoints.BaseUri(http));
+            return TypedResults.Created($"/api/v1/me", new RegisteredUser(user.Id, email, user.Name));
+        }
         return result.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName")
             ? Problems.Conflict("An account with this email already exists. Sign in, or reset your password.")
             : Problems.Invalid(result.Errors);

@@ -80,6 +80,8 @@ public static class SparkHostingExtensions
         services.AddScoped<SessionService>();
         services.AddScoped<TwoFactorCodes>();
         services.AddScoped<AuditTrail>();
+        services.AddScoped<SignInAlerts>();
+        services.AddScoped<EmailAddresses>();
         services.AddScoped<Services.Accounts.PreferencesService>();
         services.AddScoped<Services.Accounts.ProfileService>();
         services.AddScoped<Services.Accounts.SecuritySettings>();
@@ -154,7 +156,11 @@ public static class SparkHostingExtensions
             o.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
             o.IterationCount = PasswordHashing.Iterations;
         });
-        services.AddSingleton<IEmailSender<SparkUser>, MailboxEmailSender>();
+        services.AddSingleton<MailboxTransport>();
+        services.AddSingleton<IMailTransport>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmtpOptions>>().Value.Host)
+            ? sp.GetRequiredService<MailboxTransport>()
+            : ActivatorUtilities.CreateInstance<SmtpTransport>(sp));
+        services.AddSingleton<IEmailSender<SparkUser>, AccountEmailSender>();
         services.AddScoped<UserAccounts>();
     }
 
@@ -167,6 +173,7 @@ public static class SparkHostingExtensions
     {
         services.Configure<JwtOptions>(configuration.GetSection(JwtOptions.Section));
         services.Configure<EncryptionOptions>(configuration.GetSection(EncryptionOptions.Section));
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         services.AddSingleton<JwtSigningKey>();
         services.AddSingleton<AccessTokens>();
         services.AddScoped<ApiSignIn>();
