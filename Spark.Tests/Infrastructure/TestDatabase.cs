@@ -37,7 +37,12 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        // Only this database's pools: clearing every pool would pull connections from under parallel test classes.
+        foreach (var connectionString in new[] { OwnerConnectionString, AppConnectionString })
+        {
+            using var pooled = new NpgsqlConnection(connectionString);
+            NpgsqlConnection.ClearPool(pooled);
+        }
         await using var connection = new NpgsqlConnection(TestEnvironment.OwnerConnectionString("postgres"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
