@@ -55,12 +55,12 @@ public sealed class RowLevelSecurityTests(TestDatabase database) : IClassFixture
         var security = await TestData.SecurityAsync(database);
         await TestData.SaveAsync(database, alice.Id, TestData.Investment(alice.Id, security));
         await TestData.SaveAsync(database, bob.Id, TestData.Investment(bob.Id, security));
-        // A pool of one: every context below runs on the same server session, one after another.
-        var single = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { MaxPoolSize = 1, ApplicationName = "rls-pool-test" }.ConnectionString;
+        // A pool of one (a data source of its own): every context below runs on the same server session.
+        await using var pool = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.AppConnectionString) { MaxPoolSize = 1 }.ConnectionString);
         SparkDbContext On(DataScope scope)
         {
             var options = new DbContextOptionsBuilder<SparkDbContext>();
-            options.UseSpark(single);
+            options.UseNpgsql(pool).UseSnakeCaseNamingConvention().AddInterceptors(new DataScopeInterceptor());
             return new SparkDbContext(options.Options) { Scope = scope };
         }
 
