@@ -59,6 +59,20 @@ public sealed class SettingsJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task An_open_page_signs_out_by_itself_when_its_session_is_revoked_elsewhere()
+    {
+        var user = await TestData.UserAsync(browser.Web.Database, "Tara Joshi");
+        var page = await browser.NewPageAsync();
+        await Pages.SignInAsync(page, user.Email!, TestData.Password);
+        await Pages.WaitUntilInteractiveAsync(page);
+
+        await browser.Web.Database.OwnerExecuteAsync($"UPDATE user_sessions SET revoked = true WHERE user_id = '{user.Id}'");
+
+        // No navigation by the test: the circuit's own revalidation sends the page to sign-in.
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
+    }
+
+    [Fact]
     public async Task A_new_theme_and_number_format_apply_at_once()
     {
         var user = await TestData.UserAsync(browser.Web.Database, "Meher Kapoor");

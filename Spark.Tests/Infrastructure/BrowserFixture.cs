@@ -8,7 +8,8 @@ namespace Spark.Tests.Infrastructure;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public WebAppFixture Web { get; } = new();
+    // Circuits re-check their session every 2 seconds here (60 in production), so a test can watch one end.
+    public WebAppFixture Web { get; } = new(new Dictionary<string, string?> { ["Spark:Security:CircuitRevalidationSeconds"] = "2" });
 
     public IBrowser Browser { get; private set; } = default!;
 

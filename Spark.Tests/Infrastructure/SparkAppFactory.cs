@@ -62,6 +62,14 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
 /// <summary>One database and one running app per test class.</summary>
 public sealed class WebAppFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?>? settings;
+
+    public WebAppFixture()
+    {
+    }
+
+    internal WebAppFixture(IReadOnlyDictionary<string, string?> settings) => this.settings = settings;
+
     public TestDatabase Database { get; } = new();
 
     public SparkAppFactory App { get; private set; } = default!;
@@ -69,7 +77,7 @@ public sealed class WebAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        App = new SparkAppFactory(Database);
+        App = new SparkAppFactory(Database, settings);
         _ = App.BaseAddress;
     }
 

@@ -32,6 +32,17 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(429, refused.Body!["status"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task The_sign_in_page_is_rate_limited_too()
+    {
+        using var browser = app.CreateHttpClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 21; i++) statuses.Add((await browser.GetAsync("Account/ForgotPassword")).StatusCode);
+
+        Assert.All(statuses.Take(20), s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[20]);
+    }
+
     public async Task DisposeAsync()
     {
         await app.DisposeAsync();

@@ -10,6 +10,17 @@ public sealed class SparkOptions
 
     public JobOptions Jobs { get; set; } = new();
 
+    public SecurityOptions Security { get; set; } = new();
+
+    public sealed class SecurityOptions
+    {
+        /// <summary>Trading logins use a second factor: orders and auto-invest plans need 2FA on (the market norm).</summary>
+        public bool RequireTwoFactorForTrading { get; set; } = true;
+
+        /// <summary>How often an open circuit re-checks its session; a revoked session is signed out within this.</summary>
+        public int CircuitRevalidationSeconds { get; set; } = 60;
+    }
+
     public sealed class JobOptions
     {
         /// <summary>Runs the Quartz scheduler in this process. Tests switch it off and run jobs directly.</summary>

@@ -13,11 +13,12 @@ namespace Spark.Web.Components.Account;
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        IOptions<Spark.Web.Hosting.SparkOptions> spark)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     // A revoked, expired or idle session signs an open circuit out within a minute.
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(spark.Value.Security.CircuitRevalidationSeconds);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)
