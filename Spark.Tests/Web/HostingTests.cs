@@ -56,6 +56,7 @@ public sealed class HostingTests(WebAppFixture fixture) : IClassFixture<WebAppFi
 
         Assert.Contains(problems, p => p.Contains("ConnectionStrings:Spark uses an empty or default password", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Spark:Encryption:Key holds a development-only value", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Spark:Jwt:SigningKey is not set", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -64,6 +65,10 @@ public sealed class HostingTests(WebAppFixture fixture) : IClassFixture<WebAppFi
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Spark"] = "Host=db;Database=spark;Username=spark_app;Password=Xk29-long-random-secret",
+            ["Spark:Jwt:SigningKey"] = Convert.ToBase64String(new byte[32]),
+            ["Spark:Encryption:CurrentKeyId"] = "k1",
+            ["Spark:Encryption:Keys:k1"] = Convert.ToBase64String(new byte[32]),
+            ["Spark:Encryption:HashKey"] = Convert.ToBase64String(new byte[32]),
         }).Build();
 
         Assert.Empty(ProductionGuard.Problems(configuration));

@@ -38,6 +38,14 @@ public static class ProductionGuard
         {
             problems.Add("ConnectionStrings:Spark is not set");
         }
+        if (string.IsNullOrWhiteSpace(configuration["Spark:Jwt:SigningKey"]))
+        {
+            problems.Add("Spark:Jwt:SigningKey is not set (API tokens cannot be signed)");
+        }
+        if (!configuration.GetSection("Spark:Encryption:Keys").GetChildren().Any() || string.IsNullOrWhiteSpace(configuration["Spark:Encryption:HashKey"]))
+        {
+            problems.Add("Spark:Encryption keys are not set (PANs and two-factor keys cannot be protected)");
+        }
         return problems;
     }
 
