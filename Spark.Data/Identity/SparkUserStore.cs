@@ -62,6 +62,26 @@ public sealed class SparkUserStore(SparkDbContext context, SparkDb db, FieldProt
         }, cancellationToken);
     }
 
+    // Identity keeps lockout state on users; the schema's user_security mirrors it for the security screens.
+    public override async Task<int> IncrementAccessFailedCountAsync(SparkUser user, CancellationToken cancellationToken = default)
+    {
+        var count = await base.IncrementAccessFailedCountAsync(user, cancellationToken);
+        await UpdateSecurityAsync(user.Id, s => s.FailedLoginAttempts = count, cancellationToken);
+        return count;
+    }
+
+    public override async Task ResetAccessFailedCountAsync(SparkUser user, CancellationToken cancellationToken = default)
+    {
+        await base.ResetAccessFailedCountAsync(user, cancellationToken);
+        await UpdateSecurityAsync(user.Id, s => s.FailedLoginAttempts = 0, cancellationToken);
+    }
+
+    public override async Task SetLockoutEndDateAsync(SparkUser user, DateTimeOffset? lockoutEnd, CancellationToken cancellationToken = default)
+    {
+        await base.SetLockoutEndDateAsync(user, lockoutEnd, cancellationToken);
+        await UpdateSecurityAsync(user.Id, s => s.AccountLockedUntil = lockoutEnd, cancellationToken);
+    }
+
     private string Hash(string code) => protector.KeyedHash(code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToUpperInvariant(), RecoveryCodePurpose);
 
     private async Task UpdateSecurityAsync(Guid userId, Action<UserSecurity> change, CancellationToken cancellationToken)

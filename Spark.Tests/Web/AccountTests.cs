@@ -90,6 +90,11 @@ public sealed class AccountTests(WebAppFixture fixture) : IClassFixture<WebAppFi
 
         Assert.True(withRightPassword.IsLockedOut);
         Assert.InRange(locked.LockoutEnd!.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
+        // The schema's user_security mirrors Identity's lockout state.
+        await using var context = fixture.Database.App(DataScope.ForUser(user.Id));
+        var security = await context.UserSecurity.SingleAsync();
+        Assert.Equal(locked.LockoutEnd!.Value, security.AccountLockedUntil!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, security.FailedLoginAttempts); // Identity resets the count when it locks the account
     }
 
     private static SparkUser NewUser()
