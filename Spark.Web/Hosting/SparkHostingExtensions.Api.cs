@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Spark.Web.Accounts;
+using Spark.Web.Api;
+using Spark.Web.Endpoints;
+using Spark.Web.Security;
+
+namespace Spark.Web.Hosting;
+
+public static partial class SparkHostingExtensions
+{
+    /// <summary>/api/v1: bearer tokens tied to sessions, problem details, OpenAPI, rate limits, snake_case enum words.</summary>
+    private static void AddApi(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<JwtOptions>(configuration.GetSection(JwtOptions.Section));
+        services.Configure<EncryptionOptions>(configuration.GetSection(EncryptionOptions.Section));
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+        services.AddSingleton<JwtSigningKey>();
+        services.AddSingleton<AccessTokens>();
+        services.AddScoped<ApiSignIn>();
+        services.AddAuthentication().AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AccessTokens>((o, tokens) =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = tokens.ValidationParameters();
+            o.Events = new JwtBearerEvents
+            {
+                // A token works only while its session does: revoking a session stops its tokens at once.
+                OnTokenValidated = async context =>
+                {
+                    if (!await SessionIsActiveAsync(context.HttpContext, context.Principal, touch: true)) context.Fail("This session has ended.");
+                },
+                // Browsers' SignalR clients cannot set headers: hubs take the token from the query string.
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query["access_token"] is { Count: > 0 } token)
+                    {
+                        context.Token = token;
+                    }
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DomainExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddValidation();
+        services.AddOpenApi();
+        services.AddSparkRateLimits(configuration.GetValue("Spark:RateLimits:Enabled", true));
+    }
+}

@@ -1,0 +1,30 @@
+using Quartz;
+using Spark.Web.Jobs;
+
+namespace Spark.Web.Hosting;
+
+public static partial class SparkHostingExtensions
+{
+    private static void AddScheduler(IServiceCollection services, string connectionString)
+    {
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(o =>
+            {
+                o.InstanceName = "Spark";
+                o.GenerateInstanceId = true;
+            });
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(connectionString);
+                store.UseSystemTextJsonSerializer();
+                store.UseClustering();
+            });
+            q.AddJob<PartitionMaintenanceJob>(j => j.WithIdentity(PartitionMaintenanceJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(PartitionMaintenanceJob.Key).WithIdentity("partition-maintenance-start").StartNow());
+            q.AddTrigger(t => t.ForJob(PartitionMaintenanceJob.Key).WithIdentity("partition-maintenance-daily")
+                .WithCronSchedule("0 30 0 * * ?", c => c.InTimeZone(Spark.Core.Time.IndiaTime.Zone)));
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+    }
+}
