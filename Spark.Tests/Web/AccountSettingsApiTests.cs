@@ -123,6 +123,24 @@ public sealed class AccountSettingsApiTests(WebAppFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_rejected_investor_reads_the_admins_reason_and_may_submit_again()
+    {
+        var (investor, api) = await SignedInAsync();
+        var (_, admin) = await SignedInAsync(Roles.Admin);
+        using var __ = api;
+        using var ___ = admin;
+        await api.PostAsync("me/kyc", new { pan = "ABCPR5678T" });
+
+        await admin.PostAsync($"admin/kyc/{investor.Id}", new { verify = false, reason = "The name on the PAN does not match your profile." });
+        var state = (await api.GetAsync("me/kyc")).Body!;
+        var again = await api.PostAsync("me/kyc", new { pan = "ABCPR5678T" });
+
+        Assert.Equal("rejected", state["status"]!.GetValue<string>());
+        Assert.Equal("The name on the PAN does not match your profile.", state["rejectionReason"]!.GetValue<string>());
+        Assert.Equal("pending", again.Body!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_risk_questionnaire_sets_the_profile_and_an_unanswered_question_is_a_422()
     {
         var (user, api) = await SignedInAsync();

@@ -45,7 +45,7 @@ public static class AccountEndpoints
             return (IResult)TypedResults.Accepted((string?)null);
         });
         me.MapGet("/kyc", async (HttpContext http, UserManager<SparkUser> users, KycService kyc) =>
-            await users.CurrentAsync(http.User) is { } user ? Results.Ok(kyc.StateOf(user)) : Problems.Unauthorized("Sign in again."));
+            await users.CurrentAsync(http.User) is { } user ? Results.Ok(await kyc.StateOfAsync(user)) : Problems.Unauthorized("Sign in again."));
         me.MapPost("/kyc", SubmitKycAsync);
         me.MapGet("/risk-profile/questions", () => TypedResults.Ok(RiskQuestionnaire.Questions));
         me.MapPost("/risk-profile", AssessRiskAsync);
@@ -109,7 +109,7 @@ public static class AccountEndpoints
     {
         if (await users.CurrentAsync(http.User) is not { } user) return Problems.Unauthorized("Sign in again.");
         await kyc.SubmitAsync(user, request.Pan, ClientInfo.From(http));
-        return TypedResults.Ok(kyc.StateOf(user));
+        return TypedResults.Ok(await kyc.StateOfAsync(user));
     }
 
     private static async Task<Results<Ok<RiskAssessment>, ProblemHttpResult>> AssessRiskAsync(

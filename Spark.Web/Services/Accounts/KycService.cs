@@ -22,7 +22,8 @@ public sealed class KycService(UserManager<SparkUser> users, FieldProtector prot
 {
     public const string PanPurpose = "pan";
 
-    public KycState StateOf(SparkUser user) => new(user.KycStatus, MaskedPanOf(user), user.KycStatus == KycStatus.Rejected ? LatestRejection(user) : null);
+    public async Task<KycState> StateOfAsync(SparkUser user, CancellationToken cancellationToken = default) =>
+        new(user.KycStatus, MaskedPanOf(user), user.KycStatus == KycStatus.Rejected ? await LatestRejectionAsync(user, cancellationToken) : null);
 
     public async Task SubmitAsync(SparkUser user, string panInput, ClientInfo? client = null)
     {
@@ -73,11 +74,11 @@ public sealed class KycService(UserManager<SparkUser> users, FieldProtector prot
             ? pan.Masked
             : null;
 
-    private string? LatestRejection(SparkUser user)
+    private async Task<string?> LatestRejectionAsync(SparkUser user, CancellationToken cancellationToken)
     {
-        using var context = db.ForUser(user.Id);
-        return context.AuditLogs.Where(a => a.UserId == user.Id && a.Action == AuditActions.KycDecided)
-            .OrderByDescending(a => a.CreatedAt).Select(a => a.Changes).FirstOrDefault() is { } changes
-            && changes.RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
+        await using var context = db.ForUser(user.Id);
+        var changes = await context.AuditLogs.Where(a => a.UserId == user.Id && a.Action == AuditActions.KycDecided)
+            .OrderByDescending(a => a.CreatedAt).Select(a => a.Changes).FirstOrDefaultAsync(cancellationToken);
+        return changes is not null && changes.RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
     }
 }

@@ -11,7 +11,7 @@ namespace Spark.Web.Services.Accounts;
 public sealed record SecurityEvent(string Action, AuditStatus Status, DateTimeOffset At, string? IpAddress, string? DeviceType, string? Error);
 
 /// <summary>Password changes, session revocation and the user's own security activity.</summary>
-public sealed class SecuritySettings(UserManager<SparkUser> users, SessionService sessions, AuditTrail audit, SparkDb db)
+public sealed class SecuritySettings(UserManager<SparkUser> users, SessionService sessions, AuditTrail audit, SparkDb db, TimeProvider clock)
 {
     /// <summary>Changes the password and signs out every other session (a stolen password stops working everywhere).</summary>
     public async Task<IdentityResult> ChangePasswordAsync(SparkUser user, string current, string next, Guid? currentSession, ClientInfo? client = null)
@@ -21,7 +21,7 @@ public sealed class SecuritySettings(UserManager<SparkUser> users, SessionServic
         await using (var context = db.ForUser(user.Id))
         {
             await context.UserSecurity.Where(s => s.UserId == user.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastPasswordChange, DateTimeOffset.UtcNow));
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastPasswordChange, clock.GetUtcNow()));
         }
         var revoked = await sessions.RevokeAllAsync(user.Id, except: currentSession);
         await audit.RecordAsync(AuditActions.PasswordChanged, user.Id, client, details: new { otherSessionsRevoked = revoked });
