@@ -55,5 +55,9 @@ public sealed record LedgerEntry(
     public static LedgerEntry Bonus(DateOnly allotmentDate, decimal bonusUnits, decimal heldUnits) =>
         new(allotmentDate, LedgerEntryType.Bonus, 0m, 0m, RatioNew: bonusUnits, RatioOld: heldUnits);
 
+    /// <summary>A bonus stated as the units credited to the demat account (what a statement shows), at zero cost.</summary>
+    public static LedgerEntry BonusUnits(DateOnly allotmentDate, decimal units) =>
+        new(allotmentDate, LedgerEntryType.Bonus, units, 0m);
+
     private static decimal UnitPrice(decimal total, decimal quantity) => quantity == 0m ? 0m : total / quantity;
 }
