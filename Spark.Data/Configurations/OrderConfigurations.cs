@@ -20,8 +20,8 @@ internal sealed class TradingOrderConfiguration : IEntityTypeConfiguration<Tradi
         b.HasOne<Security>().WithMany().HasForeignKey(x => x.SecurityId).OnDelete(DeleteBehavior.Restrict);
         b.Property(x => x.Symbol).HasMaxLength(50);
         b.Property(x => x.Side).HasMaxLength(10);
-        b.Property(x => x.Quantity).Numeric(15, 6);
-        b.Property(x => x.FilledQuantity).Numeric(15, 6).HasDefaultValue(0m);
+        b.Property(x => x.Quantity).Numeric(20, 8);
+        b.Property(x => x.FilledQuantity).Numeric(20, 8).HasDefaultValue(0m);
         b.Property(x => x.Price).Numeric(15, 4);
         b.Property(x => x.AvgExecutionPrice).Numeric(15, 4);
         b.Property(x => x.TotalCost).Numeric(15, 2);
@@ -53,7 +53,7 @@ internal sealed class OrderExecutionConfiguration : IEntityTypeConfiguration<Ord
         b.HasUuidKey().HasCurrentTimestamps("CreatedAt");
         b.HasOne<TradingOrder>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<SparkUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
-        b.Property(x => x.Quantity).Numeric(15, 6);
+        b.Property(x => x.Quantity).Numeric(20, 8);
         b.Property(x => x.Price).Numeric(15, 4);
         b.Property(x => x.Amount).Numeric(15, 2);
         b.Property(x => x.Charges).Numeric(10, 2).HasDefaultValue(0m);

@@ -22,7 +22,7 @@ internal sealed class InvestmentConfiguration : IEntityTypeConfiguration<Investm
         b.Property(x => x.Platform).HasMaxLength(50).HasDefaultValue(PlatformNames.Manual);
         b.Property(x => x.Symbol).HasMaxLength(50);
         b.Property(x => x.Name).HasMaxLength(255);
-        b.Property(x => x.Quantity).Numeric(15, 6);
+        b.Property(x => x.Quantity).Numeric(20, 8);
         b.Property(x => x.AvgBuyPrice).Numeric(15, 4);
         b.Property(x => x.InvestedAmount).Numeric(15, 2);
         b.Property(x => x.CurrentPrice).Numeric(15, 4);
@@ -54,11 +54,11 @@ internal sealed class InvestmentLotConfiguration : IEntityTypeConfiguration<Inve
         b.HasUuidKey().HasCurrentTimestamps("CreatedAt");
         b.HasOne<Investment>().WithMany().HasForeignKey(x => x.InvestmentId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<SparkUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
-        b.Property(x => x.Quantity).Numeric(15, 6);
+        b.Property(x => x.Quantity).Numeric(20, 8);
         b.Property(x => x.Price).Numeric(15, 4);
         b.Property(x => x.Amount).Numeric(15, 2);
         b.Property(x => x.Type).HasMaxLength(10);
-        b.Property(x => x.RemainingQuantity).Numeric(15, 6);
+        b.Property(x => x.RemainingQuantity).Numeric(20, 8);
         b.Property(x => x.Fees).Numeric(10, 2).HasDefaultValue(0m);
         b.Property(x => x.Tax).Numeric(10, 2).HasDefaultValue(0m);
         b.HasIndex(x => x.InvestmentId, "idx_investment_holdings_investment_id");
@@ -82,7 +82,7 @@ internal sealed class LedgerTransactionConfiguration : IEntityTypeConfiguration<
         b.Property(x => x.AssetName).HasMaxLength(255);
         b.Property(x => x.Symbol).HasMaxLength(50);
         b.Property(x => x.Platform).HasMaxLength(50);
-        b.Property(x => x.Quantity).Numeric(15, 6);
+        b.Property(x => x.Quantity).Numeric(20, 8);
         b.Property(x => x.Price).Numeric(15, 4);
         b.Property(x => x.Amount).Numeric(15, 2);
         b.Property(x => x.Fees).Numeric(10, 2).HasDefaultValue(0m);

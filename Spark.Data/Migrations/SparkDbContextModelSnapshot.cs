@@ -1815,8 +1815,8 @@ namespace Spark.Data.Migrations
                         .HasColumnName("price");
 
                     b.Property<decimal>("Quantity")
-                        .HasPrecision(15, 6)
-                        .HasColumnType("numeric(15,6)")
+                        .HasPrecision(20, 8)
+                        .HasColumnType("numeric(20,8)")
                         .HasColumnName("quantity");
 
                     b.Property<Guid?>("TransactionId")
@@ -1880,8 +1880,8 @@ namespace Spark.Data.Migrations
                         .HasColumnName("fees");
 
                     b.Property<decimal>("FilledQuantity")
-                        .HasPrecision(15, 6)
-                        .HasColumnType("numeric(15,6)")
+                        .HasPrecision(20, 8)
+                        .HasColumnType("numeric(20,8)")
                         .HasDefaultValue(0m)
                         .HasColumnName("filled_quantity");
 
@@ -1906,8 +1906,8 @@ namespace Spark.Data.Migrations
                         .HasColumnName("price");
 
                     b.Property<decimal>("Quantity")
-                        .HasPrecision(15, 6)
-                        .HasColumnType("numeric(15,6)")
+                        .HasPrecision(20, 8)
+                        .HasColumnType("numeric(20,8)")
                         .HasColumnName("quantity");
 
                     b.Property<string>("RejectionReason")
@@ -2260,8 +2260,8 @@ namespace Spark.Data.Migrations
                         .HasColumnName("purchase_date");
 
                     b.Property<decimal>("Quantity")
-                        .HasPrecision(15, 6)
-                        .HasColumnType("numeric(15,6)")
+                        .HasPrecision(20, 8)
+                        .HasColumnType("numeric(20,8)")
                         .HasColumnName("quantity");
 
                     b.Property<decimal?>("Returns")
@@ -2383,13 +2383,13 @@ namespace Spark.Data.Migrations
                         .HasColumnName("price");
 
                     b.Property<decimal>("Quantity")
-                        .HasPrecision(15, 6)
-                        .HasColumnType("numeric(15,6)")
+                        .HasPrecision(20, 8)
+                        .HasColumnType("numeric(20,8)")
                         .HasColumnName("quantity");
 
                     b.Property<decimal>("RemainingQuantity")
-                        .HasPrecision(15, 6)
-                        .HasColumnType("numeric(15,6)")
+                        .HasPrecision(20, 8)
+                        .HasColumnType("numeric(20,8)")
                         .HasColumnName("remaining_quantity");
 
                     b.Property<decimal>("Tax")
@@ -2515,8 +2515,8 @@ namespace Spark.Data.Migrations
                         .HasColumnName("price");
 
                     b.Property<decimal?>("Quantity")
-                        .HasPrecision(15, 6)
-                        .HasColumnType("numeric(15,6)")
+                        .HasPrecision(20, 8)
+                        .HasColumnType("numeric(20,8)")
                         .HasColumnName("quantity");
 
                     b.Property<Guid?>("SecurityId")

@@ -112,7 +112,7 @@ internal static class DemoPortfolio
             case LedgerEntryType.Buy or LedgerEntryType.Sell:
             {
                 var buy = e.Kind == LedgerEntryType.Buy;
-                var price = PriceOn(s, e.Date, today);
+                var price = PriceOn(s, e.Date);
                 var amount = Money(e.Quantity * price);
                 var (fees, tax, gst) = Charges(s.SecurityType, buy, amount);
                 var charges = fees + tax + gst;
@@ -122,7 +122,7 @@ internal static class DemoPortfolio
             }
             case LedgerEntryType.Sip:
             {
-                var nav = PriceOn(s, e.Date, today);
+                var nav = PriceOn(s, e.Date);
                 var (fees, _, _) = Charges(s.SecurityType, true, e.Amount);
                 var units = Math.Round((e.Amount - fees) / nav, 3, MidpointRounding.ToZero);
                 return new Trade(s, e.Platform, e.Date, TransactionType.Sip, units, nav, e.Amount - fees, fees, 0m, 0m, e.Amount,
@@ -147,31 +147,14 @@ internal static class DemoPortfolio
         }
     }
 
+    private static readonly PriceSimulator Market = new(SimulatedMarket.DefaultSeed, SimulatedMarket.AnchorDate);
+
     /// <summary>
-    /// A smooth synthetic history ending at the reference price: growth by asset class with a gentle
-    /// wave, and prices before a bonus scaled up as the exchange's unadjusted prices were.
+    /// The close of the simulated market on the trade date (as traded, so Reliance's prices before its 2024 bonus are
+    /// twice the later ones): demo trades sit on the charts the simulator draws with its default seed.
     /// </summary>
-    internal static decimal PriceOn(SeedSecurity s, DateOnly date, DateOnly today)
-    {
-        var years = (today.DayNumber - date.DayNumber) / 365.25;
-        var growth = s.SecurityType switch
-        {
-            SecurityType.Crypto => 0.35,
-            SecurityType.MutualFund => 0.13,
-            SecurityType.Etf => 0.10,
-            SecurityType.Bond => 0.09,
-            _ => 0.12,
-        };
-        var wave = 1 + 0.06 * Math.Sin(date.DayNumber / 47.0 + s.Symbol.Length);
-        var price = (decimal)((double)s.ReferencePrice * Math.Exp(-growth * years) * wave);
-        if (s.Symbol == "RELIANCE" && date < new DateOnly(2024, 10, 28)) price *= 2;
-        return s.SecurityType switch
-        {
-            SecurityType.MutualFund => Math.Round(price, 4, MidpointRounding.AwayFromZero),
-            SecurityType.Crypto => Math.Round(price, 2, MidpointRounding.AwayFromZero),
-            _ => Math.Round(price * 20m, 0, MidpointRounding.AwayFromZero) / 20m, // NSE tick size ₹0.05
-        };
-    }
+    internal static decimal PriceOn(SeedSecurity s, DateOnly date) =>
+        SimulatedMarket.CloseOn(Market, s.Symbol, s.SecurityType, s.ReferencePrice, s.Metadata, date);
 
     /// <summary>Approximate contract-note charges (fees, STT or TDS, GST) so the demo's costs look like real ones.</summary>
     private static (decimal Fees, decimal Tax, decimal Gst) Charges(SecurityType type, bool buy, decimal value)

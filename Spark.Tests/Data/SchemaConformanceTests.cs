@@ -25,6 +25,12 @@ public sealed partial class SchemaConformanceTests(TestDatabase database) : ICla
         ["role:analytics_read"] = "0016-database-roles.md",
         ["role:app_user"] = "0016-database-roles.md",
         ["seed-user:admin@sparkinvestment.com"] = "0017-demo-and-reference-data.md",
+        ["type:transactions.quantity"] = "0022-unit-precision.md",
+        ["type:investments.quantity"] = "0022-unit-precision.md",
+        ["type:investment_holdings.quantity"] = "0022-unit-precision.md",
+        ["type:investment_holdings.remaining_quantity"] = "0022-unit-precision.md",
+        ["type:trading_orders.quantity"] = "0022-unit-precision.md",
+        ["type:trading_orders.filled_quantity"] = "0022-unit-precision.md",
     };
 
     private static readonly Lazy<SchemaDocument> Document =

@@ -12,10 +12,23 @@ public sealed class ApiClient(HttpClient http) : IDisposable
     public string? AccessToken { get; set; }
     public string? RefreshToken { get; private set; }
 
-    public async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null)
+    public Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null) =>
+        SendAsync(method, path, body is null ? null : JsonContent.Create(body));
+
+    /// <summary>Posts a CSV file as multipart form data under the field name "file".</summary>
+    public Task<(HttpStatusCode Status, JsonNode? Body)> UploadAsync(string path, string csv, string fileName = "upload.csv") =>
+        SendAsync(HttpMethod.Post, path, File(csv, fileName));
+
+    public static MultipartFormDataContent File(string csv, string fileName = "upload.csv")
+    {
+        var file = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
+        return new MultipartFormDataContent { { file, "file", fileName } };
+    }
+
+    public async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, HttpContent? content)
     {
         using var request = new HttpRequestMessage(method, "api/v1/" + path.TrimStart('/'));
-        if (body is not null) request.Content = JsonContent.Create(body);
+        request.Content = content;
         if (AccessToken is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken);
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

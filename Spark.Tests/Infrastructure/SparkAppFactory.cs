@@ -48,6 +48,7 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Spark:Jobs:Enabled", "false");
         builder.UseSetting("Spark:StateDirectory", StateDirectory);
         builder.UseSetting("Spark:RateLimits:Enabled", "false");
+        builder.UseSetting("Spark:Market:SimulatorEnabled", "false");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }

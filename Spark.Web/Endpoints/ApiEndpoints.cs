@@ -21,6 +21,8 @@ public static class ApiEndpoints
         api.MapAuthEndpoints();
         api.MapMeEndpoints();
         api.MapAccountEndpoints();
+        api.MapMarketEndpoints();
+        api.MapPortfolioEndpoints();
         return api;
     }
 }

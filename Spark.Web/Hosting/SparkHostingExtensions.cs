@@ -42,7 +42,7 @@ public static partial class SparkHostingExtensions
             mud.SnackbarConfiguration.PreventDuplicates = true;
         });
         services.AddScoped<ThemeState>();
-        services.AddScoped<Services.Dashboard.HoldingsSummaryService>();
+        AddMarketAndPortfolio(services, options);
 
         AddIdentity(services, builder.Environment);
 
@@ -88,6 +88,7 @@ public static partial class SparkHostingExtensions
         app.MapOpenApi();
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
         app.MapSparkApi();
+        app.MapHub<Hubs.MarketHub>(Hubs.MarketHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;

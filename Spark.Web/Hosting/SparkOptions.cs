@@ -12,6 +12,26 @@ public sealed class SparkOptions
 
     public SecurityOptions Security { get; set; } = new();
 
+    public MarketOptions Market { get; set; } = new();
+
+    public sealed class MarketOptions
+    {
+        /// <summary>The built-in simulated market: the default data source, so Spark is alive offline.</summary>
+        public bool SimulatorEnabled { get; set; } = true;
+
+        /// <summary>Same seed, same market: every bar is a pure function of (seed, symbol, time).</summary>
+        public long Seed { get; set; } = Spark.Core.Market.SimulatedMarket.DefaultSeed;
+
+        /// <summary>How often the simulator moves prices.</summary>
+        public int TickMilliseconds { get; set; } = 1000;
+
+        /// <summary>Years of daily bars written on first run.</summary>
+        public int BackfillYears { get; set; } = 5;
+
+        /// <summary>How many renders a second one screen may do for ticks; bursts in between are coalesced.</summary>
+        public int ScreenRendersPerSecond { get; set; } = 4;
+    }
+
     public sealed class SecurityOptions
     {
         /// <summary>Trading logins use a second factor: orders and auto-invest plans need 2FA on (the market norm).</summary>

@@ -26,6 +26,7 @@ public static class AuditActions
     public const string ProfileChanged = "profile_changed";
     public const string PreferencesChanged = "preferences_changed";
     public const string AdminAccess = "admin_access";
+    public const string MarketBarsPosted = "market_bars_posted";
 }
 
 /// <summary>

@@ -1,0 +1,153 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Spark.Core.Imports;
+using Spark.Core.Market;
+using Spark.Core.Time;
+using Spark.Web.Security;
+using Spark.Web.Services.Market;
+using Spark.Web.Services.Portfolio;
+using Spark.Web.Shell;
+
+namespace Spark.Web.Endpoints;
+
+using Security = Spark.Core.Market.Security;
+
+public sealed record SecurityResponse(Guid Id, string Symbol, string Name, string? Isin, SecurityType Type, string? Exchange, string? Sector,
+    string? Industry, int LotSize, decimal? LastPrice, decimal? PreviousClose, decimal? DayChangeRate);
+
+public sealed record SecurityDetailResponse(Guid Id, string Symbol, string Name, string? Isin, SecurityType Type, string? Exchange, string? Sector,
+    string? Industry, int LotSize, decimal? MarketCap, string Currency, decimal? LastPrice, decimal? PreviousClose, decimal? DayChangeRate,
+    decimal? Week52High, decimal? Week52Low, DateTimeOffset? PriceAsOf);
+
+public sealed record BarRequest([property: Required] string Timestamp, decimal Open, decimal High, decimal Low, decimal Close, long Volume);
+
+public sealed record BarImportResponse(int Imported, IReadOnlyList<ImportError> Errors);
+
+public static class MarketEndpoints
+{
+    public static RouteGroupBuilder MapMarketEndpoints(this RouteGroupBuilder api)
+    {
+        var securities = api.MapGroup("/securities").WithTags("Market");
+        securities.MapGet("", SearchAsync);
+        securities.MapGet("/{symbol}", GetAsync).Shared("security");
+        securities.MapGet("/{symbol}/bars", BarsAsync).Shared("security");
+
+        var admin = api.MapGroup("/admin/securities").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiAdmin);
+        admin.MapPost("/{symbol}/bars", PostBarsAsync);
+        admin.MapPost("/{symbol}/bars/import", ImportBarsAsync);
+        return api;
+    }
+
+    private static async Task<Ok<Paged<SecurityResponse>>> SearchAsync(SecurityCatalog catalog, PriceBook prices, string? query = null,
+        SecurityType? type = null, int page = 1, int pageSize = 20, CancellationToken cancellationToken = default)
+    {
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, 100);
+        await prices.EnsureLoadedAsync(cancellationToken);
+        var found = (await catalog.SearchAsync(query, int.MaxValue, cancellationToken)).Where(s => type is null || s.Type == type).ToList();
+        var items = found.Skip((page - 1) * pageSize).Take(pageSize).Select(s => ToResponse(s, prices)).ToList();
+        return TypedResults.Ok(new Paged<SecurityResponse>(items, page, pageSize, found.Count));
+    }
+
+    private static async Task<Results<Ok<SecurityDetailResponse>, ProblemHttpResult>> GetAsync(string symbol, SecurityCatalog catalog,
+        PriceBook prices, MarketDataService market, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindAsync(symbol, cancellationToken) is not { } s) return Problems.NotFound($"No security has the symbol '{symbol}'.");
+        await prices.EnsureLoadedAsync(cancellationToken);
+        var year = await market.RecentDailyAsync(s.Id, IndiaTime.Today(clock).AddYears(-1), cancellationToken);
+        var quote = prices.TryGet(s.Id, out var q) ? q : (Quote?)null;
+        return TypedResults.Ok(new SecurityDetailResponse(s.Id, s.Symbol, s.Name, s.Isin, s.Type, s.Exchange, s.Sector, s.Industry, s.LotSize,
+            s.MarketCap, s.Currency, quote?.Price, quote?.PreviousClose, Rate(quote),
+            year.Count == 0 ? null : year.Max(b => b.High), year.Count == 0 ? null : year.Min(b => b.Low), quote?.AsOf));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<BarView>>, ProblemHttpResult, ValidationProblem>> BarsAsync(string symbol,
+        SecurityCatalog catalog, MarketDataService market, string? from = null, string? to = null, string interval = "1d",
+        CancellationToken cancellationToken = default)
+    {
+        if (await catalog.FindAsync(symbol, cancellationToken) is not { } s) return Problems.NotFound($"No security has the symbol '{symbol}'.");
+        var kind = interval switch { "1d" => BarInterval.Day, "1m" => BarInterval.Minute, _ => (BarInterval?)null };
+        if (kind is null) return Problems.Invalid("interval", "Use 1d or 1m.");
+        if (!TryInstant(from, start: true, out var f)) return Problems.Invalid("from", "Use a date (2024-01-31) or an ISO 8601 timestamp.");
+        if (!TryInstant(to, start: false, out var t)) return Problems.Invalid("to", "Use a date (2024-01-31) or an ISO 8601 timestamp.");
+        return TypedResults.Ok(await market.BarsAsync(s.Id, kind.Value, f, t, cancellationToken));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> PostBarsAsync(string symbol, List<BarRequest> bars,
+        HttpContext http, SecurityCatalog catalog, MarketDataService market, AuditTrail audit, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindAsync(symbol, cancellationToken) is not { } s) return Problems.NotFound($"No security has the symbol '{symbol}'.");
+        if (bars.Count == 0) return Problems.Invalid("", "Send at least one bar.");
+        var errors = new Dictionary<string, string[]>();
+        var daily = new List<DayBar>();
+        var minutes = new List<MinuteBar>();
+        for (var i = 0; i < bars.Count; i++)
+        {
+            var b = bars[i];
+            var problem = BarRules.Check(b.Open, b.High, b.Low, b.Close, b.Volume);
+            if (problem is not null) { errors[$"[{i}]"] = [problem]; continue; }
+            if (DateOnly.TryParseExact(b.Timestamp, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                daily.Add(new DayBar(s.Id, date, b.Open, b.High, b.Low, b.Close, b.Volume));
+            }
+            else if (DateTimeOffset.TryParse(b.Timestamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) && HasOffset(b.Timestamp))
+            {
+                minutes.Add(new MinuteBar(s.Id, at.ToUniversalTime(), b.Open, b.High, b.Low, b.Close, b.Volume));
+            }
+            else
+            {
+                errors[$"[{i}].timestamp"] = ["Use a date (2024-01-31) for a daily bar or an ISO 8601 timestamp with offset for an intraday bar."];
+            }
+        }
+
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        await market.WriteDailyAsync(daily, publish: minutes.Count == 0, cancellationToken);
+        await market.WriteMinutesAsync(minutes, publish: true, cancellationToken);
+        await audit.RecordAsync(AuditActions.MarketBarsPosted, http.User.UserId(), entityType: "security", entityId: s.Id,
+            details: new { s.Symbol, daily = daily.Count, intraday = minutes.Count }, cancellationToken: cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<BarImportResponse>, ProblemHttpResult, ValidationProblem>> ImportBarsAsync(string symbol, IFormFile? file,
+        HttpContext http, SecurityCatalog catalog, MarketImport import, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindAsync(symbol, cancellationToken) is not { } s) return Problems.NotFound($"No security has the symbol '{symbol}'.");
+        if (file is null || file.Length == 0) return Problems.Invalid("file", "Attach a CSV file.");
+        await using var stream = file.OpenReadStream();
+        var report = await import.ImportAsync(s, stream, http.User.UserId(), cancellationToken);
+        return TypedResults.Ok(report);
+    }
+
+    internal static SecurityResponse ToResponse(Security s, PriceBook prices)
+    {
+        var quote = prices.TryGet(s.Id, out var q) ? q : (Quote?)null;
+        return new SecurityResponse(s.Id, s.Symbol, s.Name, s.Isin, s.Type, s.Exchange, s.Sector, s.Industry, s.LotSize, quote?.Price,
+            quote?.PreviousClose, Rate(quote));
+    }
+
+    private static decimal? Rate(Quote? quote) =>
+        quote is { PreviousClose: { } p and > 0m } q ? Spark.Core.Money.Rate((q.Price - p) / p) : null;
+
+    private static bool HasOffset(string text) => text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > 10;
+
+    internal static bool TryInstant(string? text, bool start, out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            var day = start ? d : d.AddDays(1);
+            instant = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), IndiaTime.Zone.BaseUtcOffset).AddTicks(start ? 0 : -1);
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
+        {
+            instant = t;
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,199 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Spark.Core.Imports;
+using Spark.Core.Market;
+using Spark.Core.Platforms;
+using Spark.Core.Portfolio;
+using Spark.Data;
+using Spark.Web.Services.Portfolio;
+using Spark.Web.Shell;
+
+namespace Spark.Web.Endpoints;
+
+public sealed record TransactionRequest(
+    [property: Required] string? Symbol,
+    [property: Required] TransactionType? Type,
+    decimal? Quantity,
+    decimal? Price,
+    decimal? Amount,
+    decimal? Fees,
+    decimal? Tax,
+    decimal? Gst,
+    [property: Required] DateOnly? TransactionDate,
+    string? Platform,
+    string? ExternalId,
+    string? Description,
+    decimal? RatioNew,
+    decimal? RatioOld)
+{
+    public TransactionDraft ToDraft() => new(Symbol!.Trim().ToUpperInvariant(), Type!.Value, Quantity, Price, Amount, Fees ?? 0m, Tax ?? 0m, Gst ?? 0m,
+        TransactionDate!.Value, string.IsNullOrWhiteSpace(Platform) ? PlatformNames.Manual : Platform.Trim().ToLowerInvariant(),
+        string.IsNullOrWhiteSpace(ExternalId) ? null : ExternalId.Trim(), Description, RatioNew, RatioOld);
+}
+
+public sealed record InvestmentResponse(Guid Id, string Symbol, string Name, SecurityType Type, string Platform, string? Sector,
+    InvestmentStatus Status, decimal Quantity, decimal AverageBuyPrice, decimal InvestedAmount, decimal? CurrentPrice, decimal CurrentValue,
+    decimal RealizedPnl, decimal UnrealizedPnl, decimal DividendIncome, decimal? ReturnsRate, decimal DayChange, decimal? DayChangeRate,
+    decimal? Xirr, string? XirrNote);
+
+public sealed record LotResponse(DateOnly TransactionDate, decimal Quantity, decimal RemainingQuantity, decimal Price, decimal Amount);
+
+public sealed record InvestmentDetailResponse(InvestmentResponse Investment, IReadOnlyList<LotResponse> Lots);
+
+public sealed record PortfolioSummaryResponse(decimal TotalInvested, decimal CurrentValue, decimal RealizedPnl, decimal UnrealizedPnl,
+    decimal DividendIncome, decimal TotalReturn, decimal DayChange, decimal? DayChangeRate, decimal? ReturnsRate, decimal? Xirr, string? XirrNote,
+    decimal CashBalance, int Holdings);
+
+public sealed record PerformancePoint(DateOnly Date, decimal Value, decimal Invested);
+
+public sealed record PerformanceResponse(decimal? Xirr, string? XirrNote, decimal? Twr, DateOnly? From, DateOnly? To, IReadOnlyList<PerformancePoint> Series);
+
+public static class PortfolioEndpoints
+{
+    public static RouteGroupBuilder MapPortfolioEndpoints(this RouteGroupBuilder api)
+    {
+        var transactions = api.MapGroup("/transactions").WithTags("Transactions");
+        transactions.MapGet("", ListAsync);
+        transactions.MapGet("/export", ExportAsync);
+        transactions.MapGet("/{id:guid}", GetAsync).Owns("transaction");
+        transactions.MapPost("", CreateAsync);
+        transactions.MapPut("/{id:guid}", UpdateAsync).Owns("transaction");
+        transactions.MapDelete("/{id:guid}", DeleteAsync).Owns("transaction");
+        transactions.MapPost("/import", ImportAsync);
+
+        var investments = api.MapGroup("/investments").WithTags("Portfolio");
+        investments.MapGet("", InvestmentsAsync);
+        investments.MapGet("/{id:guid}", InvestmentAsync).Owns("investment");
+
+        var portfolio = api.MapGroup("/portfolio").WithTags("Portfolio");
+        portfolio.MapGet("/summary", SummaryAsync);
+        portfolio.MapGet("/performance", PerformanceAsync);
+        return api;
+    }
+
+    private static Guid Me(HttpContext http) => http.User.UserId()!.Value;
+
+    private static async Task<Ok<Paged<TransactionView>>> ListAsync(HttpContext http, LedgerService ledger, TransactionType? type = null,
+        string? symbol = null, DateOnly? from = null, DateOnly? to = null, string? platform = null, int page = 1, int pageSize = 20,
+        CancellationToken cancellationToken = default) =>
+        TypedResults.Ok(await ledger.ListAsync(Me(http), new TransactionFilter(type, symbol, from, to, platform), page, pageSize, cancellationToken));
+
+    private static async Task ExportAsync(HttpContext http, LedgerService ledger, TransactionType? type = null, string? symbol = null,
+        DateOnly? from = null, DateOnly? to = null, string? platform = null, CancellationToken cancellationToken = default)
+    {
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"spark-transactions.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
+        await TransactionExport.WriteAsync(writer, ledger.ExportAsync(Me(http), new TransactionFilter(type, symbol, from, to, platform), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<TransactionView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, LedgerService ledger,
+        CancellationToken cancellationToken) =>
+        await ledger.GetAsync(Me(http), id, cancellationToken) is { } view ? TypedResults.Ok(view) : Problems.NotFound();
+
+    private static async Task<Results<Created<TransactionView>, ValidationProblem, ProblemHttpResult>> CreateAsync(TransactionRequest request,
+        HttpContext http, LedgerService ledger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var view = await ledger.CreateAsync(Me(http), request.ToDraft(), cancellationToken);
+            return TypedResults.Created($"/api/v1/transactions/{view.Id}", view);
+        }
+        catch (TransactionValidationException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors);
+        }
+        catch (DuplicateTransactionException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<TransactionView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid id, TransactionRequest request,
+        HttpContext http, LedgerService ledger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ledger.UpdateAsync(Me(http), id, request.ToDraft(), cancellationToken) is { } view ? TypedResults.Ok(view) : Problems.NotFound();
+        }
+        catch (TransactionValidationException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors);
+        }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, LedgerService ledger,
+        CancellationToken cancellationToken) =>
+        await ledger.DeleteAsync(Me(http), id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound();
+
+    private static async Task<Results<Ok<ImportReport>, ValidationProblem>> ImportAsync(HttpContext http, LedgerService ledger, IFormFile? file,
+        string format = "generic", string? platform = null, CancellationToken cancellationToken = default)
+    {
+        if (file is null || file.Length == 0) return Problems.Invalid("file", "Attach a CSV file.");
+        if (format is not ("generic" or "zerodha")) return Problems.Invalid("format", "Use generic or zerodha.");
+        if (file.Length > TransactionImport.MaxBytes) return Problems.Invalid("file", "The file is larger than 10 MB; split it into smaller files.");
+        await using var stream = file.OpenReadStream();
+        var report = await TransactionImport.RunAsync(ledger, Me(http), stream, format, platform, cancellationToken);
+        return TypedResults.Ok(report);
+    }
+
+    private static async Task<Ok<Paged<InvestmentResponse>>> InvestmentsAsync(HttpContext http, PortfolioService portfolio, string status = "active",
+        int page = 1, int pageSize = 100, CancellationToken cancellationToken = default)
+    {
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, Paging.MaxPageSize);
+        var view = await portfolio.GetAsync(Me(http), withSeries: false, cancellationToken);
+        var all = view.Holdings
+            .Where(h => status switch { "sold" => h.Info.Status == InvestmentStatus.Sold, "all" => true, _ => h.Result.Position.Quantity > 0m })
+            .OrderByDescending(h => h.Result.CurrentValue).ThenBy(h => h.Info.Symbol, StringComparer.Ordinal)
+            .ToList();
+        var items = all.Skip((page - 1) * pageSize).Take(pageSize).Select(ToResponse).ToList();
+        return TypedResults.Ok(new Paged<InvestmentResponse>(items, page, pageSize, all.Count));
+    }
+
+    private static async Task<Results<Ok<InvestmentDetailResponse>, ProblemHttpResult>> InvestmentAsync(Guid id, HttpContext http,
+        PortfolioService portfolio, SparkDb db, CancellationToken cancellationToken)
+    {
+        var view = await portfolio.GetAsync(Me(http), withSeries: false, cancellationToken);
+        if (view.Holdings.FirstOrDefault(h => h.Info.InvestmentId == id) is not { } holding) return Problems.NotFound();
+        await using var context = db.ForUser(Me(http));
+        var lots = await context.InvestmentLots.AsNoTracking().Where(l => l.InvestmentId == id && l.Type == LotSide.Buy)
+            .OrderBy(l => l.TransactionDate).ThenBy(l => l.Id)
+            .Select(l => new LotResponse(l.TransactionDate, l.Quantity, l.RemainingQuantity, l.Price, l.Amount))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new InvestmentDetailResponse(ToResponse(holding), lots));
+    }
+
+    private static async Task<Ok<PortfolioSummaryResponse>> SummaryAsync(HttpContext http, PortfolioService portfolio, SparkDb db,
+        CancellationToken cancellationToken)
+    {
+        var view = await portfolio.GetAsync(Me(http), withSeries: false, cancellationToken);
+        await using var context = db.ForUser(Me(http));
+        var cash = await context.CashAccounts.AsNoTracking().Select(c => (decimal?)c.Balance).SingleOrDefaultAsync(cancellationToken) ?? 0m;
+        var r = view.Result;
+        return TypedResults.Ok(new PortfolioSummaryResponse(r.Invested, r.CurrentValue, r.RealizedPnl, r.UnrealizedPnl, r.Income, r.TotalReturn,
+            r.DayChange, r.DayChangeRate, r.ReturnsRate, r.Xirr.Rate, r.Xirr.Note, cash, view.Holdings.Count(h => h.Result.Position.Quantity > 0m)));
+    }
+
+    private static async Task<Ok<PerformanceResponse>> PerformanceAsync(HttpContext http, PortfolioService portfolio, DateOnly? from = null,
+        DateOnly? to = null, CancellationToken cancellationToken = default)
+    {
+        var view = await portfolio.GetAsync(Me(http), withSeries: true, cancellationToken);
+        var series = view.Result.Series.Where(p => (from is null || p.Date >= from) && (to is null || p.Date <= to))
+            .Select(p => new PerformancePoint(p.Date, p.Value, p.Invested)).ToList();
+        var twr = from is null && to is null ? view.Result.Twr : PortfolioEngine.TwrBetween(view.Result.Days, from, to);
+        return TypedResults.Ok(new PerformanceResponse(view.Result.Xirr.Rate, view.Result.Xirr.Note, twr,
+            series.Count > 0 ? series[0].Date : null, series.Count > 0 ? series[^1].Date : null, series));
+    }
+
+    internal static InvestmentResponse ToResponse(HoldingView h)
+    {
+        var p = h.Result.Position;
+        return new InvestmentResponse(h.Info.InvestmentId, h.Info.Symbol, h.Info.Name, h.Info.Type, h.Info.Platform, h.Info.Sector,
+            p.Quantity > 0m ? InvestmentStatus.Active : InvestmentStatus.Sold, p.Quantity, p.AverageBuyPrice, p.InvestedAmount, h.Result.CurrentPrice,
+            h.Result.CurrentValue, p.RealizedPnl, h.Result.UnrealizedPnl, p.Income, h.Result.ReturnsRate, h.Result.DayChange, h.Result.DayChangeRate,
+            h.Result.Xirr.Rate, h.Result.Xirr.Note);
+    }
+}

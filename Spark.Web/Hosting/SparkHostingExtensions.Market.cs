@@ -1,0 +1,30 @@
+using Spark.Web.Hubs;
+using Spark.Web.Services.Market;
+using Spark.Web.Services.Portfolio;
+
+namespace Spark.Web.Hosting;
+
+public static partial class SparkHostingExtensions
+{
+    /// <summary>Prices (book, history, feed, simulator, hub) and the ledger and portfolio services on top of them.</summary>
+    private static void AddMarketAndPortfolio(IServiceCollection services, SparkOptions options)
+    {
+        services.AddSingleton<IMarketFeed, InProcessMarketFeed>();
+        services.AddSingleton<SecurityCatalog>();
+        services.AddSingleton<PriceBook>();
+        services.AddSingleton<PriceHistory>();
+        services.AddSingleton<PortfolioCache>();
+        services.AddSingleton<MarketDataService>();
+        services.AddScoped<MarketImport>();
+        services.AddScoped<LedgerService>();
+        services.AddScoped<PortfolioService>();
+        services.AddScoped<Services.Dashboard.HoldingsSummaryService>();
+        services.AddScoped<LiveTicks>();
+        services.AddSignalR();
+        services.AddHostedService<MarketHubRelay>();
+        if (options.Market.SimulatorEnabled)
+        {
+            services.AddHostedService<MarketSimulatorService>();
+        }
+    }
+}

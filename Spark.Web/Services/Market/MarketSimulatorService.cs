@@ -1,0 +1,169 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Spark.Core.Market;
+using Spark.Data;
+using Spark.Web.Hosting;
+
+namespace Spark.Web.Services.Market;
+
+using Security = Spark.Core.Market.Security;
+
+/// <summary>
+/// The built-in simulated market, Spark's default data source. On start it backfills daily bars (5 years by
+/// default) and the current session's minute bars; then it moves prices every tick, stores each finished
+/// minute, and stores each finished day (mutual funds: one NAV after the close). Every price is a pure function
+/// of (seed, symbol, time), so restarts and several instances agree on the market.
+/// </summary>
+public sealed partial class MarketSimulatorService(
+    SparkDb db, SecurityCatalog catalog, MarketDataService market, PriceBook prices, IMarketFeed feed, IOptions<SparkOptions> options,
+    TimeProvider clock, ILogger<MarketSimulatorService> log) : BackgroundService
+{
+    private const int BatchSize = 20_000;
+    private readonly Dictionary<Guid, DateOnly> _lastDaily = [];
+    private readonly Dictionary<Guid, DateTimeOffset> _lastMinute = [];
+    private readonly Dictionary<(Guid, DateOnly), decimal> _previousClose = [];
+    private List<Simulated> _securities = [];
+
+    private SparkOptions.MarketOptions Options => options.Value.Market;
+
+    /// <summary>The simulator as configured: every bar of the market follows from it.</summary>
+    public PriceSimulator Simulator { get; } = new(options.Value.Market.Seed, SimulatedMarket.AnchorDate);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await StartAsync(clock.GetUtcNow(), stoppingToken);
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Options.TickMilliseconds), clock);
+            var minute = Minute(clock.GetUtcNow());
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = clock.GetUtcNow();
+                Tick(now);
+                if (Minute(now) != minute)
+                {
+                    minute = Minute(now);
+                    await CatchUpAsync(now, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>Loads the securities and writes what is missing up to <paramref name="now"/>.</summary>
+    public async Task StartAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        _securities = [.. (await catalog.AllAsync(cancellationToken))
+            .Where(s => s.IsActive)
+            .Select(s => (Security: s, Anchor: SimulatedMarket.AnchorPrice(s)))
+            .Where(x => x.Anchor is > 0m)
+            .Select(x => new Simulated(x.Security, x.Anchor!.Value))];
+        await using (var context = db.Shared())
+        {
+            var daily = await context.DailyBars.GroupBy(b => b.SecurityId).Select(g => new { g.Key, Last = g.Max(b => b.TradeDate) })
+                .ToListAsync(cancellationToken);
+            foreach (var d in daily) _lastDaily[d.Key] = d.Last;
+            var since = now.AddDays(-2);
+            var minutes = await context.MarketData.Where(b => b.Timestamp >= since).GroupBy(b => b.SecurityId)
+                .Select(g => new { g.Key, Last = g.Max(b => b.Timestamp) }).ToListAsync(cancellationToken);
+            foreach (var m in minutes) _lastMinute[m.Key] = m.Last;
+        }
+
+        var started = clock.GetTimestamp();
+        var written = await CatchUpAsync(now, cancellationToken);
+        LogStarted(log, _securities.Count, written, clock.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>Writes finished days and minutes not stored yet; returns the number of bars written.</summary>
+    public async Task<int> CatchUpAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var today = MarketCalendar.IstDate(now);
+        var earliest = today.AddYears(-Options.BackfillYears);
+        var daily = new List<DayBar>();
+        var minutes = new List<MinuteBar>();
+        var written = 0;
+        foreach (var s in _securities)
+        {
+            var lastDone = LastFinishedDay(s.Security.Type, now, today);
+            var from = _lastDaily.TryGetValue(s.Security.Id, out var last) ? last.AddDays(1) : earliest;
+            if (from <= lastDone)
+            {
+                foreach (var simulated in Simulator.DailyBars(s.Security.Symbol, s.Security.Type, s.Anchor, from, lastDone))
+                {
+                    var bar = SimulatedMarket.Unadjust(simulated, s.Metadata, s.Security.Type);
+                    daily.Add(new DayBar(s.Security.Id, bar.TradeDate, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume));
+                }
+
+                _lastDaily[s.Security.Id] = lastDone;
+            }
+
+            if (MarketCalendar.HasIntraday(s.Security.Type) && MarketCalendar.TradesOn(s.Security.Type, today))
+            {
+                var after = _lastMinute.GetValueOrDefault(s.Security.Id);
+                foreach (var simulated in Simulator.MinuteBars(s.Security.Symbol, s.Security.Type, s.Anchor, today, now))
+                {
+                    var bar = SimulatedMarket.Unadjust(simulated, s.Metadata, s.Security.Type);
+                    if (bar.Start <= after) continue;
+                    minutes.Add(new MinuteBar(s.Security.Id, bar.Start.ToUniversalTime(), bar.Open, bar.High, bar.Low, bar.Close, bar.Volume));
+                    _lastMinute[s.Security.Id] = bar.Start;
+                }
+            }
+
+            if (daily.Count >= BatchSize)
+            {
+                written += await market.WriteDailyAsync(daily, publish: false, cancellationToken);
+                daily.Clear();
+            }
+        }
+
+        written += await market.WriteDailyAsync(daily, publish: false, cancellationToken);
+        written += await market.WriteMinutesAsync(minutes, publish: false, cancellationToken);
+        if (written > 0) await prices.ReloadAsync(cancellationToken);
+        return written;
+    }
+
+    /// <summary>Moves every security that trades now to its price at <paramref name="now"/> and publishes the moves.</summary>
+    public void Tick(DateTimeOffset now)
+    {
+        var today = MarketCalendar.IstDate(now);
+        var ticks = new List<PriceTick>();
+        foreach (var s in _securities)
+        {
+            if (!MarketCalendar.TradesNow(s.Security.Type, now)) continue;
+            var price = Simulator.PriceAt(s.Security.Symbol, s.Security.Type, s.Anchor, now) * SimulatedMarket.UnadjustedFactor(s.Metadata, today);
+            ticks.Add(new PriceTick(s.Security.Id, s.Security.Symbol, price, PreviousClose(s, today), now));
+        }
+
+        feed.Publish(ticks);
+    }
+
+    private decimal PreviousClose(Simulated s, DateOnly today)
+    {
+        if (_previousClose.TryGetValue((s.Security.Id, today), out var close)) return close;
+        var previous = s.Security.Type == SecurityType.Crypto ? today.AddDays(-1) : MarketCalendar.PreviousTradingDay(today);
+        close = SimulatedMarket.CloseOn(Simulator, s.Security.Symbol, s.Security.Type, s.Anchor, s.Metadata, previous);
+        _previousClose[(s.Security.Id, today)] = close;
+        return close;
+    }
+
+    /// <summary>A day's bar is final once its session closed: crypto's at IST midnight, the rest (and fund NAVs) at 15:30.</summary>
+    private static DateOnly LastFinishedDay(SecurityType type, DateTimeOffset now, DateOnly today)
+    {
+        if (type == SecurityType.Crypto) return today.AddDays(-1);
+        var session = MarketCalendar.SessionOn(today);
+        return session is not null && now >= session.Close ? today : MarketCalendar.PreviousTradingDay(today);
+    }
+
+    private static long Minute(DateTimeOffset instant) => instant.ToUnixTimeSeconds() / 60;
+
+    private sealed record Simulated(Security Security, decimal Anchor)
+    {
+        public System.Text.Json.JsonElement? Metadata => Security.Metadata?.RootElement;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Simulated market: {Securities} securities, {Bars} bars written at start in {Seconds:0.0} s")]
+    private static partial void LogStarted(ILogger logger, int securities, int bars, double seconds);
+}

@@ -1,0 +1,504 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Spark.Core;
+using Spark.Core.Imports;
+using Spark.Core.Market;
+using Spark.Core.Portfolio;
+using Spark.Core.Time;
+using Spark.Data;
+using Spark.Data.Conversions;
+using Spark.Web.Services.Market;
+
+namespace Spark.Web.Services.Portfolio;
+
+using Security = Spark.Core.Market.Security;
+
+/// <summary>
+/// Writes the transactions ledger and keeps each holding's FIFO lots and totals in step with it. Every write
+/// locks the holdings it touches (so two sells of the last shares cannot both pass), replays their whole ledger
+/// and either stores the result or changes nothing.
+/// </summary>
+public sealed partial class LedgerService(
+    SparkDb db, SecurityCatalog securities, PriceBook prices, PortfolioCache cache, TimeProvider clock, ILogger<LedgerService> log)
+{
+    public async Task<TransactionView> CreateAsync(Guid userId, TransactionDraft draft, CancellationToken cancellationToken = default)
+    {
+        var security = await CheckAsync(draft, cancellationToken);
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        if (draft.ExternalId is { } externalId && await context.Transactions.AnyAsync(
+                t => t.Platform == draft.Platform && t.ExternalId == externalId && t.TransactionDate == draft.TransactionDate, cancellationToken))
+        {
+            throw new DuplicateTransactionException(draft.Platform, externalId);
+        }
+
+        var investment = await LockInvestmentAsync(context, userId, security, draft.Platform, draft.TransactionDate, cancellationToken);
+        var row = NewRow(userId, investment.Id, security, draft);
+        context.Transactions.Add(row);
+        await context.SaveChangesAsync(cancellationToken);
+        await RecomputeAsync(context, investment, security, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        cache.Invalidate(userId);
+        return ToView(row);
+    }
+
+    public async Task<TransactionView?> UpdateAsync(Guid userId, Guid id, TransactionDraft draft, CancellationToken cancellationToken = default)
+    {
+        var security = await CheckAsync(draft, cancellationToken);
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        var existing = await context.Transactions.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (existing is null) return null;
+
+        var oldSecurity = existing.SecurityId is { } sid ? await securities.GetAsync(sid, cancellationToken) : null;
+        var target = await LockBothAsync(context, userId, existing, oldSecurity, security, draft, cancellationToken);
+
+        // The date is part of the key of the partitioned table: an edit is a delete and an insert of the same id.
+        var replacement = NewRow(userId, target.New.Id, security, draft);
+        replacement.Id = existing.Id;
+        replacement.CreatedAt = existing.CreatedAt;
+        context.Transactions.Remove(existing);
+        context.Transactions.Add(replacement);
+        await context.SaveChangesAsync(cancellationToken);
+
+        await RecomputeAsync(context, target.New, security, cancellationToken);
+        if (target.Old is { } old && old.Id != target.New.Id && oldSecurity is not null)
+        {
+            await RecomputeAsync(context, old, oldSecurity, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        cache.Invalidate(userId);
+        return ToView(replacement);
+    }
+
+    public async Task<bool> DeleteAsync(Guid userId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        var existing = await context.Transactions.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (existing is null) return false;
+
+        Investment? investment = null;
+        if (existing.InvestmentId is { } investmentId)
+        {
+            investment = await LockAsync(context, investmentId, cancellationToken);
+        }
+
+        context.Transactions.Remove(existing);
+        await context.SaveChangesAsync(cancellationToken);
+        if (investment is not null && await securities.GetAsync(investment.SecurityId, cancellationToken) is { } security)
+        {
+            await RecomputeAsync(context, investment, security, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        cache.Invalidate(userId);
+        return true;
+    }
+
+    public async Task<TransactionView?> GetAsync(Guid userId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        var row = await context.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        return row is null ? null : ToView(row);
+    }
+
+    public async Task<Paged<TransactionView>> ListAsync(Guid userId, TransactionFilter filter, int page, int pageSize,
+        CancellationToken cancellationToken = default)
+    {
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, Paging.MaxPageSize);
+        await using var context = db.ForUser(userId);
+        var query = Filter(context.Transactions.AsNoTracking(), filter);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query
+            .OrderByDescending(t => t.TransactionDate).ThenByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return new Paged<TransactionView>([.. rows.Select(ToView)], page, pageSize, total);
+    }
+
+    /// <summary>Every matching transaction, oldest first, for export.</summary>
+    public async IAsyncEnumerable<TransactionView> ExportAsync(Guid userId, TransactionFilter filter,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        await foreach (var row in Filter(context.Transactions.AsNoTracking(), filter)
+                           .OrderBy(t => t.TransactionDate).ThenBy(t => t.CreatedAt).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return ToView(row);
+        }
+    }
+
+    /// <summary>
+    /// Imports parsed rows: rows that break a rule or would sell more than is held are reported with their row
+    /// number; rows already in the ledger (same platform trade id, or the same row of the same file) are skipped;
+    /// the rest are written in one transaction with every touched holding recomputed once.
+    /// </summary>
+    public async Task<ImportReport> ImportAsync(Guid userId, IReadOnlyList<TransactionRow> rows, IReadOnlyList<ImportError> parseErrors,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ImportError>(parseErrors);
+        var today = IndiaTime.Today(clock);
+        var candidates = new List<(TransactionRow Row, TransactionDraft Draft, Security Security)>();
+        var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var security = await securities.FindAsync(row.Symbol, cancellationToken);
+            if (security is null && row.Isin is { Length: > 0 } isin)
+            {
+                security = (await securities.AllAsync(cancellationToken)).FirstOrDefault(s => string.Equals(s.Isin, isin, StringComparison.OrdinalIgnoreCase));
+            }
+
+            if (security is null)
+            {
+                errors.Add(new ImportError(row.RowNumber, $"Unknown symbol '{row.Symbol}'."));
+                continue;
+            }
+
+            var draft = new TransactionDraft(security.Symbol, row.Type, row.Quantity, row.Price, row.Amount, row.Fees, row.Tax, row.Gst,
+                row.TransactionDate, row.Platform, row.ExternalId, row.Description, row.RatioNew, row.RatioOld);
+            var problems = TransactionRules.Validate(draft, security.Type, today);
+            if (problems.Count > 0)
+            {
+                errors.Add(new ImportError(row.RowNumber, string.Join(" ", problems.SelectMany(p => p.Value))));
+                continue;
+            }
+
+            if (draft.ExternalId is null)
+            {
+                // A file without trade ids is made idempotent by the row's content and how often it occurred so far:
+                // the same file twice adds nothing, and two identical rows in one file are both kept.
+                var content = Fingerprint(draft);
+                occurrences[content] = occurrences.GetValueOrDefault(content) + 1;
+                draft = draft with { ExternalId = $"csv:{content}:{occurrences[content]}" };
+            }
+
+            candidates.Add((row, draft, security));
+        }
+
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+
+        var platforms = candidates.Select(c => c.Draft.Platform).Distinct().ToList();
+        var ids = candidates.Select(c => c.Draft.ExternalId!).Distinct().ToList();
+        var existing = (await context.Transactions.AsNoTracking()
+                .Where(t => t.ExternalId != null && platforms.Contains(t.Platform) && ids.Contains(t.ExternalId))
+                .Select(t => new { t.Platform, t.ExternalId, t.TransactionDate })
+                .ToListAsync(cancellationToken))
+            .Select(t => (t.Platform, t.ExternalId!, t.TransactionDate)).ToHashSet();
+        var skipped = 0;
+        var fresh = new List<(TransactionRow Row, TransactionDraft Draft, Security Security)>();
+        foreach (var c in candidates)
+        {
+            if (!existing.Add((c.Draft.Platform, c.Draft.ExternalId!, c.Draft.TransactionDate))) skipped++;
+            else fresh.Add(c);
+        }
+
+        var imported = 0;
+        var groups = fresh.GroupBy(c => (c.Security.Id, c.Draft.Platform)).ToList();
+        var investments = new List<(Investment Investment, Security Security, List<(TransactionRow Row, TransactionDraft Draft, Security Security)> Rows)>();
+        foreach (var group in groups)
+        {
+            var first = group.First();
+            var investment = await EnsureInvestmentAsync(context, userId, first.Security, first.Draft.Platform, group.Min(g => g.Draft.TransactionDate), cancellationToken);
+            investments.Add((investment, first.Security, group.ToList()));
+        }
+
+        // Locks in id order, so two imports touching the same holdings cannot deadlock.
+        foreach (var item in investments.OrderBy(i => i.Investment.Id))
+        {
+            var investment = await LockAsync(context, item.Investment.Id, cancellationToken);
+            var stored = await LoadEntriesAsync(context, investment.Id, cancellationToken);
+            var accepted = Admit(stored, item.Rows, item.Security, errors);
+            foreach (var (_, draft, security) in accepted)
+            {
+                context.Transactions.Add(NewRow(userId, investment.Id, security, draft));
+            }
+
+            imported += accepted.Count;
+            await context.SaveChangesAsync(cancellationToken);
+            await RecomputeAsync(context, investment, item.Security, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        cache.Invalidate(userId);
+        LogImported(log, imported, skipped, errors.Count);
+        return new ImportReport(imported, skipped, [.. errors.OrderBy(e => e.Row)]);
+    }
+
+    /// <summary>
+    /// The new rows of one holding that its ledger can take: while the replay finds a sell of more than is held,
+    /// the newest imported sell on or before that date is turned away with the reason.
+    /// </summary>
+    private static List<(TransactionRow Row, TransactionDraft Draft, Security Security)> Admit(
+        IReadOnlyList<(LedgerTransaction Row, LedgerEntry Entry)> stored,
+        List<(TransactionRow Row, TransactionDraft Draft, Security Security)> rows, Security security, List<ImportError> errors)
+    {
+        var accepted = rows.ToList();
+        while (true)
+        {
+            var entries = stored.Select(s => (s.Entry, Order: Order(s.Row.Type), s.Row.CreatedAt, Import: -1))
+                .Concat(accepted.Select((a, i) => (Entry: a.Draft.ToLedgerEntry(), Order: Order(a.Draft.Type), CreatedAt: DateTimeOffset.MaxValue, Import: i)))
+                .OrderBy(e => e.Entry.Date).ThenBy(e => e.Order).ThenBy(e => e.CreatedAt).ThenBy(e => e.Import)
+                .Select(e => e.Entry);
+            try
+            {
+                var book = new FifoBook();
+                foreach (var entry in entries) book.Apply(entry);
+                return accepted;
+            }
+            catch (InsufficientHoldingsException e)
+            {
+                var culprit = accepted.Select((a, i) => (a, i))
+                    .Where(x => x.a.Draft.Type == TransactionType.Sell && x.a.Draft.TransactionDate <= e.SellDate)
+                    .OrderByDescending(x => x.a.Draft.TransactionDate).ThenByDescending(x => x.i)
+                    .Select(x => (int?)x.i).FirstOrDefault();
+                if (culprit is null)
+                {
+                    // The stored ledger itself cannot take the new rows' order (e.g. a split); turn them all away.
+                    errors.AddRange(accepted.Select(a => new ImportError(a.Row.RowNumber, $"{security.Symbol}: {e.Message}")));
+                    return [];
+                }
+
+                var bad = accepted[culprit.Value];
+                errors.Add(new ImportError(bad.Row.RowNumber, $"{security.Symbol}: {e.Message}"));
+                accepted.RemoveAt(culprit.Value);
+            }
+        }
+    }
+
+    /// <summary>Replays one holding's whole ledger and stores its lots and totals; a ledger that sells more than it holds is refused.</summary>
+    private async Task RecomputeAsync(SparkDbContext context, Investment investment, Security security, CancellationToken cancellationToken)
+    {
+        var ledger = await LoadEntriesAsync(context, investment.Id, cancellationToken);
+        if (ledger.Count == 0)
+        {
+            // The last transaction of a holding is gone: so is the holding (its lots go with it).
+            context.Investments.Remove(investment);
+            await context.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        var book = new FifoBook();
+        foreach (var (_, entry) in ledger)
+        {
+            try
+            {
+                book.Apply(entry);
+            }
+            catch (InsufficientHoldingsException e)
+            {
+                throw new DomainException($"{security.Symbol} on {investment.Platform}: {e.Message} Nothing was changed.", e);
+            }
+        }
+
+        var position = book.ToPosition();
+        await context.InvestmentLots.Where(l => l.InvestmentId == investment.Id).ExecuteDeleteAsync(cancellationToken);
+        foreach (var lot in book.AllLots())
+        {
+            context.InvestmentLots.Add(new InvestmentLot
+            {
+                InvestmentId = investment.Id, UserId = investment.UserId, TransactionDate = lot.Date, Type = LotSide.Buy,
+                Quantity = lot.OriginalQuantity, RemainingQuantity = lot.Quantity, Price = lot.UnitCost, Amount = lot.Cost,
+            });
+        }
+
+        foreach (var sale in position.Sales.GroupBy(s => s.SellDate))
+        {
+            var quantity = sale.Sum(s => s.Quantity);
+            var proceeds = sale.Sum(s => s.Proceeds);
+            context.InvestmentLots.Add(new InvestmentLot
+            {
+                InvestmentId = investment.Id, UserId = investment.UserId, TransactionDate = sale.Key, Type = LotSide.Sell,
+                Quantity = quantity, RemainingQuantity = 0m, Price = Money.UnitPrice(proceeds / quantity), Amount = proceeds,
+                Fees = sale.Sum(s => s.Charges),
+            });
+        }
+
+        var now = clock.GetUtcNow();
+        investment.Quantity = position.Quantity;
+        investment.AvgBuyPrice = position.AverageBuyPrice;
+        investment.InvestedAmount = position.InvestedAmount;
+        investment.Status = position.Quantity > 0m ? InvestmentStatus.Active : InvestmentStatus.Sold;
+        investment.PurchaseDate = position.OpenLots.Count > 0 ? position.OpenLots[0].Date : ledger[0].Entry.Date;
+        investment.Name = security.Name;
+        investment.Sector = security.Sector;
+        Valuation.Apply(investment, prices.TryGet(security.Id, out var quote) ? quote : null, now);
+        investment.UpdatedAt = now;
+        await context.SaveChangesAsync(cancellationToken);
+    }
+
+    private static async Task<List<(LedgerTransaction Row, LedgerEntry Entry)>> LoadEntriesAsync(
+        SparkDbContext context, Guid investmentId, CancellationToken cancellationToken)
+    {
+        var rows = await context.Transactions.AsNoTracking()
+            .Where(t => t.InvestmentId == investmentId && t.Status == TransactionStatus.Completed)
+            .ToListAsync(cancellationToken);
+        return [.. rows
+            .OrderBy(t => t.TransactionDate).ThenBy(t => Order(t.Type)).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id)
+            .Select(t => (t, ToEntry(t)))];
+    }
+
+    /// <summary>Within one day, acquisitions come before corporate actions, sells and income: a day's buy can fund its sell.</summary>
+    internal static int Order(TransactionType type) => type switch
+    {
+        TransactionType.Buy or TransactionType.Sip => 0,
+        TransactionType.Split or TransactionType.Bonus => 1,
+        TransactionType.Sell => 2,
+        _ => 3,
+    };
+
+    internal static LedgerEntry ToEntry(LedgerTransaction t) => Draft(t).ToLedgerEntry();
+
+    private static TransactionDraft Draft(LedgerTransaction t)
+    {
+        var (ratioNew, ratioOld) = Ratio(t);
+        return new TransactionDraft(t.Symbol ?? "", t.Type, t.Quantity, t.Price, t.Amount, t.Fees, t.Tax, t.Gst, t.TransactionDate,
+            t.Platform, t.ExternalId, t.Description, ratioNew, ratioOld);
+    }
+
+    private async Task<Security> CheckAsync(TransactionDraft draft, CancellationToken cancellationToken)
+    {
+        var security = await securities.FindAsync(draft.Symbol, cancellationToken);
+        if (security is null)
+        {
+            throw new TransactionValidationException(new Dictionary<string, string[]> { ["symbol"] = [$"No security has the symbol '{draft.Symbol}'."] });
+        }
+
+        var errors = TransactionRules.Validate(draft, security.Type, IndiaTime.Today(clock));
+        if (errors.Count > 0) throw new TransactionValidationException(errors);
+        return security;
+    }
+
+    private async Task<Investment> LockInvestmentAsync(SparkDbContext context, Guid userId, Security security, string platform, DateOnly date,
+        CancellationToken cancellationToken)
+    {
+        var investment = await EnsureInvestmentAsync(context, userId, security, platform, date, cancellationToken);
+        return await LockAsync(context, investment.Id, cancellationToken);
+    }
+
+    private async Task<(Investment? Old, Investment New)> LockBothAsync(SparkDbContext context, Guid userId, LedgerTransaction existing,
+        Security? oldSecurity, Security security, TransactionDraft draft, CancellationToken cancellationToken)
+    {
+        var target = await EnsureInvestmentAsync(context, userId, security, draft.Platform, draft.TransactionDate, cancellationToken);
+        var ids = new[] { existing.InvestmentId, target.Id }.OfType<Guid>().Distinct().Order().ToList();
+        var locked = new Dictionary<Guid, Investment>();
+        foreach (var id in ids)
+        {
+            locked[id] = await LockAsync(context, id, cancellationToken);
+        }
+
+        var old = existing.InvestmentId is { } oldId && oldSecurity is not null ? locked[oldId] : null;
+        return (old, locked[target.Id]);
+    }
+
+    /// <summary>The holding's row, created if this is its first transaction (concurrent creators meet on the unique index).</summary>
+    private async Task<Investment> EnsureInvestmentAsync(SparkDbContext context, Guid userId, Security security, string platform, DateOnly date,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var type = SnakeCaseEnum.ToStored(security.Type);
+        await context.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO investments (id, user_id, security_id, platform, symbol, name, type, quantity, avg_buy_price, invested_amount,
+                                     sector, purchase_date, status, last_updated, created_at, updated_at)
+            VALUES ({Guid.CreateVersion7()}, {userId}, {security.Id}, {platform}, {security.Symbol}, {security.Name}, {type}, 0, 0, 0,
+                    {security.Sector}, {date}, 'sold', {now}, {now}, {now})
+            ON CONFLICT (user_id, security_id, platform) DO NOTHING
+            """, cancellationToken);
+        return await context.Investments.AsNoTracking()
+            .SingleAsync(i => i.UserId == userId && i.SecurityId == security.Id && i.Platform == platform, cancellationToken);
+    }
+
+    private static async Task<Investment> LockAsync(SparkDbContext context, Guid investmentId, CancellationToken cancellationToken) =>
+        await context.Investments.FromSql($"SELECT * FROM investments WHERE id = {investmentId} FOR UPDATE").SingleAsync(cancellationToken);
+
+    private LedgerTransaction NewRow(Guid userId, Guid investmentId, Security security, TransactionDraft draft)
+    {
+        var now = clock.GetUtcNow();
+        return new LedgerTransaction
+        {
+            UserId = userId,
+            InvestmentId = investmentId,
+            SecurityId = security.Id,
+            Type = draft.Type,
+            AssetName = security.Name,
+            Symbol = security.Symbol,
+            Platform = draft.Platform,
+            Quantity = draft.Type is TransactionType.Split ? null : draft.Quantity,
+            Price = draft.Price,
+            Amount = draft.GrossAmount,
+            Fees = draft.Fees,
+            Tax = draft.Tax,
+            Gst = draft.Gst,
+            NetAmount = draft.NetAmount,
+            ExternalId = draft.ExternalId,
+            Description = draft.Description,
+            TransactionDate = draft.TransactionDate,
+            Metadata = draft.RatioNew is > 0m && draft.RatioOld is > 0m
+                ? JsonSerializer.SerializeToDocument(new RatioMetadata(draft.RatioNew.Value, draft.RatioOld.Value))
+                : null,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    private static IQueryable<LedgerTransaction> Filter(IQueryable<LedgerTransaction> query, TransactionFilter filter)
+    {
+        if (filter.Type is { } type) query = query.Where(t => t.Type == type);
+        if (!string.IsNullOrWhiteSpace(filter.Symbol))
+        {
+            var symbol = filter.Symbol.Trim().ToUpperInvariant();
+            query = query.Where(t => t.Symbol == symbol);
+        }
+
+        if (filter.From is { } from) query = query.Where(t => t.TransactionDate >= from);
+        if (filter.To is { } to) query = query.Where(t => t.TransactionDate <= to);
+        if (!string.IsNullOrWhiteSpace(filter.Platform)) query = query.Where(t => t.Platform == filter.Platform);
+        if (filter.InvestmentId is { } investmentId) query = query.Where(t => t.InvestmentId == investmentId);
+        return query;
+    }
+
+    public static TransactionView ToView(LedgerTransaction t)
+    {
+        var (ratioNew, ratioOld) = Ratio(t);
+        return new TransactionView(t.Id, t.Symbol ?? "", t.AssetName, t.Type, t.Quantity, t.Price, t.Amount, t.Fees, t.Tax, t.Gst, t.NetAmount,
+            t.TransactionDate, t.Platform, t.Status, t.ExternalId, t.Description, ratioNew, ratioOld, t.InvestmentId, t.CreatedAt);
+    }
+
+    private static (decimal? New, decimal? Old) Ratio(LedgerTransaction t)
+    {
+        if (t.Metadata is null) return (null, null);
+        var root = t.Metadata.RootElement;
+        return root.TryGetProperty("ratioNew", out var n) && root.TryGetProperty("ratioOld", out var o) && n.TryGetDecimal(out var rn) && o.TryGetDecimal(out var ro)
+            ? (rn, ro)
+            : (null, null);
+    }
+
+    private static string Fingerprint(TransactionDraft d)
+    {
+        var text = string.Join('|', d.TransactionDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Symbol, d.Type,
+            Invariant(d.Quantity), Invariant(d.Price), Invariant(d.GrossAmount), Invariant(d.Fees), Invariant(d.Tax), Invariant(d.Gst),
+            d.Platform, Invariant(d.RatioNew), Invariant(d.RatioOld));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..24];
+    }
+
+    // Trailing zeros differ between "10" and "10.00" but mean the same row.
+    private static string Invariant(decimal? value) =>
+        value is { } v ? v.ToString("0.############################", CultureInfo.InvariantCulture) : "";
+
+    private sealed record RatioMetadata(
+        [property: System.Text.Json.Serialization.JsonPropertyName("ratioNew")] decimal RatioNew,
+        [property: System.Text.Json.Serialization.JsonPropertyName("ratioOld")] decimal RatioOld);
+
+    [LoggerMessage(LogLevel.Information, "Import: {Imported} transactions imported, {Skipped} duplicates skipped, {Errors} rows reported")]
+    private static partial void LogImported(ILogger logger, int imported, int skipped, int errors);
+}
+
+/// <summary>The same platform trade id is already in the ledger.</summary>
+public sealed class DuplicateTransactionException(string platform, string externalId)
+    : DomainException($"A transaction with the id '{externalId}' from {platform} is already recorded.");

@@ -1,0 +1,50 @@
+using Spark.Core.Imports;
+using Spark.Core.Platforms;
+
+namespace Spark.Web.Services.Portfolio;
+
+/// <summary>CSV in and out of the ledger: the generic format both ways, Zerodha's tradebook in.</summary>
+public static class TransactionImport
+{
+    public const long MaxBytes = 10 * 1024 * 1024;
+
+    /// <param name="format">generic or zerodha.</param>
+    /// <param name="platform">The platform of generic rows that name none (default manual).</param>
+    public static async Task<ImportReport> RunAsync(LedgerService ledger, Guid userId, Stream csv, string format, string? platform,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        var parsed = format == "zerodha"
+            ? ZerodhaTradebookCsv.Parse(csv)
+            : GenericTransactionCsv.Parse(csv, string.IsNullOrWhiteSpace(platform) ? PlatformNames.Manual : platform.Trim().ToLowerInvariant());
+        return await ledger.ImportAsync(userId, parsed.Rows, parsed.Errors, cancellationToken);
+    }
+
+    /// <summary>A preview of a file before it is imported: what would be read and what is wrong, nothing written.</summary>
+    public static CsvParseResult<TransactionRow> Preview(Stream csv, string format, string? platform) =>
+        format == "zerodha"
+            ? ZerodhaTradebookCsv.Parse(csv)
+            : GenericTransactionCsv.Parse(csv, string.IsNullOrWhiteSpace(platform) ? PlatformNames.Manual : platform.Trim().ToLowerInvariant());
+}
+
+public static class TransactionExport
+{
+    public static async Task WriteAsync(TextWriter writer, IAsyncEnumerable<TransactionView> transactions)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var rows = new List<TransactionRow>();
+        var number = 2;
+        await foreach (var t in transactions)
+        {
+            rows.Add(new TransactionRow
+            {
+                RowNumber = number++, Symbol = t.Symbol, Type = t.Type, Quantity = t.Quantity, Price = t.Price, Amount = t.Amount, Fees = t.Fees,
+                Tax = t.Tax, Gst = t.Gst, TransactionDate = t.TransactionDate, Platform = t.Platform, ExternalId = t.ExternalId,
+                Description = t.Description, RatioNew = (int?)t.RatioNew, RatioOld = (int?)t.RatioOld,
+            });
+        }
+
+        GenericTransactionCsv.Write(writer, rows);
+        await writer.FlushAsync();
+    }
+}
