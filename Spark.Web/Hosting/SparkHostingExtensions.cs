@@ -89,6 +89,7 @@ public static partial class SparkHostingExtensions
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
         app.MapSparkApi();
         app.MapHub<Hubs.MarketHub>(Hubs.MarketHub.Path);
+        app.MapWebDownloads();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;
