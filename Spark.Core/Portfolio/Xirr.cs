@@ -18,7 +18,7 @@ public static class Xirr
     private const int RateDecimals = 8;
     private const double DaysPerYear = 365d;
 
-    // Excel's default guess. Starting Newton there picks the same root as Excel when the flows have several.
+    // Excel's default guess. Starting there as Excel does makes it likelier to land on Excel's root when there are several.
     private const double ExcelGuess = 0.1;
 
     private const double RateTolerance = 1e-10;
@@ -28,7 +28,8 @@ public static class Xirr
     private const int MaxNewtonIterations = 50;
     private const int MaxBracketedIterations = 200;
 
-    // One step may multiply the growth over the span by at most e; a longer Newton step is a guess, not a trend.
+    // One step may change the growth over the span by a factor of at most e^10: a longer step comes from a flat stretch
+    // of the sum, not from a distant root, and is better left to the bracketing search.
     private const double MaxNewtonStep = 10d;
 
     // The bracket search steps outward from the guess on a grid that widens, fine near the guess and coarse far away.
@@ -153,7 +154,7 @@ public static class Xirr
     /// that fall back to bisection whenever a step would leave the bracket or stalls.
     /// </summary>
     /// <returns>
-    /// The root; a search limit when the sum changes sign only beyond it; null when there is no sign change at all.
+    /// The root; a search limit when the sign changes only beyond it; null when no sign change is found at all.
     /// </returns>
     private static double? Bracketed(Equation equation)
     {
@@ -242,8 +243,8 @@ public static class Xirr
     }
 
     /// <summary>
-    /// Far enough out the sum takes the sign of one flow: the last as the rate falls to −1, the first as it grows
-    /// without bound. If the sum at a limit has the other sign, a root lies beyond it.
+    /// Far enough out the future value takes the sign of one flow: of the last as the rate falls to −1, of the first as
+    /// it grows without bound. If the future value at a search limit has the other sign, a root lies beyond that limit.
     /// </summary>
     private static double? RootBeyondLimits(Equation equation)
     {
@@ -264,9 +265,9 @@ public static class Xirr
     /// The future value of the flows as a function of y: each flow, scaled by the largest, compounded to the last date,
     /// Σ cᵢ · e^((1 − τᵢ) · y) with τᵢ the fraction of the span before flow i. That is the discounted sum times a
     /// positive factor, so it has the same sign and roots; unlike the discounted sum, it falls steadily as y rises for the
-    /// usual pattern of buys first and value at the end, which keeps Newton's method on course from any start.
+    /// usual pattern of buys first and value at the end, which keeps Newton's method on course even from a distant start.
     /// </summary>
-        private sealed class Equation
+    private sealed class Equation
     {
         private readonly double[] _amounts;
         private readonly double[] _fractionLeft;

@@ -41,6 +41,17 @@ public static class TestData
         return user;
     }
 
+    /// <summary>A security of its own for one test, so prices it posts touch no other test.</summary>
+    public static async Task<Security> NewSecurityAsync(TestDatabase database, SecurityType type = SecurityType.Stock, string? sector = "Information Technology")
+    {
+        var symbol = "T" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var security = new Security { Symbol = symbol, Name = $"Test {type} {symbol}", Type = type, Exchange = "NSE", Sector = sector, Industry = "Testing" };
+        await using var context = database.Owner();
+        context.Securities.Add(security);
+        await context.SaveChangesAsync();
+        return security;
+    }
+
     public static async Task<Security> SecurityAsync(TestDatabase database, string symbol = "RELIANCE")
     {
         await using var context = database.Owner();

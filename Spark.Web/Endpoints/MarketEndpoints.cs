@@ -39,13 +39,20 @@ public static class MarketEndpoints
         return api;
     }
 
-    private static async Task<Ok<Paged<SecurityResponse>>> SearchAsync(SecurityCatalog catalog, PriceBook prices, string? query = null,
-        SecurityType? type = null, int page = 1, int pageSize = 20, CancellationToken cancellationToken = default)
+    private static async Task<Results<Ok<Paged<SecurityResponse>>, ValidationProblem>> SearchAsync(SecurityCatalog catalog, PriceBook prices,
+        string? query = null, string? type = null, int page = 1, int pageSize = 20, CancellationToken cancellationToken = default)
     {
+        SecurityType? kind = null;
+        if (!string.IsNullOrWhiteSpace(type))
+        {
+            if (!EnumWords.TryParse<SecurityType>(type, out var parsed)) return Problems.Invalid("type", "Use stock, etf, mutual_fund, bond or crypto.");
+            kind = parsed;
+        }
+
         page = Math.Max(page, 1);
         pageSize = Math.Clamp(pageSize, 1, 100);
         await prices.EnsureLoadedAsync(cancellationToken);
-        var found = (await catalog.SearchAsync(query, int.MaxValue, cancellationToken)).Where(s => type is null || s.Type == type).ToList();
+        var found = (await catalog.SearchAsync(query, int.MaxValue, cancellationToken)).Where(s => kind is null || s.Type == kind).ToList();
         var items = found.Skip((page - 1) * pageSize).Take(pageSize).Select(s => ToResponse(s, prices)).ToList();
         return TypedResults.Ok(new Paged<SecurityResponse>(items, page, pageSize, found.Count));
     }

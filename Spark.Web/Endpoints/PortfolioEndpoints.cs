@@ -75,18 +75,36 @@ public static class PortfolioEndpoints
 
     private static Guid Me(HttpContext http) => http.User.UserId()!.Value;
 
-    private static async Task<Ok<Paged<TransactionView>>> ListAsync(HttpContext http, LedgerService ledger, TransactionType? type = null,
-        string? symbol = null, DateOnly? from = null, DateOnly? to = null, string? platform = null, int page = 1, int pageSize = 20,
-        CancellationToken cancellationToken = default) =>
-        TypedResults.Ok(await ledger.ListAsync(Me(http), new TransactionFilter(type, symbol, from, to, platform), page, pageSize, cancellationToken));
+    private static async Task<Results<Ok<Paged<TransactionView>>, ValidationProblem>> ListAsync(HttpContext http, LedgerService ledger,
+        string? type = null, string? symbol = null, DateOnly? from = null, DateOnly? to = null, string? platform = null, int page = 1,
+        int pageSize = 20, CancellationToken cancellationToken = default)
+    {
+        if (!TryType(type, out var kind)) return Problems.Invalid("type", "Use buy, sell, sip, dividend, bonus, split or interest.");
+        return TypedResults.Ok(await ledger.ListAsync(Me(http), new TransactionFilter(kind, symbol, from, to, platform), page, pageSize, cancellationToken));
+    }
 
-    private static async Task ExportAsync(HttpContext http, LedgerService ledger, TransactionType? type = null, string? symbol = null,
+    private static bool TryType(string? text, out TransactionType? type)
+    {
+        type = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (!EnumWords.TryParse<TransactionType>(text, out var parsed)) return false;
+        type = parsed;
+        return true;
+    }
+
+    private static async Task ExportAsync(HttpContext http, LedgerService ledger, string? type = null, string? symbol = null,
         DateOnly? from = null, DateOnly? to = null, string? platform = null, CancellationToken cancellationToken = default)
     {
+        if (!TryType(type, out var kind))
+        {
+            await Problems.Invalid("type", "Use buy, sell, sip, dividend, bonus, split or interest.").ExecuteAsync(http);
+            return;
+        }
+
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"spark-transactions.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
-        await TransactionExport.WriteAsync(writer, ledger.ExportAsync(Me(http), new TransactionFilter(type, symbol, from, to, platform), cancellationToken));
+        await TransactionExport.WriteAsync(writer, ledger.ExportAsync(Me(http), new TransactionFilter(kind, symbol, from, to, platform), cancellationToken));
     }
 
     private static async Task<Results<Ok<TransactionView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, LedgerService ledger,

@@ -55,6 +55,14 @@ public static partial class SparkHostingExtensions
             };
             o.LoginPath = "/Account/Login";
             o.AccessDeniedPath = "/Account/AccessDenied";
+            // Hub clients are programs, not pages: a redirect to a sign-in form means nothing to them.
+            var redirectToLogin = o.Events.OnRedirectToLogin;
+            o.Events.OnRedirectToLogin = context =>
+            {
+                if (!context.Request.Path.StartsWithSegments("/hubs")) return redirectToLogin(context);
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Task.CompletedTask;
+            };
             o.Cookie.Name = "spark.auth";
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.HttpOnly = true;

@@ -95,7 +95,8 @@ public static partial class SparkHostingExtensions
         return app;
     }
 
-    private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
+    /// <summary>The API and the hubs serve programs: their errors are problem details or bare status codes, never pages.</summary>
+    private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/hubs");
 }
 
 public static class Policies

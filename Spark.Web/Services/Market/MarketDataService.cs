@@ -39,8 +39,8 @@ public sealed class MarketDataService(SparkDb db, PriceBook prices, PriceHistory
         }
 
         var minutes = context.MarketData.AsNoTracking().Where(b => b.SecurityId == securityId && b.Close != null);
-        if (from is { } mf) minutes = minutes.Where(b => b.Timestamp >= mf);
-        if (to is { } mt) minutes = minutes.Where(b => b.Timestamp <= mt);
+        if (from?.ToUniversalTime() is { } mf) minutes = minutes.Where(b => b.Timestamp >= mf);
+        if (to?.ToUniversalTime() is { } mt) minutes = minutes.Where(b => b.Timestamp <= mt);
         var bars = await minutes.OrderBy(b => b.Timestamp).Take(50_000).ToListAsync(cancellationToken);
         return [.. bars.Select(b => new BarView(IndiaTime.ToIst(b.Timestamp), b.Open ?? b.Close!.Value, b.High ?? b.Close!.Value,
             b.Low ?? b.Close!.Value, b.Close!.Value, b.Volume ?? 0))];

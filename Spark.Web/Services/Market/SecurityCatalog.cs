@@ -14,11 +14,17 @@ public sealed class SecurityCatalog(SparkDb db)
     public async Task<IReadOnlyList<Security>> AllAsync(CancellationToken cancellationToken = default) =>
         (await LoadAsync(cancellationToken)).All;
 
-    public async Task<Security?> FindAsync(string symbol, CancellationToken cancellationToken = default) =>
-        (await LoadAsync(cancellationToken)).BySymbol.GetValueOrDefault(symbol.Trim().ToUpperInvariant());
+    public async Task<Security?> FindAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(symbol);
+        var key = symbol.Trim().ToUpperInvariant();
+        return (await LoadAsync(cancellationToken)).BySymbol.GetValueOrDefault(key)
+            ?? await FindStoredAsync(s => s.Symbol == key, cancellationToken);
+    }
 
     public async Task<Security?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
-        (await LoadAsync(cancellationToken)).ById.GetValueOrDefault(id);
+        (await LoadAsync(cancellationToken)).ById.GetValueOrDefault(id)
+            ?? await FindStoredAsync(s => s.Id == id, cancellationToken);
 
     /// <summary>Matches symbol, name or ISIN; symbol prefixes first, then names, as a search box should.</summary>
     public async Task<IReadOnlyList<Security>> SearchAsync(string? query, int limit, CancellationToken cancellationToken = default)
@@ -40,6 +46,18 @@ public sealed class SecurityCatalog(SparkDb db)
     }
 
     public void Invalidate() => _snapshot = null;
+
+    /// <summary>
+    /// A security added since the snapshot (by an admin, a sync or another instance): one indexed lookup, and the
+    /// snapshot is reloaded on next use so lists include it too.
+    /// </summary>
+    private async Task<Security?> FindStoredAsync(System.Linq.Expressions.Expression<Func<Security, bool>> match, CancellationToken cancellationToken)
+    {
+        await using var context = db.Shared();
+        var found = await context.Securities.AsNoTracking().FirstOrDefaultAsync(match, cancellationToken);
+        if (found is not null) _snapshot = null;
+        return found;
+    }
 
     private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
     {
