@@ -50,7 +50,13 @@ public sealed class PriceSeries
         private int _next;
 
         /// <summary>The close on or before <paramref name="dayNumber"/>; dates must not go backwards between calls.</summary>
-        public decimal? At(int dayNumber)
+        public decimal? At(int dayNumber) => IndexAt(dayNumber) is var i and >= 0 ? series._closes[i] : null;
+
+        /// <summary>
+        /// The index of the close on or before <paramref name="dayNumber"/>, or −1: callers that only need to know
+        /// whether the price moved compare indexes instead of prices.
+        /// </summary>
+        public int IndexAt(int dayNumber)
         {
             var days = series._days;
             while (_next < days.Length && days[_next] <= dayNumber)
@@ -58,8 +64,10 @@ public sealed class PriceSeries
                 _next++;
             }
 
-            return _next == 0 ? null : series._closes[_next - 1];
+            return _next - 1;
         }
+
+        public readonly decimal CloseAt(int index) => series._closes[index];
     }
 }
 

@@ -48,28 +48,77 @@ public sealed record PortfolioResult(
 }
 
 /// <summary>
-/// FIFO, XIRR and TWR for a whole portfolio in one forward pass over the calendar. Every holding's FIFO book is
-/// advanced day by day while its quantity is valued at that day's close, so the daily series for the TWR and the
-/// chart come out of the same walk that produces the positions. Prices are shared read-only series.
+/// Everything about a portfolio that does not depend on today's live prices: FIFO positions, cash flows and the
+/// daily values up to today at stored closes. Prices move every second while the ledger does not, so this is
+/// computed once per ledger change and <see cref="PortfolioEngine.Value"/> applies the live quotes to it.
+/// </summary>
+public sealed class PortfolioAnalysis
+{
+    internal PortfolioAnalysis(DateOnly first, DateOnly valuationDate, HoldingAnalysis[] holdings, decimal[] value, decimal[] invested,
+        decimal[] moneyIn, decimal[] moneyOut, Dictionary<DateOnly, decimal> flows)
+    {
+        First = first;
+        ValuationDate = valuationDate;
+        Holdings = holdings;
+        Value = value;
+        Invested = invested;
+        MoneyIn = moneyIn;
+        MoneyOut = moneyOut;
+        Flows = flows;
+    }
+
+    public DateOnly ValuationDate { get; }
+
+    /// <summary>Days in the series (0 when it was not asked for, or there are no transactions).</summary>
+    public int DayCount => Value.Length;
+
+    internal DateOnly First { get; }
+
+    internal HoldingAnalysis[] Holdings { get; }
+
+    internal decimal[] Value { get; }
+
+    internal decimal[] Invested { get; }
+
+    internal decimal[] MoneyIn { get; }
+
+    internal decimal[] MoneyOut { get; }
+
+    internal Dictionary<DateOnly, decimal> Flows { get; }
+}
+
+/// <param name="SeriesPrice">The price the series valued the last day at (replaced by the live price in Value).</param>
+internal sealed record HoldingAnalysis(Guid InvestmentId, Guid SecurityId, HoldingPosition Position, List<CashFlow> Flows,
+    decimal? LastClose, decimal? LastTradePrice, decimal? SeriesPrice);
+
+/// <summary>
+/// FIFO, XIRR and TWR for a whole portfolio. <see cref="Analyze"/> walks every holding's FIFO book forward day by
+/// day while valuing its quantity at that day's close, so the daily series for the TWR and the chart come out of
+/// the same pass that produces the positions; <see cref="Value"/> then prices the result at live quotes.
 /// </summary>
 public static class PortfolioEngine
 {
+    // Daily values are summed exactly in fixed point: units to 8 decimals × prices to 4 decimals, in Int128.
+    private const decimal QuantityScale = 100_000_000m;
+    private const decimal PriceScale = 10_000m;
+    private const decimal ValueScale = QuantityScale * PriceScale;
+
+    /// <summary>Both steps at once: the analysis and its valuation.</summary>
+    /// <exception cref="InsufficientHoldingsException">A holding's ledger sells more than it holds.</exception>
+    public static PortfolioResult Compute(IReadOnlyList<HoldingLedger> holdings, DateOnly valuationDate, Func<Guid, PriceSeries?> history,
+        IReadOnlyDictionary<Guid, Quote> quotes, bool withSeries = true) =>
+        Value(Analyze(holdings, valuationDate, history, withSeries), quotes, withSeries);
+
     /// <param name="holdings">Each holding's entries; entries of one date keep their order.</param>
-    /// <param name="valuationDate">Today in Asia/Kolkata: the last day of the series, valued at the live quote.</param>
+    /// <param name="valuationDate">Today in Asia/Kolkata: the last day of the series.</param>
     /// <param name="history">Daily closes of a security, or null when none are stored.</param>
-    /// <param name="quotes">Live prices by security.</param>
     /// <param name="withSeries">False to skip the daily series and the TWR (totals and XIRR only).</param>
     /// <exception cref="InsufficientHoldingsException">A holding's ledger sells more than it holds.</exception>
-    public static PortfolioResult Compute(
-        IReadOnlyList<HoldingLedger> holdings,
-        DateOnly valuationDate,
-        Func<Guid, PriceSeries?> history,
-        IReadOnlyDictionary<Guid, Quote> quotes,
+    public static PortfolioAnalysis Analyze(IReadOnlyList<HoldingLedger> holdings, DateOnly valuationDate, Func<Guid, PriceSeries?> history,
         bool withSeries = true)
     {
         ArgumentNullException.ThrowIfNull(holdings);
         ArgumentNullException.ThrowIfNull(history);
-        ArgumentNullException.ThrowIfNull(quotes);
 
         var first = DateOnly.MaxValue;
         foreach (var h in holdings)
@@ -81,44 +130,98 @@ public static class PortfolioEngine
         }
 
         var days = withSeries && first <= valuationDate ? valuationDate.DayNumber - first.DayNumber + 1 : 0;
-        var value = new decimal[days];
-        var invested = new decimal[days];
+
+        // Each holding adds the change of its value on the days its quantity or price changes; one running sum
+        // over the days then gives the portfolio's value, so quiet days cost a comparison, not a multiplication.
+        var valueDelta = new Int128[days + 1];
+        var investedDelta = new decimal[days + 1];
         var moneyIn = new decimal[days];
         var moneyOut = new decimal[days];
         var flows = new Dictionary<DateOnly, decimal>();
-        var results = new List<HoldingResult>(holdings.Count);
-
-        foreach (var holding in holdings)
+        var results = new HoldingAnalysis[holdings.Count];
+        for (var h = 0; h < holdings.Count; h++)
         {
-            results.Add(Walk(holding, first, days, valuationDate, history(holding.SecurityId), quotes, value, invested, moneyIn, moneyOut, flows));
+            results[h] = Walk(holdings[h], first, days, history(holdings[h].SecurityId), valueDelta, investedDelta, moneyIn, moneyOut, flows);
         }
 
-        var currentValue = results.Sum(r => r.CurrentValue);
-        var dayChange = results.Sum(r => r.DayChange);
-        var portfolioFlows = flows.Select(f => new CashFlow(f.Key, f.Value)).ToList();
-        if (currentValue > 0m)
+        var values = new decimal[days];
+        var invested = new decimal[days];
+        Int128 runningValue = 0;
+        var runningInvested = 0m;
+        for (var i = 0; i < days; i++)
         {
-            portfolioFlows.Add(new CashFlow(valuationDate, currentValue));
+            runningValue += valueDelta[i];
+            runningInvested += investedDelta[i];
+            values[i] = (decimal)runningValue / ValueScale;
+            invested[i] = runningInvested;
         }
 
+        return new PortfolioAnalysis(first, valuationDate, results, values, invested, moneyIn, moneyOut, flows);
+    }
+
+    /// <summary>Prices an analysis at live quotes: current values, day change, XIRR with today's value as the final flow, TWR.</summary>
+    public static PortfolioResult Value(PortfolioAnalysis analysis, IReadOnlyDictionary<Guid, Quote> quotes, bool withSeries = true)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(quotes);
+        var results = new List<HoldingResult>(analysis.Holdings.Length);
+        var liveValue = 0m;
+        var storedValue = 0m;
+        foreach (var h in analysis.Holdings)
+        {
+            var hasQuote = quotes.TryGetValue(h.SecurityId, out var quote);
+            decimal? price = hasQuote ? quote.Price : h.LastClose ?? h.LastTradePrice;
+            var quantity = h.Position.Quantity;
+            var currentValue = price is { } p ? Money.Paisa(quantity * p) : 0m;
+            if (price is { } live) liveValue += quantity * live;
+            if (h.SeriesPrice is { } stored) storedValue += quantity * stored;
+            var dayChange = 0m;
+            decimal? dayChangeRate = null;
+            if (hasQuote && quote.PreviousClose is { } previous && previous > 0m && quantity > 0m)
+            {
+                dayChange = Money.Paisa(quantity * (quote.Price - previous));
+                dayChangeRate = Money.Rate((quote.Price - previous) / previous);
+            }
+
+            var flows = h.Flows;
+            if (currentValue > 0m)
+            {
+                flows = [.. h.Flows, new CashFlow(analysis.ValuationDate, currentValue)];
+            }
+
+            results.Add(new HoldingResult(h.InvestmentId, h.SecurityId, h.Position, price, currentValue, dayChange, dayChangeRate, Xirr.Solve(flows)));
+        }
+
+        var currentTotal = results.Sum(r => r.CurrentValue);
+        var dayTotal = results.Sum(r => r.DayChange);
+        var portfolioFlows = analysis.Flows.Select(f => new CashFlow(f.Key, f.Value)).ToList();
+        if (currentTotal > 0m)
+        {
+            portfolioFlows.Add(new CashFlow(analysis.ValuationDate, currentTotal));
+        }
+
+        var days = withSeries ? analysis.DayCount : 0;
         var series = new List<ValuePoint>(days);
         var valuations = new List<DailyValuation>(days);
         for (var i = 0; i < days; i++)
         {
-            var date = first.AddDays(i);
-            series.Add(new ValuePoint(date, Money.Paisa(value[i]), Money.Paisa(invested[i])));
-            valuations.Add(new DailyValuation(date, value[i], moneyIn[i], moneyOut[i]));
+            var date = analysis.First.AddDays(i);
+
+            // The walk valued today at the stored close; today is worth what the live prices say.
+            var v = i == days - 1 ? Math.Max(0m, analysis.Value[i] - storedValue + liveValue) : analysis.Value[i];
+            series.Add(new ValuePoint(date, Money.Paisa(v), Money.Paisa(analysis.Invested[i])));
+            valuations.Add(new DailyValuation(date, v, analysis.MoneyIn[i], analysis.MoneyOut[i]));
         }
 
-        var previousValue = currentValue - dayChange;
+        var previousTotal = currentTotal - dayTotal;
         return new PortfolioResult(
             results,
             results.Sum(r => r.Position.InvestedAmount),
-            currentValue,
+            currentTotal,
             results.Sum(r => r.Position.RealizedPnl),
             results.Sum(r => r.Position.Income),
-            dayChange,
-            previousValue > 0m ? Money.Rate(dayChange / previousValue) : null,
+            dayTotal,
+            previousTotal > 0m ? Money.Rate(dayTotal / previousTotal) : null,
             Xirr.Solve(portfolioFlows),
             days > 0 ? TimeWeightedReturn.Compute(valuations) : null,
             series,
@@ -154,10 +257,8 @@ public static class PortfolioEngine
         return slice.Count == 0 ? null : TimeWeightedReturn.Compute(slice);
     }
 
-    private static HoldingResult Walk(
-        HoldingLedger holding, DateOnly first, int days, DateOnly valuationDate, PriceSeries? history,
-        IReadOnlyDictionary<Guid, Quote> quotes, decimal[] value, decimal[] invested, decimal[] moneyIn, decimal[] moneyOut,
-        Dictionary<DateOnly, decimal> portfolioFlows)
+    private static HoldingAnalysis Walk(HoldingLedger holding, DateOnly first, int days, PriceSeries? history, Int128[] valueDelta,
+        decimal[] investedDelta, decimal[] moneyIn, decimal[] moneyOut, Dictionary<DateOnly, decimal> portfolioFlows)
     {
         var entries = holding.Entries.OrderBy(e => e.Date).ToList();
         var book = new FifoBook();
@@ -165,30 +266,53 @@ public static class PortfolioEngine
         var cursor = (history ?? PriceSeries.Empty).Start();
         decimal? lastTradePrice = null;
         var next = 0;
-        var hasQuote = quotes.TryGetValue(holding.SecurityId, out var quote);
+        var quantityScaled = 0L;
+        var barIndex = -1;
+        decimal? price = null;
+        var priceScaled = 0L;
+        Int128 product = 0;
+        var cost = 0m;
+        decimal? seriesPrice = null;
 
         // Days before the holding's first entry hold nothing; after the last entry with nothing held, neither.
         var start = entries.Count == 0 ? days : entries[0].Date.DayNumber - first.DayNumber;
         for (var i = Math.Max(start, 0); i < days; i++)
         {
             var day = first.DayNumber + i;
-            while (next < entries.Count && entries[next].Date.DayNumber == day)
+            var changed = false;
+            if (next < entries.Count && entries[next].Date.DayNumber == day)
             {
-                var e = entries[next++];
-                Apply(book, e, flows, portfolioFlows, ref lastTradePrice, out var cashIn, out var cashOut);
-                moneyIn[i] += cashIn;
-                moneyOut[i] += cashOut;
+                while (next < entries.Count && entries[next].Date.DayNumber == day)
+                {
+                    Apply(book, entries[next++], flows, portfolioFlows, ref lastTradePrice, out var cashIn, out var cashOut);
+                    moneyIn[i] += cashIn;
+                    moneyOut[i] += cashOut;
+                }
+
+                quantityScaled = Scale(book.Quantity, QuantityScale);
+                investedDelta[i] += book.Cost - cost;
+                cost = book.Cost;
+                changed = true;
             }
 
-            if (book.Quantity == 0m)
+            var index = cursor.IndexAt(day);
+            if (index != barIndex || (index < 0 && changed))
             {
-                if (next == entries.Count) break;
-                continue;
+                barIndex = index;
+                price = index >= 0 ? cursor.CloseAt(index) : lastTradePrice;
+                priceScaled = price is { } c ? Scale(c, PriceScale) : 0L;
+                changed = true;
             }
 
-            var close = i == days - 1 && hasQuote ? quote.Price : cursor.At(day) ?? lastTradePrice ?? 0m;
-            value[i] += book.Quantity * close;
-            invested[i] += book.Cost;
+            if (changed)
+            {
+                var now = (Int128)quantityScaled * priceScaled;
+                valueDelta[i] += now - product;
+                product = now;
+            }
+
+            if (quantityScaled == 0L && next == entries.Count) break;
+            if (i == days - 1) seriesPrice = price;
         }
 
         // Entries the walk did not reach: no series asked for, or dated after the valuation date.
@@ -197,29 +321,16 @@ public static class PortfolioEngine
             Apply(book, entries[next++], flows, portfolioFlows, ref lastTradePrice, out _, out _);
         }
 
-        var position = book.ToPosition();
-        decimal? price = hasQuote ? quote.Price : history?.LastClose ?? lastTradePrice;
-        var currentValue = price is { } p ? Money.Paisa(position.Quantity * p) : 0m;
-        var dayChange = 0m;
-        decimal? dayChangeRate = null;
-        if (hasQuote && quote.PreviousClose is { } previous && previous > 0m && position.Quantity > 0m)
-        {
-            dayChange = Money.Paisa(position.Quantity * (quote.Price - previous));
-            dayChangeRate = Money.Rate((quote.Price - previous) / previous);
-        }
-
-        if (currentValue > 0m)
-        {
-            flows.Add(new CashFlow(valuationDate, currentValue));
-        }
-
-        return new HoldingResult(holding.InvestmentId, holding.SecurityId, position, price, currentValue, dayChange, dayChangeRate,
-            Xirr.Solve(flows));
+        return new HoldingAnalysis(holding.InvestmentId, holding.SecurityId, book.ToPosition(), flows,
+            history?.LastClose, lastTradePrice, seriesPrice);
     }
+
+    private static long Scale(decimal amount, decimal scale) => (long)decimal.Round(amount * scale, MidpointRounding.AwayFromZero);
 
     private static void Apply(FifoBook book, LedgerEntry e, List<CashFlow> flows, Dictionary<DateOnly, decimal> portfolioFlows,
         ref decimal? lastTradePrice, out decimal cashIn, out decimal cashOut)
     {
+        var heldBefore = book.Quantity;
         book.Apply(e);
         cashIn = 0m;
         cashOut = 0m;
@@ -227,7 +338,7 @@ public static class PortfolioEngine
         {
             case LedgerEntryType.Buy or LedgerEntryType.Sip:
                 cashIn = e.GrossValue + e.Charges;
-                lastTradePrice = e.Quantity > 0m ? e.GrossValue / e.Quantity : lastTradePrice;
+                lastTradePrice = e.GrossValue / e.Quantity;
                 break;
             case LedgerEntryType.Sell:
                 cashOut = e.GrossValue - e.Charges;
@@ -236,9 +347,9 @@ public static class PortfolioEngine
             case LedgerEntryType.Dividend or LedgerEntryType.Interest:
                 cashOut = e.GrossValue - e.Charges;
                 break;
-            case LedgerEntryType.Split:
+            case LedgerEntryType.Split or LedgerEntryType.Bonus when book.Quantity > 0m:
                 // Older trade prices are in the old units: restate them so a holding without market data keeps its value.
-                lastTradePrice = lastTradePrice * e.RatioOld / e.RatioNew;
+                lastTradePrice = lastTradePrice * heldBefore / book.Quantity;
                 break;
         }
 

@@ -139,36 +139,36 @@ public sealed class MarketDataService(SparkDb db, PriceBook prices, PriceHistory
         feed.Publish(ticks);
     }
 
+    /// <summary>
+    /// One COPY is atomic on its own: new bars go straight in. If any bar is already stored the COPY fails whole,
+    /// and the batch goes again into a temporary table and from there into the table as one upsert.
+    /// </summary>
     private static async Task CopyOrUpsertAsync(NpgsqlConnection connection, string table, string columns, string key, string update,
         Func<string, Task> copy, CancellationToken cancellationToken)
     {
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var savepoint = connection.CreateCommand())
-        {
-            savepoint.CommandText = "SAVEPOINT bulk";
-            await savepoint.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         try
         {
             await copy(table);
+            return;
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            var staging = "staging_" + table;
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"ROLLBACK TO SAVEPOINT bulk; CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            await copy(staging);
-            var keyColumns = key.Trim('(', ')');
-            command.CommandText = $"""
-                INSERT INTO {table} ({columns})
-                SELECT DISTINCT ON ({keyColumns}) {columns} FROM {staging} ORDER BY {keyColumns}
-                ON CONFLICT {key} DO UPDATE SET {update}
-                """;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            // Some bars are stored already: upsert below.
         }
 
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var staging = "staging_" + table;
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await copy(staging);
+        var keyColumns = key.Trim('(', ')');
+        command.CommandText = $"""
+            INSERT INTO {table} ({columns})
+            SELECT DISTINCT ON ({keyColumns}) {columns} FROM {staging} ORDER BY {keyColumns}
+            ON CONFLICT {key} DO UPDATE SET {update}
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
     }
 

@@ -223,6 +223,9 @@ public sealed partial class LedgerService(
             imported += accepted.Count;
             await context.SaveChangesAsync(cancellationToken);
             await RecomputeAsync(context, investment, item.Security, cancellationToken);
+
+            // What is saved needs no tracking; without this every later save rescans all rows written so far.
+            context.ChangeTracker.Clear();
         }
 
         await tx.CommitAsync(cancellationToken);
@@ -470,14 +473,21 @@ public sealed partial class LedgerService(
             t.TransactionDate, t.Platform, t.Status, t.ExternalId, t.Description, ratioNew, ratioOld, t.InvestmentId, t.CreatedAt);
     }
 
-    private static (decimal? New, decimal? Old) Ratio(LedgerTransaction t)
+    private static (decimal? New, decimal? Old) Ratio(LedgerTransaction t) => t.Metadata is null ? (null, null) : Ratio(t.Metadata.RootElement);
+
+    /// <summary>The split or bonus ratio kept in a transaction's metadata as {"ratioNew": 2, "ratioOld": 1}.</summary>
+    internal static (decimal? New, decimal? Old) Ratio(string? metadata)
     {
-        if (t.Metadata is null) return (null, null);
-        var root = t.Metadata.RootElement;
-        return root.TryGetProperty("ratioNew", out var n) && root.TryGetProperty("ratioOld", out var o) && n.TryGetDecimal(out var rn) && o.TryGetDecimal(out var ro)
+        if (metadata is null) return (null, null);
+        using var document = JsonDocument.Parse(metadata);
+        return Ratio(document.RootElement);
+    }
+
+    private static (decimal? New, decimal? Old) Ratio(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("ratioNew", out var n) && root.TryGetProperty("ratioOld", out var o)
+            && n.TryGetDecimal(out var rn) && o.TryGetDecimal(out var ro)
             ? (rn, ro)
             : (null, null);
-    }
 
     private static string Fingerprint(TransactionDraft d)
     {

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Npgsql;
+using NpgsqlTypes;
+using Spark.Bench;
+using Spark.Core.Time;
+using Spark.Data.Identity;
+using Spark.Web.Hosting;
+using Spark.Web.Services.Market;
+using Spark.Web.Services.Portfolio;
+
+// script/bench: generates the heavy investor in a fresh database and prints one table of timings.
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Spark:Jobs:Enabled"] = "false",
+    ["Spark:Market:SimulatorEnabled"] = "false",
+    ["Spark:RateLimits:Enabled"] = "false",
+    ["Logging:LogLevel:Default"] = "Warning",
+});
+builder.WebHost.UseUrls("http://127.0.0.1:0");
+builder.AddSpark();
+var app = builder.Build();
+app.UseSpark();
+var owner = builder.Configuration.GetConnectionString("SparkOwner") ?? throw new InvalidOperationException("ConnectionStrings:SparkOwner is not set.");
+var today = IndiaTime.Today(TimeProvider.System);
+var results = new List<(string Measure, string Includes, string Result, string Target)>();
+void Report(string measure, string includes, string result, string target = "") => results.Add((measure, includes, result, target));
+static string Ms(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+}
+
+// 1. The data.
+var generator = new HeavyInvestor(owner, today);
+var clock = Stopwatch.StartNew();
+var securities = await generator.SecuritiesAsync();
+var bars = await generator.BarsAsync(securities);
+Report("generate daily bars", $"{securities.Count} securities × {HeavyInvestor.Years} years, binary COPY", $"{bars:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s");
+
+const string Password = "benchmark investor passphrase 2026";
+var email = $"bench-{Guid.NewGuid():N}@spark.local";
+Guid userId;
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+    var user = new SparkUser { Name = "Heavy Investor", UserName = email, Email = email, EmailConfirmed = true };
+    var created = await accounts.CreateAsync(user, Password, Roles.Investor);
+    if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+    userId = user.Id;
+
+    var rows = generator.Ledger(securities);
+    clock.Restart();
+    var report = await scope.ServiceProvider.GetRequiredService<LedgerService>().ImportAsync(userId, rows, []);
+    if (report.Errors.Count > 0) throw new InvalidOperationException("The generated ledger has errors: " + string.Join("; ", report.Errors.Take(5)));
+    Report("import the ledger", $"{rows.Count:N0} rows through LedgerService.ImportAsync (validate, write, FIFO lots per holding)",
+        $"{report.Imported:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s");
+}
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    var portfolio = scope.ServiceProvider.GetRequiredService<PortfolioService>();
+    var history = scope.ServiceProvider.GetRequiredService<PriceHistory>();
+    var prices = scope.ServiceProvider.GetRequiredService<PriceBook>();
+    var cache = scope.ServiceProvider.GetRequiredService<PortfolioCache>();
+    await prices.EnsureLoadedAsync();
+
+    var ledger = await portfolio.LoadAsync(userId);
+    clock.Restart();
+    await history.LoadAsync(ledger.Holdings.Select(h => h.SecurityId));
+    Report("load price history (cold)", $"daily closes of {ledger.Holdings.Count} held securities, binary COPY out, once per process",
+        Ms(clock.Elapsed.TotalMilliseconds));
+
+    // 2. Recompute: read the investor's rows, then FIFO + XIRR + TWR, side by side.
+    var reads = new List<double>();
+    var computes = new List<double>();
+    var totals = new List<double>();
+    PortfolioView? view = null;
+    for (var i = 0; i < 25; i++)
+    {
+        var t = Stopwatch.StartNew();
+        ledger = await portfolio.LoadAsync(userId);
+        var read = t.Elapsed.TotalMilliseconds;
+        view = portfolio.Compute(ledger, withSeries: true);
+        var total = t.Elapsed.TotalMilliseconds;
+        if (i < 5) continue; // JIT and connection warm-up
+        reads.Add(read);
+        computes.Add(total - read);
+        totals.Add(total);
+    }
+
+    var readMedian = Percentile(reads, 0.5);
+    var totalMedian = Percentile(totals, 0.5);
+    Report("read the investor's rows", $"{ledger.TransactionCount:N0} transactions + {ledger.Holdings.Count} holdings from PostgreSQL (EF, app role, RLS), median of 20",
+        Ms(readMedian));
+    Report("FIFO + XIRR + TWR (in memory)", $"{ledger.Holdings.Count} FIFO books, {view!.Result.Series.Count:N0}-day series, portfolio + per-holding XIRR, TWR; median of 20",
+        Ms(Percentile(computes, 0.5)));
+    Report("full recompute", "read rows + FIFO + XIRR + TWR, median of 20 (warm price history)", Ms(totalMedian), "≤ 200 ms");
+    Report("full recompute ÷ read", "the two lines above, same runs", (totalMedian / readMedian).ToString("0.00", CultureInfo.InvariantCulture) + "×", "≤ 3×");
+
+    // 3. Dashboard data: portfolio with series (ledger cached between requests as in the app) + recent transactions.
+    var ledgerService = scope.ServiceProvider.GetRequiredService<LedgerService>();
+    var dashboard = new List<double>();
+    for (var i = 0; i < 110; i++)
+    {
+        var t = Stopwatch.StartNew();
+        await portfolio.GetAsync(userId, withSeries: true);
+        await ledgerService.ListAsync(userId, new TransactionFilter(), 1, 5);
+        if (i >= 10) dashboard.Add(t.Elapsed.TotalMilliseconds);
+    }
+
+    Report("dashboard data p50", "PortfolioService.GetAsync(series) + 5 recent transactions, 100 requests", Ms(Percentile(dashboard, 0.5)));
+    Report("dashboard data p95", "same 100 requests", Ms(Percentile(dashboard, 0.95)), "≤ 100 ms");
+    var cold = new List<double>();
+    for (var i = 0; i < 20; i++)
+    {
+        cache.Invalidate(userId);
+        var t = Stopwatch.StartNew();
+        await portfolio.GetAsync(userId, withSeries: true);
+        cold.Add(t.Elapsed.TotalMilliseconds);
+    }
+
+    Report("dashboard data p95, ledger not cached", "as above, the ledger re-read every time (first view after a write), 20 requests", Ms(Percentile(cold, 0.95)));
+}
+
+// 4. The summary endpoint over HTTP under 32 concurrent clients.
+await app.StartAsync();
+var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+using (var http = new HttpClient { BaseAddress = new Uri(address) })
+{
+    var login = await http.PostAsJsonAsync("api/v1/auth/login", new { email, password = Password });
+    var token = (await login.Content.ReadFromJsonAsync<JsonObject>())!["accessToken"]!.GetValue<string>();
+    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+    (await http.GetAsync("api/v1/portfolio/summary")).EnsureSuccessStatusCode();
+    var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+    var failures = 0;
+    var duration = TimeSpan.FromSeconds(10);
+    var run = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
+    {
+        while (run.Elapsed < duration)
+        {
+            var t = Stopwatch.StartNew();
+            using var response = await http.GetAsync("api/v1/portfolio/summary");
+            await response.Content.ReadAsByteArrayAsync();
+            latencies.Add(t.Elapsed.TotalMilliseconds);
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
+        }
+    }));
+    var list = latencies.ToList();
+    Report("GET /api/v1/portfolio/summary throughput", $"32 concurrent clients for {duration.TotalSeconds:0} s over HTTP/1.1 on loopback, JWT + session check",
+        $"{list.Count / run.Elapsed.TotalSeconds:0} req/s ({failures} failed)");
+    Report("GET /api/v1/portfolio/summary p95", "same run", Ms(Percentile(list, 0.95)));
+}
+
+await app.StopAsync();
+
+// 5. market_data ingest through MarketDataService beside raw binary COPY of the same rows.
+var ingest = app.Services.GetRequiredService<MarketDataService>();
+var minutes = new List<MinuteBar>();
+var session = new DateTimeOffset(2026, 12, 1, 3, 45, 0, TimeSpan.Zero);
+foreach (var (security, _) in securities.Take(200))
+{
+    for (var m = 0; m < 500; m++)
+    {
+        var price = 100m + (m % 37);
+        minutes.Add(new MinuteBar(security.Id, session.AddMinutes(m), price, price + 1m, price - 1m, price + 0.5m, 100 + m));
+    }
+}
+
+async Task<double> RawCopyAsync()
+{
+    await using var connection = new NpgsqlConnection(builder.Configuration.GetConnectionString("Spark"));
+    await connection.OpenAsync();
+    var t = Stopwatch.StartNew();
+    await using (var writer = await connection.BeginBinaryImportAsync(
+        "COPY market_data (id, security_id, timestamp, open, high, low, close, volume, created_at) FROM STDIN (FORMAT BINARY)"))
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var b in minutes)
+        {
+            await writer.StartRowAsync();
+            await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+            await writer.WriteAsync(b.SecurityId, NpgsqlDbType.Uuid);
+            await writer.WriteAsync(b.Timestamp, NpgsqlDbType.TimestampTz);
+            await writer.WriteAsync(b.Open, NpgsqlDbType.Numeric);
+            await writer.WriteAsync(b.High, NpgsqlDbType.Numeric);
+            await writer.WriteAsync(b.Low, NpgsqlDbType.Numeric);
+            await writer.WriteAsync(b.Close, NpgsqlDbType.Numeric);
+            await writer.WriteAsync(b.Volume, NpgsqlDbType.Bigint);
+            await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+        }
+
+        await writer.CompleteAsync();
+    }
+
+    return t.Elapsed.TotalSeconds;
+}
+
+async Task ClearAsync()
+{
+    await using var connection = new NpgsqlConnection(owner);
+    await connection.OpenAsync();
+    await using var delete = new NpgsqlCommand("DELETE FROM market_data WHERE timestamp >= '2026-12-01' AND timestamp < '2026-12-02'", connection);
+    await delete.ExecuteNonQueryAsync();
+    await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE market_data", connection);
+    await vacuum.ExecuteNonQueryAsync();
+}
+
+var raw = new List<double>();
+var service = new List<double>();
+for (var i = 0; i < 3; i++)
+{
+    await ClearAsync();
+    raw.Add(await RawCopyAsync());
+    await ClearAsync();
+    var t = Stopwatch.StartNew();
+    await ingest.WriteMinutesAsync(minutes, publish: false);
+    service.Add(t.Elapsed.TotalSeconds);
+}
+
+await ClearAsync();
+var rawRate = minutes.Count / Percentile(raw, 0.5);
+var serviceRate = minutes.Count / Percentile(service, 0.5);
+Report("market_data ingest, raw binary COPY", $"{minutes.Count:N0} minute bars, one COPY, median of 3", $"{rawRate:N0} rows/s");
+Report("market_data ingest, MarketDataService", "same rows: transaction + COPY (upsert fallback unused), median of 3", $"{serviceRate:N0} rows/s");
+Report("ingest ÷ raw COPY", "the two lines above", (serviceRate / rawRate).ToString("0.00", CultureInfo.InvariantCulture) + "×", "≥ 0.8×");
+
+var widths = new[] { results.Max(r => r.Measure.Length), results.Max(r => r.Result.Length), results.Max(r => r.Target.Length), results.Max(r => r.Includes.Length) };
+Console.WriteLine();
+Console.WriteLine($"{"measure".PadRight(widths[0])} | {"result".PadRight(widths[1])} | {"target".PadRight(widths[2])} | what the timing includes");
+Console.WriteLine(new string('-', widths.Sum() + 9));
+foreach (var (measure, includes, result, target) in results)
+{
+    Console.WriteLine($"{measure.PadRight(widths[0])} | {result.PadRight(widths[1])} | {target.PadRight(widths[2])} | {includes}");
+}
+
+Console.WriteLine();
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+return 0;
