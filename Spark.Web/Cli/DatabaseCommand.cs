@@ -120,7 +120,7 @@ public static partial class DatabaseCommand
                 END IF;
               END LOOP;
               GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {{appRole}};
-              GRANT EXECUTE ON FUNCTION maintain_partitions(integer), my_portfolio_summary(), refresh_portfolio_summary() TO {{appRole}};
+              GRANT EXECUTE ON FUNCTION maintain_partitions(integer), my_portfolio_summary(), refresh_portfolio_summary(), portfolio_totals() TO {{appRole}};
             END
             $$;
             """;

@@ -53,6 +53,7 @@ public static partial class SparkHostingExtensions
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
         services.AddScoped<PartitionMaintenanceJob>();
+        services.AddScoped<PortfolioValuationJob>();
         if (options.Jobs.Enabled)
         {
             AddScheduler(services, connectionString);

@@ -66,7 +66,7 @@ public sealed partial class MarketSimulatorService(
             var daily = await context.DailyBars.GroupBy(b => b.SecurityId).Select(g => new { g.Key, Last = g.Max(b => b.TradeDate) })
                 .ToListAsync(cancellationToken);
             foreach (var d in daily) _lastDaily[d.Key] = d.Last;
-            var since = now.AddDays(-2);
+            var since = now.ToUniversalTime().AddDays(-2);
             var minutes = await context.MarketData.Where(b => b.Timestamp >= since).GroupBy(b => b.SecurityId)
                 .Select(g => new { g.Key, Last = g.Max(b => b.Timestamp) }).ToListAsync(cancellationToken);
             foreach (var m in minutes) _lastMinute[m.Key] = m.Last;
