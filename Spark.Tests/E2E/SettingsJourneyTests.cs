@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Spark.Tests.Infrastructure;
@@ -76,10 +77,14 @@ public sealed class SettingsJourneyTests(BrowserFixture browser)
     public async Task A_new_theme_and_number_format_apply_at_once()
     {
         var user = await TestData.UserAsync(browser.Web.Database, "Meher Kapoor");
-        var security = await TestData.SecurityAsync(browser.Web.Database, "HDFCBANK");
-        var holding = TestData.Investment(user.Id, security, quantity: 10m, price: 123456.789m);
-        holding.CurrentValue = 1234567.89m;
-        await TestData.SaveAsync(browser.Web.Database, user.Id, holding);
+        var security = await TestData.NewSecurityAsync(browser.Web.Database);
+        await using (var scope = browser.Web.App.Services.CreateAsyncScope())
+        {
+            // No bars for a new security: the holding is valued at its trade price, 10 × 123,456.789.
+            await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Portfolio.LedgerService>().CreateAsync(user.Id,
+                new Spark.Core.Portfolio.TransactionDraft(security.Symbol, Spark.Core.Portfolio.TransactionType.Buy, 10m, 123456.789m, null,
+                    0m, 0m, 0m, new DateOnly(2025, 1, 6), "manual"));
+        }
         var page = await browser.NewPageAsync();
         await Pages.SignInAsync(page, user.Email!, TestData.Password);
         await Pages.WaitUntilInteractiveAsync(page);

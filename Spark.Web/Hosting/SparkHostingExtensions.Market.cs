@@ -18,7 +18,6 @@ public static partial class SparkHostingExtensions
         services.AddScoped<MarketImport>();
         services.AddScoped<LedgerService>();
         services.AddScoped<PortfolioService>();
-        services.AddScoped<Services.Dashboard.HoldingsSummaryService>();
         services.AddScoped<LiveTicks>();
         services.AddSignalR();
         services.AddHostedService<MarketHubRelay>();
