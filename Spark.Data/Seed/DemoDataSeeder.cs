@@ -83,7 +83,9 @@ public sealed partial class DemoDataSeeder(
         {
             var security = securities[holding.Key.Symbol];
             var seed = holding.First().Security;
-            var position = FifoLedger.Replay(holding.Select(t => t.Entry));
+            var book = new FifoBook();
+            foreach (var trade in holding) book.Apply(trade.Entry);
+            var position = book.ToPosition();
             var currentValue = Money(position.Quantity * seed.ReferencePrice);
             var investment = new Investment
             {
@@ -106,26 +108,7 @@ public sealed partial class DemoDataSeeder(
             };
             context.Investments.Add(investment);
 
-            foreach (var lot in position.OpenLots)
-            {
-                context.InvestmentLots.Add(new InvestmentLot
-                {
-                    InvestmentId = investment.Id, UserId = userId, TransactionDate = lot.Date, Type = LotSide.Buy,
-                    Quantity = lot.OriginalQuantity, RemainingQuantity = lot.Quantity, Price = lot.UnitCost,
-                    Amount = Money(lot.OriginalQuantity * lot.UnitCost),
-                });
-            }
-            foreach (var sale in position.Sales.GroupBy(s => s.SellDate))
-            {
-                var quantity = sale.Sum(s => s.Quantity);
-                var proceeds = sale.Sum(s => s.Proceeds);
-                context.InvestmentLots.Add(new InvestmentLot
-                {
-                    InvestmentId = investment.Id, UserId = userId, TransactionDate = sale.Key, Type = LotSide.Sell,
-                    Quantity = quantity, RemainingQuantity = 0m, Price = Math.Round(proceeds / quantity, 4), Amount = proceeds,
-                    Fees = sale.Sum(s => s.Charges),
-                });
-            }
+            context.InvestmentLots.AddRange(HoldingLots.From(book, investment.Id, userId));
             foreach (var trade in holding)
             {
                 context.Transactions.Add(new LedgerTransaction

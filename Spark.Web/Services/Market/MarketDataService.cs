@@ -70,12 +70,7 @@ public sealed class MarketDataService(SparkDb db, PriceBook prices, PriceHistory
                 await writer.StartRowAsync(cancellationToken);
                 await writer.WriteAsync(b.SecurityId, NpgsqlDbType.Uuid, cancellationToken);
                 await writer.WriteAsync(b.TradeDate, NpgsqlDbType.Date, cancellationToken);
-                await writer.WriteAsync(b.Open, NpgsqlDbType.Numeric, cancellationToken);
-                await writer.WriteAsync(b.High, NpgsqlDbType.Numeric, cancellationToken);
-                await writer.WriteAsync(b.Low, NpgsqlDbType.Numeric, cancellationToken);
-                await writer.WriteAsync(b.Close, NpgsqlDbType.Numeric, cancellationToken);
-                await writer.WriteAsync(b.Volume, NpgsqlDbType.Bigint, cancellationToken);
-                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await WriteOhlcvAsync(writer, b.Open, b.High, b.Low, b.Close, b.Volume, now, cancellationToken);
             }
 
             await writer.CompleteAsync(cancellationToken);
@@ -106,12 +101,7 @@ public sealed class MarketDataService(SparkDb db, PriceBook prices, PriceHistory
                 await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, cancellationToken);
                 await writer.WriteAsync(b.SecurityId, NpgsqlDbType.Uuid, cancellationToken);
                 await writer.WriteAsync(b.Timestamp, NpgsqlDbType.TimestampTz, cancellationToken);
-                await writer.WriteAsync(b.Open, NpgsqlDbType.Numeric, cancellationToken);
-                await writer.WriteAsync(b.High, NpgsqlDbType.Numeric, cancellationToken);
-                await writer.WriteAsync(b.Low, NpgsqlDbType.Numeric, cancellationToken);
-                await writer.WriteAsync(b.Close, NpgsqlDbType.Numeric, cancellationToken);
-                await writer.WriteAsync(b.Volume, NpgsqlDbType.Bigint, cancellationToken);
-                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await WriteOhlcvAsync(writer, b.Open, b.High, b.Low, b.Close, b.Volume, now, cancellationToken);
             }
 
             await writer.CompleteAsync(cancellationToken);
@@ -170,6 +160,18 @@ public sealed class MarketDataService(SparkDb db, PriceBook prices, PriceHistory
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The columns both bar tables end with: open, high, low, close, volume, created_at.</summary>
+    private static async Task WriteOhlcvAsync(NpgsqlBinaryImporter writer, decimal open, decimal high, decimal low, decimal close, long volume,
+        DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        await writer.WriteAsync(open, NpgsqlDbType.Numeric, cancellationToken);
+        await writer.WriteAsync(high, NpgsqlDbType.Numeric, cancellationToken);
+        await writer.WriteAsync(low, NpgsqlDbType.Numeric, cancellationToken);
+        await writer.WriteAsync(close, NpgsqlDbType.Numeric, cancellationToken);
+        await writer.WriteAsync(volume, NpgsqlDbType.Bigint, cancellationToken);
+        await writer.WriteAsync(createdAt, NpgsqlDbType.TimestampTz, cancellationToken);
     }
 
     private static DateOnly IstDate(DateTimeOffset instant) => DateOnly.FromDateTime(IndiaTime.ToIst(instant).DateTime);

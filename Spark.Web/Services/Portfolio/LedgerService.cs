@@ -302,26 +302,7 @@ public sealed partial class LedgerService(
 
         var position = book.ToPosition();
         await context.InvestmentLots.Where(l => l.InvestmentId == investment.Id).ExecuteDeleteAsync(cancellationToken);
-        foreach (var lot in book.AllLots())
-        {
-            context.InvestmentLots.Add(new InvestmentLot
-            {
-                InvestmentId = investment.Id, UserId = investment.UserId, TransactionDate = lot.Date, Type = LotSide.Buy,
-                Quantity = lot.OriginalQuantity, RemainingQuantity = lot.Quantity, Price = lot.UnitCost, Amount = lot.Cost,
-            });
-        }
-
-        foreach (var sale in position.Sales.GroupBy(s => s.SellDate))
-        {
-            var quantity = sale.Sum(s => s.Quantity);
-            var proceeds = sale.Sum(s => s.Proceeds);
-            context.InvestmentLots.Add(new InvestmentLot
-            {
-                InvestmentId = investment.Id, UserId = investment.UserId, TransactionDate = sale.Key, Type = LotSide.Sell,
-                Quantity = quantity, RemainingQuantity = 0m, Price = Money.UnitPrice(proceeds / quantity), Amount = proceeds,
-                Fees = sale.Sum(s => s.Charges),
-            });
-        }
+        context.InvestmentLots.AddRange(HoldingLots.From(book, investment.Id, investment.UserId));
 
         var now = clock.GetUtcNow();
         investment.Quantity = position.Quantity;

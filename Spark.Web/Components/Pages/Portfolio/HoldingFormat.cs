@@ -32,15 +32,7 @@ public static class HoldingFormat
     public static string Platform(string platform) =>
         string.IsNullOrEmpty(platform) ? "" : char.ToUpperInvariant(platform[0]) + platform[1..];
 
-    public static string TypeLabel(SecurityType type) => type switch
-    {
-        SecurityType.Stock => "Stocks",
-        SecurityType.Etf => "ETFs",
-        SecurityType.MutualFund => "Mutual funds",
-        SecurityType.Bond => "Bonds",
-        SecurityType.Crypto => "Crypto",
-        _ => type.ToString(),
-    };
+    public static string TypeLabel(SecurityType type) => Market.Parts.MarketText.TypePlural(type);
 
     public static string TransactionLabel(TransactionType type) => type switch
     {
