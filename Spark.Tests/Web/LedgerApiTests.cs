@@ -334,4 +334,25 @@ public sealed class LedgerApiTests(WebAppFixture fixture) : IClassFixture<WebApp
         // Day 1: bought at the close, 0 %; day 2: (2,200)/(1,000 + 1,100) = +4.76 %; day 3: 2,420/2,200 = +10 %.
         Assert.Equal(0.15238095m, D(performance["twr"]));
     }
+
+    [Fact]
+    public async Task The_api_exports_the_ledger_as_csv_that_imports_back_as_duplicates()
+    {
+        using var api = await InvestorAsync();
+        var s = await TestData.NewSecurityAsync(fixture.Database);
+        await CreatedAsync(api, Trade(s.Symbol, "buy", 3, 101.5m, "2024-06-03"));
+        await CreatedAsync(api, new { symbol = s.Symbol, type = "split", ratioNew = 2, ratioOld = 1, transactionDate = "2024-07-01" });
+
+        using var http = fixture.App.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/transactions/export?symbol={s.Symbol}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.AccessToken);
+        using var response = await http.SendAsync(request);
+        var csv = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("2:1", csv, StringComparison.Ordinal);
+        Assert.Equal(3, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var (_, again) = await api.UploadAsync("transactions/import?format=generic", csv);
+        Assert.True((0, 2) == (again!["imported"]!.GetValue<int>(), again["skippedDuplicates"]!.GetValue<int>()), ApiClient.Json(again) + csv);
+    }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spark.Core.Imports;
@@ -103,8 +102,8 @@ public static class PortfolioEndpoints
 
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"spark-transactions.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
-        await TransactionExport.WriteAsync(writer, ledger.ExportAsync(Me(http), new TransactionFilter(kind, symbol, from, to, platform), cancellationToken));
+        await TransactionExport.SendAsync(http.Response.Body, ledger.ExportAsync(Me(http), new TransactionFilter(kind, symbol, from, to, platform),
+            cancellationToken), cancellationToken);
     }
 
     private static async Task<Results<Ok<TransactionView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, LedgerService ledger,

@@ -1,3 +1,12 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Spark.Core.Portfolio;
+using Spark.Core.Time;
+using Spark.Web.Services.Portfolio;
+using Spark.Web.Shell;
+
 namespace Spark.Web.Endpoints;
 
 /// <summary>
@@ -6,9 +15,55 @@ namespace Spark.Web.Endpoints;
 /// </summary>
 public static class WebDownloads
 {
+    // No ".csv" in the path: the cookie's session check skips paths with an extension (static files), and a
+    // revoked session must not keep downloading the ledger. The file name comes from Content-Disposition.
+    public const string TransactionsPath = "/downloads/transactions";
+
+    /// <summary>The web app's cookie only; a signed-out browser is challenged, i.e. sent to sign in.</summary>
+    private static readonly AuthorizationPolicy WebUser = new AuthorizationPolicyBuilder(IdentityConstants.ApplicationScheme)
+        .RequireAuthenticatedUser().Build();
+
     public static IEndpointRouteBuilder MapWebDownloads(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var downloads = app.MapGroup("/downloads").RequireAuthorization(WebUser).ExcludeFromDescription();
+        downloads.MapGet("/transactions", TransactionsAsync);
         return app;
+    }
+
+    /// <summary>The export link for a filter, with the same query names as the API's list.</summary>
+    public static string TransactionsUrl(TransactionFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var query = new Dictionary<string, string?>
+        {
+            ["type"] = filter.Type?.ToString().ToLowerInvariant(),
+            ["symbol"] = filter.Symbol,
+            ["platform"] = filter.Platform,
+            ["from"] = filter.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["to"] = filter.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        return QueryHelpers.AddQueryString(TransactionsPath.TrimStart('/'), query.Where(q => !string.IsNullOrEmpty(q.Value)));
+    }
+
+    private static async Task<IResult> TransactionsAsync(HttpContext http, LedgerService ledger, TimeProvider clock, string? type = null,
+        string? symbol = null, DateOnly? from = null, DateOnly? to = null, string? platform = null, CancellationToken cancellationToken = default)
+    {
+        TransactionType? parsedType = null;
+        if (!string.IsNullOrEmpty(type))
+        {
+            // Names only: Enum.TryParse alone would also take "3" or "buy,sell".
+            if (!Enum.GetNames<TransactionType>().Contains(type, StringComparer.OrdinalIgnoreCase)) return TypedResults.BadRequest("Unknown transaction type.");
+            parsedType = Enum.Parse<TransactionType>(type, ignoreCase: true);
+        }
+
+        var userId = http.User.UserId()!.Value;
+        var filter = new TransactionFilter(parsedType, symbol, from, to, platform);
+        var today = IndiaTime.Today(clock).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"spark-transactions-{today}.csv\"";
+        http.Response.Headers.CacheControl = "no-store";
+        await TransactionExport.SendAsync(http.Response.Body, ledger.ExportAsync(userId, filter, cancellationToken), cancellationToken);
+        return TypedResults.Empty;
     }
 }

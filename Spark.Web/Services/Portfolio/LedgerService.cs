@@ -191,11 +191,16 @@ public sealed partial class LedgerService(
                 .Select(t => new { t.Platform, t.ExternalId, t.TransactionDate })
                 .ToListAsync(cancellationToken))
             .Select(t => (t.Platform, t.ExternalId!, t.TransactionDate)).ToHashSet();
+        // Rows of Spark's own export name the transaction they came from.
+        var exportedIds = ids.Select(ParseExportId).OfType<Guid>().ToList();
+        var exported = exportedIds.Count == 0 ? [] : (await context.Transactions.AsNoTracking()
+            .Where(t => exportedIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken)).ToHashSet();
         var skipped = 0;
         var fresh = new List<(TransactionRow Row, TransactionDraft Draft, Security Security)>();
         foreach (var c in candidates)
         {
-            if (!existing.Add((c.Draft.Platform, c.Draft.ExternalId!, c.Draft.TransactionDate))) skipped++;
+            var alreadyStored = ParseExportId(c.Draft.ExternalId!) is { } id && exported.Contains(id);
+            if (alreadyStored || !existing.Add((c.Draft.Platform, c.Draft.ExternalId!, c.Draft.TransactionDate))) skipped++;
             else fresh.Add(c);
         }
 
@@ -469,6 +474,12 @@ public sealed partial class LedgerService(
             && n.TryGetDecimal(out var rn) && o.TryGetDecimal(out var ro)
             ? (rn, ro)
             : (null, null);
+
+    /// <summary>The id an exported row carries when the transaction has no platform id of its own.</summary>
+    public static string ExportId(Guid transactionId) => "spark:" + transactionId.ToString("D", CultureInfo.InvariantCulture);
+
+    private static Guid? ParseExportId(string externalId) =>
+        externalId.StartsWith("spark:", StringComparison.Ordinal) && Guid.TryParse(externalId.AsSpan(6), out var id) ? id : null;
 
     private static string Fingerprint(TransactionDraft d)
     {

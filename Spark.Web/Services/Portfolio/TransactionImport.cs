@@ -1,5 +1,6 @@
 using Spark.Core.Imports;
 using Spark.Core.Platforms;
+using Spark.Core.Portfolio;
 
 namespace Spark.Web.Services.Portfolio;
 
@@ -29,6 +30,21 @@ public static class TransactionImport
 
 public static class TransactionExport
 {
+    /// <summary>
+    /// Writes the CSV to a response body. CsvHelper writes synchronously, which Kestrel refuses on the response:
+    /// the CSV is buffered (in memory, then a temporary file for a big ledger) and sent asynchronously.
+    /// </summary>
+    public static async Task SendAsync(Stream body, IAsyncEnumerable<TransactionView> transactions, CancellationToken cancellationToken)
+    {
+        await using var buffer = new Microsoft.AspNetCore.WebUtilities.FileBufferingWriteStream();
+        await using (var writer = new StreamWriter(buffer, new System.Text.UTF8Encoding(false), leaveOpen: true))
+        {
+            await WriteAsync(writer, transactions);
+        }
+
+        await buffer.DrainBufferAsync(body, cancellationToken);
+    }
+
     public static async Task WriteAsync(TextWriter writer, IAsyncEnumerable<TransactionView> transactions)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -38,8 +54,10 @@ public static class TransactionExport
         {
             rows.Add(new TransactionRow
             {
-                RowNumber = number++, Symbol = t.Symbol, Type = t.Type, Quantity = t.Quantity, Price = t.Price, Amount = t.Amount, Fees = t.Fees,
-                Tax = t.Tax, Gst = t.Gst, TransactionDate = t.TransactionDate, Platform = t.Platform, ExternalId = t.ExternalId,
+                RowNumber = number++, Symbol = t.Symbol, Type = t.Type, Quantity = t.Quantity, Price = t.Price,
+                Amount = t.Type is TransactionType.Split or TransactionType.Bonus && t.Amount == 0m ? null : t.Amount, Fees = t.Fees,
+                Tax = t.Tax, Gst = t.Gst, TransactionDate = t.TransactionDate, Platform = t.Platform,
+                ExternalId = t.ExternalId ?? LedgerService.ExportId(t.Id),
                 Description = t.Description, RatioNew = (int?)t.RatioNew, RatioOld = (int?)t.RatioOld,
             });
         }
