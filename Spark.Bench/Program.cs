@@ -98,7 +98,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 
     var readMedian = Percentile(reads, 0.5);
     var totalMedian = Percentile(totals, 0.5);
-    Report("read the investor's rows", $"{ledger.TransactionCount:N0} transactions + {ledger.Holdings.Count} holdings from PostgreSQL (EF, app role, RLS), median of 20",
+    Report("read the investor's rows", $"{ledger.TransactionCount:N0} transactions + {ledger.Holdings.Count} holdings from PostgreSQL (one data reader as the app role under RLS), median of 20",
         Ms(readMedian));
     Report("FIFO + XIRR + TWR (in memory)", $"{ledger.Holdings.Count} FIFO books, {view!.Result.Series.Count:N0}-day series, portfolio + per-holding XIRR, TWR; median of 20",
         Ms(Percentile(computes, 0.5)));
@@ -116,7 +116,7 @@ await using (var scope = app.Services.CreateAsyncScope())
         if (i >= 10) dashboard.Add(t.Elapsed.TotalMilliseconds);
     }
 
-    Report("dashboard data p50", "PortfolioService.GetAsync(series) + 5 recent transactions, 100 requests", Ms(Percentile(dashboard, 0.5)));
+    Report("dashboard data p50", "PortfolioService.GetAsync(series: cached analysis, live quotes applied) + 5 recent transactions, 100 requests", Ms(Percentile(dashboard, 0.5)));
     Report("dashboard data p95", "same 100 requests", Ms(Percentile(dashboard, 0.95)), "≤ 100 ms");
     var cold = new List<double>();
     for (var i = 0; i < 20; i++)
@@ -230,7 +230,7 @@ await ClearAsync();
 var rawRate = minutes.Count / Percentile(raw, 0.5);
 var serviceRate = minutes.Count / Percentile(service, 0.5);
 Report("market_data ingest, raw binary COPY", $"{minutes.Count:N0} minute bars, one COPY, median of 3", $"{rawRate:N0} rows/s");
-Report("market_data ingest, MarketDataService", "same rows: transaction + COPY (upsert fallback unused), median of 3", $"{serviceRate:N0} rows/s");
+Report("market_data ingest, MarketDataService", "same rows through the service: one COPY (its upsert fallback unused), median of 3", $"{serviceRate:N0} rows/s");
 Report("ingest ÷ raw COPY", "the two lines above", (serviceRate / rawRate).ToString("0.00", CultureInfo.InvariantCulture) + "×", "≥ 0.8×");
 
 var widths = new[] { results.Max(r => r.Measure.Length), results.Max(r => r.Result.Length), results.Max(r => r.Target.Length), results.Max(r => r.Includes.Length) };
