@@ -131,7 +131,7 @@ public static class ChartData
                 tooltip,
                 series = new[] { new { name = seriesName, data = bars.Select(b => new { x = Millis(b.Timestamp), y = new[] { b.Open, b.High, b.Low, b.Close } }).ToArray() } },
                 plotOptions = new { candlestick = new { colors = new { upward = Gain, downward = Loss }, wick = new { useFillColor = true } } },
-                yaxis = new { decimalsInFloat = decimals, tooltip = new { enabled = true } },
+                yaxis = new { decimalsInFloat = decimals, tooltip = new { enabled = true }, labels = new { formatter = "inr" } },
             };
         }
 
@@ -147,7 +147,7 @@ public static class ChartData
             stroke = new { width = 2, curve = "straight" },
             fill = new { type = "gradient", gradient = new { opacityFrom = 0.35, opacityTo = 0.02 } },
             dataLabels = new { enabled = false },
-            yaxis = new { decimalsInFloat = decimals },
+            yaxis = new { decimalsInFloat = decimals, labels = new { formatter = "inr" } },
         };
     }
 
