@@ -74,6 +74,9 @@ public sealed partial class MarketSimulatorService(
 
         var started = clock.GetTimestamp();
         var written = await CatchUpAsync(now, cancellationToken);
+
+        // From here on the ticks keep the price book current; re-reading bars every minute would only set it back.
+        await prices.ReloadAsync(cancellationToken);
         LogStarted(log, _securities.Count, written, clock.GetElapsedTime(started).TotalSeconds);
     }
 
@@ -84,6 +87,7 @@ public sealed partial class MarketSimulatorService(
         var earliest = today.AddYears(-Options.BackfillYears);
         var daily = new List<DayBar>();
         var minutes = new List<MinuteBar>();
+        var closes = new List<PriceTick>();
         var written = 0;
         foreach (var s in _securities)
         {
@@ -91,10 +95,18 @@ public sealed partial class MarketSimulatorService(
             var from = _lastDaily.TryGetValue(s.Security.Id, out var last) ? last.AddDays(1) : earliest;
             if (from <= lastDone)
             {
+                DayBar? newest = null;
                 foreach (var simulated in Simulator.DailyBars(s.Security.Symbol, s.Security.Type, s.Anchor, from, lastDone))
                 {
                     var bar = SimulatedMarket.Unadjust(simulated, s.Metadata, s.Security.Type);
-                    daily.Add(new DayBar(s.Security.Id, bar.TradeDate, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume));
+                    newest = new DayBar(s.Security.Id, bar.TradeDate, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume);
+                    daily.Add(newest.Value);
+                }
+
+                // A session just closed (or a fund struck its NAV): its close is the price until the next session.
+                if (_lastDaily.ContainsKey(s.Security.Id) && newest is { } closed)
+                {
+                    closes.Add(new PriceTick(s.Security.Id, s.Security.Symbol, closed.Close, PreviousClose(s, closed.TradeDate), now));
                 }
 
                 _lastDaily[s.Security.Id] = lastDone;
@@ -121,7 +133,7 @@ public sealed partial class MarketSimulatorService(
 
         written += await market.WriteDailyAsync(daily, publish: false, cancellationToken);
         written += await market.WriteMinutesAsync(minutes, publish: false, cancellationToken);
-        if (written > 0) await prices.ReloadAsync(cancellationToken);
+        feed.Publish(closes);
         return written;
     }
 
