@@ -57,6 +57,7 @@ public class SparkDbContext(DbContextOptions<SparkDbContext> options, TimeProvid
     public DbSet<AuditLog> AuditLogs => Set<AuditLog>();
     public DbSet<UserNotification> Notifications => Set<UserNotification>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Idempotency.IdempotencyRecord> IdempotencyKeys => Set<Idempotency.IdempotencyRecord>();
 
     /// <summary>
     /// Switches the scope inside the open transaction (set_config(..., true) ends with it), for a unit of

@@ -39,6 +39,20 @@ public sealed class ApiClient(HttpClient http) : IDisposable
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
+    /// <summary>Posts a JSON text as it is (spacing and property order kept) with an Idempotency-Key.</summary>
+    public async Task<(HttpStatusCode Status, string Text, bool Replayed)> SendWithKeyAsync(string path, string json, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/" + path.TrimStart('/'))
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(Spark.Web.Api.IdempotencyMiddleware.Header, key);
+        if (AccessToken is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken);
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(),
+            response.Headers.Contains(Spark.Web.Api.IdempotencyMiddleware.ReplayedHeader));
+    }
+
     public Task<(HttpStatusCode Status, JsonNode? Body)> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
 
     public Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, object? body = null) => SendAsync(HttpMethod.Post, path, body ?? new { });

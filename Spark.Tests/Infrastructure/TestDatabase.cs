@@ -63,11 +63,12 @@ public sealed class TestDatabase : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    public async Task OwnerExecuteAsync(string sql)
+    public async Task OwnerExecuteAsync(string sql, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var p in parameters) command.Parameters.AddWithValue(p);
         await command.ExecuteNonQueryAsync();
     }
 

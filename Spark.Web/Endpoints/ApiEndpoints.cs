@@ -23,6 +23,7 @@ public static class ApiEndpoints
         api.MapAccountEndpoints();
         api.MapMarketEndpoints();
         api.MapPortfolioEndpoints();
+        api.MapCashEndpoints();
         return api;
     }
 }

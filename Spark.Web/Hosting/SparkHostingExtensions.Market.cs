@@ -18,6 +18,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<MarketImport>();
         services.AddScoped<LedgerService>();
         services.AddScoped<PortfolioService>();
+        services.AddScoped<Services.Cash.CashService>();
         services.AddScoped<LiveTicks>();
         services.AddSignalR();
         services.AddHostedService<MarketHubRelay>();

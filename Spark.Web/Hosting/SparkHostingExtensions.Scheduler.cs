@@ -24,6 +24,9 @@ public static partial class SparkHostingExtensions
             q.AddTrigger(t => t.ForJob(PartitionMaintenanceJob.Key).WithIdentity("partition-maintenance-start").StartNow());
             q.AddTrigger(t => t.ForJob(PartitionMaintenanceJob.Key).WithIdentity("partition-maintenance-daily")
                 .WithCronSchedule("0 30 0 * * ?", c => c.InTimeZone(Spark.Core.Time.IndiaTime.Zone)));
+            q.AddJob<IdempotencyCleanupJob>(j => j.WithIdentity(IdempotencyCleanupJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(IdempotencyCleanupJob.Key).WithIdentity("idempotency-cleanup-hourly")
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()).StartNow());
             q.AddJob<PortfolioValuationJob>(j => j.WithIdentity(PortfolioValuationJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(PortfolioValuationJob.Key).WithIdentity("portfolio-valuation-every-5-minutes")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever()).StartNow());

@@ -54,6 +54,7 @@ public static partial class SparkHostingExtensions
 
         services.AddScoped<PartitionMaintenanceJob>();
         services.AddScoped<PortfolioValuationJob>();
+        services.AddScoped<IdempotencyCleanupJob>();
         if (options.Jobs.Enabled)
         {
             AddScheduler(services, connectionString);
@@ -82,6 +83,7 @@ public static partial class SparkHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseMiddleware<Api.IdempotencyMiddleware>();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Spark.Web.Api;
+using Spark.Web.Services.Cash;
+using Spark.Web.Services.Portfolio;
+using Spark.Web.Shell;
+
+namespace Spark.Web.Endpoints;
+
+public sealed record CashAmountRequest(decimal Amount);
+
+public static class CashEndpoints
+{
+    public static RouteGroupBuilder MapCashEndpoints(this RouteGroupBuilder api)
+    {
+        var cash = api.MapGroup("/cash").WithTags("Cash");
+        cash.MapGet("", GetAsync);
+        cash.MapGet("/ledger", LedgerAsync);
+        cash.MapPost("/deposit", DepositAsync).Idempotent();
+        cash.MapPost("/withdraw", WithdrawAsync).Idempotent();
+        return api;
+    }
+
+    private static Guid Me(HttpContext http) => http.User.UserId()!.Value;
+
+    private static async Task<Ok<CashView>> GetAsync(HttpContext http, CashService cash, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await cash.GetAsync(Me(http), cancellationToken));
+
+    private static async Task<Ok<Paged<CashEntryView>>> LedgerAsync(HttpContext http, CashService cash, int page = 1, int pageSize = 20,
+        CancellationToken cancellationToken = default) =>
+        TypedResults.Ok(await cash.LedgerAsync(Me(http), page, pageSize, cancellationToken));
+
+    private static async Task<Results<Ok<CashView>, ValidationProblem>> DepositAsync(CashAmountRequest request, HttpContext http, CashService cash,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await cash.DepositAsync(Me(http), request.Amount, cancellationToken));
+        }
+        catch (TransactionValidationException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors);
+        }
+    }
+
+    private static async Task<Results<Ok<CashView>, ValidationProblem>> WithdrawAsync(CashAmountRequest request, HttpContext http, CashService cash,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await cash.WithdrawAsync(Me(http), request.Amount, cancellationToken));
+        }
+        catch (TransactionValidationException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors);
+        }
+    }
+}
