@@ -38,6 +38,17 @@ public class TradingOrder
     public DateTimeOffset? ExecutedAt { get; set; }
     public DateTimeOffset? CancelledAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Spark's addition: a bracket order's target and stop-loss children point at their entry order.</summary>
+    public Guid? ParentOrderId { get; set; }
+
+    /// <summary>Spark's addition: cash held for this open buy (estimated cost, charges and a slippage buffer), released as it fills or ends.</summary>
+    public decimal BlockedAmount { get; set; }
+
+    /// <summary>Spark's addition: a mutual-fund purchase is by amount; its units are known only at the NAV.</summary>
+    public decimal? Amount { get; set; }
+
+    public bool IsOpen => Status is OrderStatus.Pending or OrderStatus.Placed or OrderStatus.PartiallyFilled;
 }
 
 /// <summary>One fill of an order (table order_executions, named in the schema's diagram but never defined there).</summary>

@@ -32,6 +32,10 @@ internal sealed class TradingOrderConfiguration : IEntityTypeConfiguration<Tradi
         b.Property(x => x.StopLoss).Numeric(15, 4);
         b.Property(x => x.TargetPrice).Numeric(15, 4);
         b.Property(x => x.PlatformOrderId).HasMaxLength(255);
+        b.HasOne<TradingOrder>().WithMany().HasForeignKey(x => x.ParentOrderId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.BlockedAmount).Numeric(15, 2).HasDefaultValue(0m);
+        b.Property(x => x.Amount).Numeric(15, 2);
+        b.Ignore(x => x.IsOpen);
         b.HasIndex(x => x.UserId, "idx_trading_orders_user_id");
         b.HasIndex(x => x.SecurityId, "idx_trading_orders_security_id");
         b.HasIndex(x => x.Status, "idx_trading_orders_status");

@@ -35,14 +35,37 @@ public sealed partial class LedgerService(
             throw new DuplicateTransactionException(draft.Platform, externalId);
         }
 
+        var row = await AppendAsync(context, userId, security, draft, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        cache.Invalidate(userId);
+        return ToView(row);
+    }
+
+    /// <summary>
+    /// Writes a transaction inside the caller's unit of work (an order fill writes its order, cash and ledger
+    /// together): the same holding lock, replay and lot storage as a transaction entered by hand. The caller
+    /// commits and then calls <see cref="Committed"/>.
+    /// </summary>
+    /// <exception cref="DomainException">The ledger would sell more than it holds.</exception>
+    public async Task<LedgerTransaction> AppendAsync(SparkDbContext context, Guid userId, TransactionDraft draft, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var security = await CheckAsync(draft, cancellationToken);
+        return await AppendAsync(context, userId, security, draft, cancellationToken);
+    }
+
+    /// <summary>Tells the portfolio cache that a unit of work holding <see cref="AppendAsync(SparkDbContext, Guid, TransactionDraft, CancellationToken)"/> committed.</summary>
+    public void Committed(Guid userId) => cache.Invalidate(userId);
+
+    private async Task<LedgerTransaction> AppendAsync(SparkDbContext context, Guid userId, Security security, TransactionDraft draft,
+        CancellationToken cancellationToken)
+    {
         var investment = await LockInvestmentAsync(context, userId, security, draft.Platform, draft.TransactionDate, cancellationToken);
         var row = NewRow(userId, investment.Id, security, draft);
         context.Transactions.Add(row);
         await context.SaveChangesAsync(cancellationToken);
         await RecomputeAsync(context, investment, security, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        cache.Invalidate(userId);
-        return ToView(row);
+        return row;
     }
 
     public async Task<TransactionView?> UpdateAsync(Guid userId, Guid id, TransactionDraft draft, CancellationToken cancellationToken = default)
