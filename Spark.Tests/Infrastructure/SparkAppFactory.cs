@@ -49,6 +49,8 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Spark:StateDirectory", StateDirectory);
         builder.UseSetting("Spark:RateLimits:Enabled", "false");
         builder.UseSetting("Spark:Market:SimulatorEnabled", "false");
+        // Tests post prices at any hour; a test about market hours builds the exchange with its own options.
+        builder.UseSetting("Spark:Exchange:EnforceMarketHours", "false");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }

@@ -39,6 +39,18 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
         },
         ["transaction"] = async owner => (await BuyAsync(fixture, owner))["id"]!.GetValue<Guid>(),
         ["investment"] = async owner => (await BuyAsync(fixture, owner))["investmentId"]!.GetValue<Guid>(),
+        ["notification"] = async owner => (await fixture.App.Services.GetRequiredService<Spark.Web.Services.Notifications.NotificationService>()
+            .NotifyAsync(owner.Id, "security_notice", "A notification", "Owned by someone else.", null))!.Id,
+        ["order"] = async owner =>
+        {
+            await fixture.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", owner.Id);
+            var security = await TestData.NewSecurityAsync(fixture.Database);
+            await using var scope = fixture.App.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Cash.CashService>().DepositAsync(owner.Id, 1000m);
+            return (await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Orders.OrderService>().PlaceAsync(owner.Id,
+                new Spark.Web.Services.Orders.OrderRequest(security.Symbol, Spark.Core.Orders.OrderSide.Buy, Spark.Core.Orders.OrderType.Limit, 1m, 10m,
+                    null, null, Spark.Core.Orders.OrderValidity.Gtc, null))).Id;
+        },
     };
 
     private static readonly Dictionary<string, object> ValidBodies = new()

@@ -24,6 +24,8 @@ public static class ApiEndpoints
         api.MapMarketEndpoints();
         api.MapPortfolioEndpoints();
         api.MapCashEndpoints();
+        api.MapNotificationEndpoints();
+        api.MapOrderEndpoints();
         return api;
     }
 }

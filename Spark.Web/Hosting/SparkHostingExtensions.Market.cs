@@ -7,8 +7,10 @@ namespace Spark.Web.Hosting;
 public static partial class SparkHostingExtensions
 {
     /// <summary>Prices (book, history, feed, simulator, hub) and the ledger and portfolio services on top of them.</summary>
-    private static void AddMarketAndPortfolio(IServiceCollection services, SparkOptions options)
+    private static void AddMarketAndPortfolio(IServiceCollection services, SparkOptions options, IConfiguration configuration)
     {
+        services.Configure<Services.Orders.ExchangeOptions>(configuration.GetSection(Services.Orders.ExchangeOptions.Section));
+        services.Configure<Spark.Core.Orders.ChargeSchedule>(configuration.GetSection(Spark.Core.Orders.ChargeSchedule.Section));
         services.AddSingleton<IMarketFeed, InProcessMarketFeed>();
         services.AddSingleton<SecurityCatalog>();
         services.AddSingleton<PriceBook>();
@@ -19,9 +21,15 @@ public static partial class SparkHostingExtensions
         services.AddScoped<LedgerService>();
         services.AddScoped<PortfolioService>();
         services.AddScoped<Services.Cash.CashService>();
+        services.AddScoped<Services.Orders.OrderService>();
+        services.AddSingleton<Services.Orders.PaperExchange>();
+        services.AddHostedService(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
         services.AddScoped<LiveTicks>();
         services.AddSignalR();
         services.AddHostedService<MarketHubRelay>();
+        services.AddSingleton<Services.Notifications.INotificationFeed, Services.Notifications.InProcessNotificationFeed>();
+        services.AddSingleton<Services.Notifications.NotificationService>();
+        services.AddHostedService<NotificationHubRelay>();
         if (options.Market.SimulatorEnabled)
         {
             services.AddHostedService<MarketSimulatorService>();

@@ -27,6 +27,9 @@ public static partial class SparkHostingExtensions
             q.AddJob<IdempotencyCleanupJob>(j => j.WithIdentity(IdempotencyCleanupJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(IdempotencyCleanupJob.Key).WithIdentity("idempotency-cleanup-hourly")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()).StartNow());
+            q.AddJob<DayCloseJob>(j => j.WithIdentity(DayCloseJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(DayCloseJob.Key).WithIdentity("day-close-1530-ist")
+                .WithCronSchedule("0 30 15 ? * MON-FRI", c => c.InTimeZone(Spark.Core.Time.IndiaTime.Zone)));
             q.AddJob<PortfolioValuationJob>(j => j.WithIdentity(PortfolioValuationJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(PortfolioValuationJob.Key).WithIdentity("portfolio-valuation-every-5-minutes")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever()).StartNow());

@@ -42,7 +42,7 @@ public static partial class SparkHostingExtensions
             mud.SnackbarConfiguration.PreventDuplicates = true;
         });
         services.AddScoped<ThemeState>();
-        AddMarketAndPortfolio(services, options);
+        AddMarketAndPortfolio(services, options, configuration);
 
         AddIdentity(services, builder.Environment);
 
@@ -55,6 +55,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<PartitionMaintenanceJob>();
         services.AddScoped<PortfolioValuationJob>();
         services.AddScoped<IdempotencyCleanupJob>();
+        services.AddScoped<DayCloseJob>();
         if (options.Jobs.Enabled)
         {
             AddScheduler(services, connectionString);
@@ -92,6 +93,7 @@ public static partial class SparkHostingExtensions
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
         app.MapSparkApi();
         app.MapHub<Hubs.MarketHub>(Hubs.MarketHub.Path);
+        app.MapHub<Hubs.NotificationHub>(Hubs.NotificationHub.Path);
         app.MapWebDownloads();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();

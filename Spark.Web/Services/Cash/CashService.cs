@@ -66,12 +66,7 @@ public sealed class CashService(SparkDb db, TimeProvider clock)
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        await context.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO cash_accounts (id, user_id, currency, balance, blocked, created_at, updated_at)
-            VALUES ({Guid.CreateVersion7()}, {userId}, 'INR', 0, 0, {now}, {now})
-            ON CONFLICT (user_id) DO NOTHING
-            """, cancellationToken);
-        var account = await context.CashAccounts.FromSql($"SELECT * FROM cash_accounts WHERE user_id = {userId} FOR UPDATE").SingleAsync(cancellationToken);
+        var account = await Orders.CashAccounts.LockAsync(context, userId, now, cancellationToken);
         if (type == CashEntryType.Withdrawal)
         {
             var view = await ViewAsync(context, account, cancellationToken);

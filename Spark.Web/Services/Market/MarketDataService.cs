@@ -122,7 +122,7 @@ public sealed class MarketDataService(SparkDb db, PriceBook prices, PriceHistory
         {
             if (prices.TryGet(id, out var quote) && await securities.GetAsync(id, cancellationToken) is { } security)
             {
-                ticks.Add(new PriceTick(id, security.Symbol, quote.Price, quote.PreviousClose, quote.AsOf));
+                ticks.Add(new PriceTick(id, security.Symbol, quote.Price, quote.PreviousClose, quote.AsOf.ToUniversalTime()));
             }
         }
 

@@ -1,0 +1,198 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Spark.Data.Identity;
+using Spark.Tests.Infrastructure;
+
+namespace Spark.Tests.Web;
+
+/// <summary>Orders on the paper exchange over real HTTP: rules, cash blocks, fills into the ledger and cash, cancel, idempotency, races.</summary>
+public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppFixture>
+{
+    private static decimal D(JsonNode? node) => node!.GetValue<decimal>();
+
+    /// <summary>A verified investor with two-factor sign-in on, signed in, with paper cash.</summary>
+    private async Task<ApiClient> TraderAsync(decimal cash = 1_00_000m)
+    {
+        var user = await TestData.UserAsync(fixture.Database);
+        var api = new ApiClient(fixture.App.CreateHttpClient());
+        await api.LoginAsync(user.Email!, TestData.Password);
+        // Turned on after signing in, so the test need not compute a code; placing an order reads the account fresh.
+        await fixture.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", user.Id);
+        if (cash > 0m) Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("cash/deposit", new { amount = cash })).Status);
+        return api;
+    }
+
+    private async Task PriceAsync(string symbol, decimal close, string timestamp = "2026-11-20")
+    {
+        var admin = await TestData.UserAsync(fixture.Database, role: Roles.Admin);
+        using var api = new ApiClient(fixture.App.CreateHttpClient());
+        await api.LoginAsync(admin.Email!, TestData.Password);
+        var (status, _) = await api.PostAsync($"admin/securities/{symbol}/bars",
+            new[] { new { timestamp, open = close, high = close, low = close, close, volume = 1L } });
+        Assert.Equal(HttpStatusCode.NoContent, status);
+    }
+
+    /// <summary>Waits for the exchange (a background loop fed by the ticks) to bring the order to a status, reading the API.</summary>
+    private static async Task<JsonNode> UntilAsync(ApiClient api, string id, string status)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var (_, order) = await api.GetAsync($"orders/{id}");
+            if (order!["status"]!.GetValue<string>() == status) return order;
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Order {id} is {order["status"]} instead of {status}.");
+            await Task.Yield();
+        }
+    }
+
+    [Fact]
+    public async Task The_charges_preview_matches_the_published_schedule_for_a_one_lakh_delivery_buy()
+    {
+        // api.md, Charges: a ₹1,00,000 NSE delivery buy of a share: STT ₹100.00, stamp duty ₹15.00, exchange ₹2.97,
+        // SEBI ₹0.10, GST ₹0.55, total ₹118.62 (brokerage ₹0 on delivery).
+        using var api = await TraderAsync(0m);
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        var (status, preview) = await api.PostAsync("orders/charges-preview", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 100, price = 1000m });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var c = preview!["charges"]!;
+        Assert.Equal((1_00_000m, 0m, 100m, 15m, 2.97m, 0.10m, 0.55m, 118.62m),
+            (D(c["turnover"]), D(c["brokerage"]), D(c["stt"]), D(c["stampDuty"]), D(c["exchangeCharges"]), D(c["sebiFee"]), D(c["gst"]), D(c["total"])));
+        Assert.Equal(1_00_118.62m, D(preview["estimatedCost"]));
+    }
+
+    [Fact]
+    public async Task A_limit_buy_blocks_cash_fills_when_the_price_crosses_and_lands_in_the_ledger_and_the_cash_ledger()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+
+        var (placed, order) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 10, price = 95m, validity = "day" });
+        Assert.Equal(HttpStatusCode.Created, placed);
+        Assert.Equal("placed", order!["status"]!.GetValue<string>());
+        var (_, blocked) = await api.GetAsync("cash");
+        var block = D(blocked!["blocked"]);
+        Assert.True(block > 950m, $"blocked {block}");
+        Assert.Equal(1_00_000m - block, D(blocked["available"]));
+
+        await PriceAsync(security.Symbol, 94m, "2026-11-23");
+        var filled = await UntilAsync(api, order["id"]!.GetValue<string>(), "executed");
+
+        // A limit buy fills at the better of the tick and its limit.
+        Assert.Equal((10m, 94m), (D(filled["filledQuantity"]), D(filled["averageExecutionPrice"])));
+        var fill = filled["fills"]!.AsArray().Single()!;
+        var charges = D(fill["charges"]);
+        var (_, cash) = await api.GetAsync("cash");
+        Assert.Equal((1_00_000m - 940m - charges, 0m), (D(cash!["balance"]), D(cash["blocked"])));
+        var (_, holdings) = await api.GetAsync("investments");
+        var holding = holdings!["items"]!.AsArray().Single(h => h!["symbol"]!.GetValue<string>() == security.Symbol)!;
+        Assert.Equal((10m, 940m + charges, "paper"), (D(holding["quantity"]), D(holding["investedAmount"]), holding["platform"]!.GetValue<string>()));
+        var (_, ledger) = await api.GetAsync("cash/ledger");
+        Assert.Equal(-(940m + charges), D(ledger!["items"]![0]!["amount"]));
+    }
+
+    [Fact]
+    public async Task Sale_proceeds_can_buy_at_once_but_are_withdrawable_only_after_settlement()
+    {
+        using var api = await TraderAsync(10_000m);
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (_, buy) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "market", quantity = 20, validity = "day" });
+        await PriceAsync(security.Symbol, 100m, "2026-11-23");
+        await UntilAsync(api, buy!["id"]!.GetValue<string>(), "executed");
+
+        var (tooMany, problem) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "sell", type = "market", quantity = 21, validity = "day" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany);
+        Assert.Contains("up to 20", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var (_, sell) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "sell", type = "market", quantity = 20, validity = "day" });
+        await PriceAsync(security.Symbol, 110m, "2026-11-24");
+        var sold = await UntilAsync(api, sell!["id"]!.GetValue<string>(), "executed");
+        var (_, cash) = await api.GetAsync("cash");
+        var proceeds = Money(D(sold["filledQuantity"]) * D(sold["averageExecutionPrice"])) - D(sold["charges"]);
+        Assert.Equal(D(cash!["available"]) - proceeds, D(cash["withdrawable"]));
+        var (_, holdings) = await api.GetAsync("investments?status=sold");
+        Assert.Contains(holdings!["items"]!.AsArray(), h => h!["symbol"]!.GetValue<string>() == security.Symbol);
+    }
+
+    [Fact]
+    public async Task Cancelling_an_open_order_releases_its_block_and_a_second_cancel_is_a_409()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (_, order) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 5, price = 50m, validity = "gtc" });
+        var id = order!["id"]!.GetValue<string>();
+
+        var (cancelled, _) = await api.SendAsync(HttpMethod.Delete, $"orders/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, cancelled);
+        var (again, _) = await api.SendAsync(HttpMethod.Delete, $"orders/{id}");
+        Assert.Equal(HttpStatusCode.Conflict, again);
+        var (_, cash) = await api.GetAsync("cash");
+        Assert.Equal(0m, D(cash!["blocked"]));
+        var (_, list) = await api.GetAsync("orders?status=cancelled");
+        Assert.Equal(id, list!["items"]![0]!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Rules_are_explained_no_kyc_no_cash_off_grid_and_the_ticket_fields()
+    {
+        var user = await TestData.UserAsync(fixture.Database);
+        using var noKyc = new ApiClient(fixture.App.CreateHttpClient());
+        await noKyc.LoginAsync(user.Email!, TestData.Password);
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (refused, why) = await noKyc.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 1, price = 100m });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
+        Assert.Contains("KYC", why!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        using var poor = await TraderAsync(100m);
+        var (noCash, cashWhy) = await poor.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 5, price = 100m });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noCash);
+        Assert.Contains("Not enough cash", cashWhy!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (offGrid, grid) = await poor.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 1, price = 10.03m });
+        Assert.Equal(HttpStatusCode.BadRequest, offGrid);
+        Assert.NotNull(grid!["errors"]!["price"]);
+        var (bracket, bracketWhy) = await poor.PostAsync("orders",
+            new { symbol = security.Symbol, side = "buy", type = "bracket", quantity = 1, price = 10m, stopLoss = 11m, targetPrice = 12m });
+        Assert.Equal(HttpStatusCode.BadRequest, bracket);
+        Assert.NotNull(bracketWhy!["errors"]!["targetPrice"]);
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_places_one_order()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var body = $$"""{"symbol":"{{security.Symbol}}","side":"buy","type":"limit","quantity":1,"price":90,"validity":"gtc"}""";
+        var key = Guid.NewGuid().ToString();
+
+        var first = await api.SendWithKeyAsync("orders", body, key);
+        var second = await api.SendWithKeyAsync("orders", body, key);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.Status, second.Status));
+        Assert.Equal(first.Text, second.Text);
+        var (_, open) = await api.GetAsync("orders?status=open");
+        Assert.Equal(1, open!["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Fifty_parallel_sells_of_the_same_last_shares_let_exactly_one_through()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (_, buy) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "market", quantity = 10, validity = "day" });
+        await PriceAsync(security.Symbol, 100m, "2026-11-23");
+        await UntilAsync(api, buy!["id"]!.GetValue<string>(), "executed");
+
+        var sells = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
+            api.PostAsync("orders", new { symbol = security.Symbol, side = "sell", type = "limit", quantity = 10, price = 500m, validity = "gtc" })));
+
+        Assert.Single(sells, s => s.Status == HttpStatusCode.Created);
+        Assert.Equal(49, sells.Count(s => s.Status == HttpStatusCode.UnprocessableEntity));
+    }
+
+    private static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
+}

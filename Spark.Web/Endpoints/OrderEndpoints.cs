@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Spark.Core.Orders;
+using Spark.Web.Api;
+using Spark.Web.Services.Orders;
+using Spark.Web.Services.Portfolio;
+using Spark.Web.Shell;
+
+namespace Spark.Web.Endpoints;
+
+public static class OrderEndpoints
+{
+    public static RouteGroupBuilder MapOrderEndpoints(this RouteGroupBuilder api)
+    {
+        var orders = api.MapGroup("/orders").WithTags("Orders");
+        orders.MapPost("/charges-preview", PreviewAsync);
+        orders.MapPost("", PlaceAsync).Idempotent();
+        orders.MapGet("", ListAsync);
+        orders.MapGet("/{id:guid}", GetAsync).Owns("order");
+        orders.MapDelete("/{id:guid}", CancelAsync).Owns("order");
+        return api;
+    }
+
+    private static Guid Me(HttpContext http) => http.User.UserId()!.Value;
+
+    private static async Task<Results<Ok<ChargesPreview>, ValidationProblem>> PreviewAsync(OrderRequest request, HttpContext http, OrderService orders,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await orders.PreviewAsync(Me(http), request with { Type = request.Type ?? OrderType.Market }, cancellationToken));
+        }
+        catch (TransactionValidationException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors);
+        }
+    }
+
+    private static async Task<Results<Created<OrderView>, ValidationProblem>> PlaceAsync(OrderRequest request, HttpContext http, OrderService orders,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var order = await orders.PlaceAsync(Me(http), request, cancellationToken);
+            return TypedResults.Created($"/api/v1/orders/{order.Id}", order);
+        }
+        catch (TransactionValidationException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors);
+        }
+    }
+
+    private static async Task<Ok<Paged<OrderView>>> ListAsync(HttpContext http, OrderService orders, string? status = null, int page = 1,
+        int pageSize = 20, CancellationToken cancellationToken = default) =>
+        TypedResults.Ok(await orders.ListAsync(Me(http), status, page, pageSize, cancellationToken));
+
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, OrderService orders,
+        CancellationToken cancellationToken) =>
+        await orders.GetAsync(Me(http), id, cancellationToken) is { } order ? TypedResults.Ok(order) : Problems.NotFound();
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(Guid id, HttpContext http, OrderService orders,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await orders.CancelAsync(Me(http), id, cancellationToken) is null ? Problems.NotFound() : TypedResults.NoContent();
+        }
+        catch (OrderFinalException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+    }
+}

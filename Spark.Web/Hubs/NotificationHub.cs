@@ -1,0 +1,55 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Spark.Web.Services.Notifications;
+using Spark.Web.Shell;
+
+namespace Spark.Web.Hubs;
+
+/// <summary>The unread count after a change (method "unreadCount").</summary>
+public sealed record UnreadCountMessage(int UnreadCount);
+
+/// <summary>
+/// A user's notifications, live: each connection joins its own user's group from its claims (never from anything
+/// the client sends) and receives "notification" for each new one and "unreadCount" after any change.
+/// Signed-in browsers use their cookie, API clients their bearer token (as access_token on the query string).
+/// </summary>
+[Authorize(AuthenticationSchemes = SchemeList)]
+public sealed class NotificationHub : Hub
+{
+    public const string Path = "/hubs/notifications";
+    private const string SchemeList = "Identity.Application," + JwtBearerDefaults.AuthenticationScheme;
+
+    public override async Task OnConnectedAsync()
+    {
+        if (Context.User?.UserId() is not { } userId)
+        {
+            Context.Abort();
+            return;
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(userId), Context.ConnectionAborted);
+        await base.OnConnectedAsync();
+    }
+
+    internal static string Group(Guid userId) => "user:" + userId;
+}
+
+/// <summary>Forwards the notification feed to each user's hub group off the publisher's thread.</summary>
+public sealed class NotificationHubRelay(INotificationFeed feed, IHubContext<NotificationHub> hub) : BackgroundService
+{
+    private readonly Channel<NotificationChange> _queue = Channel.CreateBounded<NotificationChange>(
+        new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var subscription = feed.Subscribe(change => _queue.Writer.TryWrite(change));
+        await foreach (var change in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            var user = hub.Clients.Group(NotificationHub.Group(change.UserId));
+            if (change.Created is { } created) await user.SendAsync("notification", created, stoppingToken);
+            await user.SendAsync("unreadCount", new UnreadCountMessage(change.UnreadCount), stoppingToken);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Spark.Core.Accounts;
+using Spark.Core.Notifications;
+using Spark.Data;
+using Spark.Web.Services.Portfolio;
+
+namespace Spark.Web.Services.Notifications;
+
+/// <summary>GET /notifications: the list envelope plus how many are unread in all.</summary>
+public sealed record NotificationList(IReadOnlyList<NotificationView> Items, int Page, int PageSize, int Total, int UnreadCount);
+
+/// <summary>
+/// The in-app notification centre (user_notifications): stores what the user wants to hear about, pushes it live
+/// through <see cref="INotificationFeed"/> (open bells and the notification hub), and marks it read.
+/// Safe to use as a singleton: one context per call.
+/// </summary>
+public sealed class NotificationService(SparkDb db, INotificationFeed feed, TimeProvider clock)
+{
+    /// <returns>The stored notification, or null when the user turned that kind off (nothing stored, nothing pushed).</returns>
+    /// <param name="link">An app path such as /orders/{id}; anything that could leave the app is refused.</param>
+    public async Task<NotificationView?> NotifyAsync(Guid userId, string type, string title, string message, string? link,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        ArgumentNullException.ThrowIfNull(message);
+        if (type.Length > 50) throw new ArgumentException("A notification type has at most 50 characters.", nameof(type));
+        if (link is not null && (!link.StartsWith('/') || link.StartsWith("//", StringComparison.Ordinal) || link.Contains('\\', StringComparison.Ordinal) || link.Length > 255))
+        {
+            throw new ArgumentException("A notification links to a path inside Spark, such as /orders/{id}.", nameof(link));
+        }
+
+        await using var context = db.ForUser(userId);
+        var preferences = await context.UserPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken)
+            ?? new UserPreferences { UserId = userId };
+        if (!NotificationKinds.IsWanted(type, preferences)) return null;
+
+        var row = new UserNotification
+        {
+            UserId = userId,
+            Type = type,
+            Title = title.Length > 255 ? title[..255] : title,
+            Message = message,
+            Link = link,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        context.Notifications.Add(row);
+        await context.SaveChangesAsync(cancellationToken);
+        var unread = await context.Notifications.CountAsync(n => n.UserId == userId && !n.IsRead, cancellationToken);
+        var view = View(row);
+        feed.Publish(new NotificationChange(userId, view, unread));
+        return view;
+    }
+
+    public async Task<NotificationList> ListAsync(Guid userId, int page, int pageSize, bool unreadOnly, CancellationToken cancellationToken = default)
+    {
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, Paging.MaxPageSize);
+        await using var context = db.ForUser(userId);
+        var mine = context.Notifications.AsNoTracking().Where(n => n.UserId == userId);
+        var shown = unreadOnly ? mine.Where(n => !n.IsRead) : mine;
+        var total = await shown.CountAsync(cancellationToken);
+        var unread = unreadOnly ? total : await mine.CountAsync(n => !n.IsRead, cancellationToken);
+        var items = await shown.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(n => new NotificationView(n.Id, n.Type, n.Title, n.Message, n.Link, n.IsRead, n.CreatedAt, n.ReadAt))
+            .ToListAsync(cancellationToken);
+        return new NotificationList(items, page, pageSize, total, unread);
+    }
+
+    public async Task<int> UnreadCountAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        return await context.Notifications.CountAsync(n => n.UserId == userId && !n.IsRead, cancellationToken);
+    }
+
+    /// <returns>False when there is no such notification of this user's (marking a read one again is fine).</returns>
+    public async Task<bool> MarkReadAsync(Guid userId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        var now = clock.GetUtcNow();
+        var found = await context.Notifications.Where(n => n.Id == id && n.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsRead, true).SetProperty(n => n.ReadAt, n => n.ReadAt ?? now), cancellationToken);
+        if (found == 0) return false;
+        await PublishCountAsync(context, userId, cancellationToken);
+        return true;
+    }
+
+    /// <returns>How many were unread and are now read.</returns>
+    public async Task<int> MarkAllReadAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        var now = clock.GetUtcNow();
+        var marked = await context.Notifications.Where(n => n.UserId == userId && !n.IsRead)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsRead, true).SetProperty(n => n.ReadAt, now), cancellationToken);
+        await PublishCountAsync(context, userId, cancellationToken);
+        return marked;
+    }
+
+    private async Task PublishCountAsync(SparkDbContext context, Guid userId, CancellationToken cancellationToken)
+    {
+        var unread = await context.Notifications.CountAsync(n => n.UserId == userId && !n.IsRead, cancellationToken);
+        feed.Publish(new NotificationChange(userId, null, unread));
+    }
+
+    private static NotificationView View(UserNotification n) => new(n.Id, n.Type, n.Title, n.Message, n.Link, n.IsRead, n.CreatedAt, n.ReadAt);
+}

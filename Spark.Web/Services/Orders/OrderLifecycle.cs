@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Spark.Core.Cash;
+using Spark.Core.Orders;
+using Spark.Data;
+
+namespace Spark.Web.Services.Orders;
+
+/// <summary>The cash account row every money movement of a user locks first (created on first use).</summary>
+public static class CashAccounts
+{
+    public static async Task<CashAccount> LockAsync(SparkDbContext context, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await context.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO cash_accounts (id, user_id, currency, balance, blocked, created_at, updated_at)
+            VALUES ({Guid.CreateVersion7()}, {userId}, 'INR', 0, 0, {now}, {now})
+            ON CONFLICT (user_id) DO NOTHING
+            """, cancellationToken);
+        return await context.CashAccounts.FromSql($"SELECT * FROM cash_accounts WHERE user_id = {userId} FOR UPDATE").SingleAsync(cancellationToken);
+    }
+}
+
+/// <summary>Ending an open order: cancelled, expired or rejected, with its remaining cash block released.</summary>
+public static class OrderLifecycle
+{
+    /// <param name="order">Tracked by <paramref name="context"/>, locked by the caller.</param>
+    public static async Task CloseAsync(SparkDbContext context, TradingOrder order, string reason, DateTimeOffset now, CancellationToken cancellationToken,
+        OrderStatus status = OrderStatus.Cancelled)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.BlockedAmount > 0m)
+        {
+            var account = await CashAccounts.LockAsync(context, order.UserId, now, cancellationToken);
+            account.Blocked = Math.Max(0m, account.Blocked - order.BlockedAmount);
+            account.UpdatedAt = now;
+            order.BlockedAmount = 0m;
+        }
+
+        order.Status = status;
+        order.RejectionReason = reason;
+        order.CancelledAt = now;
+        order.UpdatedAt = now;
+    }
+}

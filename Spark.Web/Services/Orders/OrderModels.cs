@@ -1,0 +1,75 @@
+using Spark.Core.Orders;
+
+namespace Spark.Web.Services.Orders;
+
+/// <summary>An order as the ticket and the API send it (api.md, POST /orders).</summary>
+public sealed record OrderRequest(
+    string? Symbol,
+    OrderSide? Side,
+    OrderType? Type,
+    decimal? Quantity,
+    decimal? Price,
+    decimal? StopLoss,
+    decimal? TargetPrice,
+    OrderValidity? Validity,
+    string? Platform);
+
+public sealed record FillView(decimal Quantity, decimal Price, decimal Charges, DateTimeOffset ExecutedAt);
+
+/// <summary>An order as screens and the API show it (api.md, GET /orders/{id}).</summary>
+public sealed record OrderView(
+    Guid Id,
+    string Symbol,
+    OrderSide Side,
+    OrderType Type,
+    decimal Quantity,
+    decimal FilledQuantity,
+    decimal? Price,
+    decimal? StopLoss,
+    decimal? TargetPrice,
+    decimal? AverageExecutionPrice,
+    OrderStatus Status,
+    OrderValidity Validity,
+    decimal? Charges,
+    decimal BlockedAmount,
+    string Platform,
+    string? RejectionReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? PlacedAt,
+    DateTimeOffset? ExecutedAt,
+    DateTimeOffset? CancelledAt,
+    Guid? ParentOrderId,
+    IReadOnlyList<FillView> Fills,
+    IReadOnlyList<OrderView> Children)
+{
+    public static OrderView From(TradingOrder o, IReadOnlyList<FillView>? fills = null, IReadOnlyList<OrderView>? children = null)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return new OrderView(o.Id, o.Symbol, o.Side, o.Type, o.Quantity, o.FilledQuantity, o.Price, o.StopLoss, o.TargetPrice, o.AvgExecutionPrice,
+            o.Status, o.Validity, o.Fees, o.BlockedAmount, o.Platform, o.RejectionReason, o.CreatedAt, o.PlacedAt, o.ExecutedAt, o.CancelledAt,
+            o.ParentOrderId, fills ?? [], children ?? []);
+    }
+}
+
+/// <summary>api.md's charges preview, with the capital-gains estimate for sells.</summary>
+public sealed record ChargesPreview(ChargesBreakdown Charges, decimal EstimatedPrice, decimal EstimatedCost, CapitalGainsEstimate? CapitalGains);
+
+/// <summary>Settings of the paper exchange (Spark:Exchange).</summary>
+public sealed class ExchangeOptions
+{
+    public const string Section = "Spark:Exchange";
+
+    /// <summary>What a market order loses to the tick price, in basis points.</summary>
+    public decimal SlippageBasisPoints { get; set; } = 5m;
+
+    /// <summary>Extra cash an open buy at market blocks over its estimate, as a fraction.</summary>
+    public decimal BlockBuffer { get; set; } = 0.02m;
+
+    /// <summary>The most one order fills on one tick; larger orders fill across ticks.</summary>
+    public decimal? MaxQuantityPerTick { get; set; }
+
+    /// <summary>Day and immediate orders fill only in the session. Tests switch this off to fill on posted prices at any hour.</summary>
+    public bool EnforceMarketHours { get; set; } = true;
+
+    public const string Platform = "paper";
+}

@@ -1,0 +1,281 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Spark.Core;
+using Spark.Core.Accounts;
+using Spark.Core.Formatting;
+using Spark.Core.Market;
+using Spark.Core.Orders;
+using Spark.Core.Portfolio;
+using Spark.Core.Time;
+using Spark.Data;
+using Spark.Data.Identity;
+using Spark.Web.Hosting;
+using Spark.Web.Services.Market;
+using Spark.Web.Services.Portfolio;
+
+namespace Spark.Web.Services.Orders;
+
+using Security = Spark.Core.Market.Security;
+
+/// <summary>
+/// Places, modifies and cancels orders on the paper exchange. Placing checks every rule of the ticket, blocks the
+/// cash an open buy may need, and hands the order to the exchange; the user's cash account row is locked while
+/// it does, so concurrent orders of one user serialise and cannot spend or sell the same thing twice.
+/// </summary>
+public sealed class OrderService(
+    SparkDb db, SecurityCatalog catalog, PriceBook prices, PaperExchange exchange, UserManager<SparkUser> users,
+    IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
+    Notifications.NotificationService notifications, TimeProvider clock)
+{
+    public async Task<OrderView> PlaceAsync(Guid userId, OrderRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (security, side, type, validity, quantity) = await CheckFieldsAsync(request, cancellationToken);
+        var user = await users.FindByIdAsync(userId.ToString()) ?? throw new DomainException("Sign in again.");
+        if (TradingEligibility.Check(user.KycStatus, user.TwoFactorEnabled, options.Value.Security.RequireTwoFactorForTrading) is { } why)
+        {
+            throw new DomainException(why);
+        }
+
+        var support = OrderSupport.Check(security.Type, type, validity);
+        if (!support.Accepted) throw new DomainException(support.Reason!);
+        if (security.Type == SecurityType.MutualFund)
+        {
+            throw new DomainException("Mutual-fund purchases by amount at the next NAV are not open on the paper exchange yet; record SIPs as transactions.");
+        }
+
+        var now = clock.GetUtcNow();
+        var open = !exchangeOptions.Value.EnforceMarketHours || MarketCalendar.TradesNow(security.Type, now);
+        if (!open && validity == OrderValidity.Ioc)
+        {
+            throw new DomainException("The market is closed: an immediate-or-cancel order needs an open market. Use a day order to queue it for the next session.");
+        }
+
+        var estimate = EstimatePrice(security, side, type, request);
+        var charges = ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, estimate, IndiaTime.Today(clock));
+        var block = side == OrderSide.Buy ? Money.Paisa(quantity * estimate) + charges.Total : 0m;
+
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        var account = await CashAccounts.LockAsync(context, userId, now, cancellationToken);
+        if (side == OrderSide.Buy && block > account.Available)
+        {
+            throw new DomainException(string.Create(CultureInfo.InvariantCulture,
+                $"Not enough cash: this order may need {IndianFormat.Money(block)} with charges, and {IndianFormat.Money(account.Available)} is available. Add paper cash under Orders → Cash."));
+        }
+
+        if (side == OrderSide.Sell)
+        {
+            var held = await context.Investments.Where(i => i.SecurityId == security.Id && i.Platform == ExchangeOptions.Platform)
+                .Select(i => (decimal?)i.Quantity).SingleOrDefaultAsync(cancellationToken) ?? 0m;
+            var selling = await context.Orders
+                .Where(o => o.SecurityId == security.Id && o.Side == OrderSide.Sell && o.Platform == ExchangeOptions.Platform && o.ParentOrderId == null
+                    && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
+                .SumAsync(o => (decimal?)(o.Quantity - o.FilledQuantity), cancellationToken) ?? 0m;
+            if (quantity > held - selling)
+            {
+                throw new DomainException(string.Create(CultureInfo.InvariantCulture,
+                    $"You can sell up to {Units(held - selling)} {security.Symbol} on the paper exchange: {Units(held)} held, {Units(selling)} already in open sell orders."));
+            }
+        }
+
+        var order = NewOrder(userId, security, side, type, quantity, validity, now);
+        order.Price = request.Price;
+        order.StopLoss = request.StopLoss;
+        order.TargetPrice = request.TargetPrice;
+        order.BlockedAmount = block;
+        context.Orders.Add(order);
+        var children = new List<Spark.Core.Orders.TradingOrder>();
+        if (type == OrderType.Bracket)
+        {
+            var exit = side == OrderSide.Buy ? OrderSide.Sell : OrderSide.Buy;
+            var target = NewOrder(userId, security, exit, OrderType.Limit, quantity, OrderValidity.Gtc, now);
+            target.Price = request.TargetPrice;
+            var stop = NewOrder(userId, security, exit, OrderType.StopLoss, quantity, OrderValidity.Gtc, now);
+            stop.StopLoss = request.StopLoss;
+            foreach (var child in new[] { target, stop })
+            {
+                child.ParentOrderId = order.Id;
+                child.Status = OrderStatus.Pending;
+                child.PlacedAt = null;
+                children.Add(child);
+                context.Orders.Add(child);
+            }
+        }
+
+        account.Blocked += block;
+        account.UpdatedAt = now;
+        await context.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        exchange.Register(order, children, security);
+        await notifications.NotifyAsync(userId, Notifications.NotificationKinds.OrderPlaced,
+            $"{Describe(order)} placed", $"Your {order.Type.ToString().ToLowerInvariant()} order is open on the paper exchange.", $"/orders/{order.Id}",
+            cancellationToken);
+        return OrderView.From(order, children: [.. children.Select(c => OrderView.From(c))]);
+    }
+
+    public async Task<OrderView?> CancelAsync(Guid userId, Guid orderId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        var order = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE id = {orderId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
+        if (order is null) return null;
+        if (!order.IsOpen) throw new OrderFinalException(order.Status);
+
+        // Under the order's row lock a fill of it cannot commit meanwhile; the engine forgets the rest at once.
+        exchange.Forget(order.Id, clock.GetUtcNow());
+        await OrderLifecycle.CloseAsync(context, order, "Cancelled by you.", clock.GetUtcNow(), cancellationToken);
+        var children = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE parent_order_id = {orderId} FOR UPDATE").ToListAsync(cancellationToken);
+        foreach (var child in children.Where(c => c.IsOpen && order.FilledQuantity == 0m))
+        {
+            exchange.Forget(child.Id, clock.GetUtcNow());
+            await OrderLifecycle.CloseAsync(context, child, "Its entry order was cancelled before buying anything.", clock.GetUtcNow(), cancellationToken);
+        }
+
+        await context.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return OrderView.From(order);
+    }
+
+    public async Task<Paged<OrderView>> ListAsync(Guid userId, string? status, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, Paging.MaxPageSize);
+        await using var context = db.ForUser(userId);
+        var query = context.Orders.AsNoTracking().Where(o => o.ParentOrderId == null);
+        query = status switch
+        {
+            "open" => query.Where(o => o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled),
+            "executed" => query.Where(o => o.Status == OrderStatus.Executed),
+            "cancelled" => query.Where(o => o.Status == OrderStatus.Cancelled || o.Status == OrderStatus.Rejected),
+            _ => query,
+        };
+        var total = await query.CountAsync(cancellationToken);
+        var orders = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return new Paged<OrderView>([.. orders.Select(o => OrderView.From(o))], page, pageSize, total);
+    }
+
+    public async Task<OrderView?> GetAsync(Guid userId, Guid orderId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        var order = await context.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is null) return null;
+        var fills = await context.OrderExecutions.AsNoTracking().Where(e => e.OrderId == orderId).OrderBy(e => e.ExecutedAt)
+            .Select(e => new FillView(e.Quantity, e.Price, e.Charges, e.ExecutedAt)).ToListAsync(cancellationToken);
+        var children = await context.Orders.AsNoTracking().Where(o => o.ParentOrderId == orderId).OrderBy(o => o.Type).ToListAsync(cancellationToken);
+        return OrderView.From(order, fills, [.. children.Select(c => OrderView.From(c))]);
+    }
+
+    /// <summary>The ticket's estimate: charges at the order's price (or the live price) and, for a sell, the tax split by FIFO lots.</summary>
+    public async Task<ChargesPreview> PreviewAsync(Guid userId, OrderRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (security, side, type, _, quantity) = await CheckFieldsAsync(request, cancellationToken);
+        var price = EstimatePrice(security, side, type, request);
+        var today = IndiaTime.Today(clock);
+        var charges = ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, price, today);
+        CapitalGainsEstimate? gains = null;
+        if (side == OrderSide.Sell)
+        {
+            await using var context = db.ForUser(userId);
+            var lots = await context.InvestmentLots.AsNoTracking()
+                .Where(l => l.Type == LotSide.Buy && l.RemainingQuantity > 0m && context.Investments.Any(i =>
+                    i.Id == l.InvestmentId && i.SecurityId == security.Id && i.Platform == (request.Platform ?? ExchangeOptions.Platform)))
+                .OrderBy(l => l.TransactionDate).ThenBy(l => l.Id)
+                .Select(l => new OpenLot(l.TransactionDate, l.RemainingQuantity, l.Quantity, l.Price, Money.Paisa(l.RemainingQuantity * l.Price)))
+                .ToListAsync(cancellationToken);
+            if (lots.Sum(l => l.Quantity) >= quantity)
+            {
+                gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.Total, today, Instruments.Tax(security), 0m, null);
+            }
+        }
+
+        var cost = side == OrderSide.Buy ? Money.Paisa(quantity * price) + charges.Total : Money.Paisa(quantity * price) - charges.Total;
+        return new ChargesPreview(charges, price, cost, gains);
+    }
+
+    private async Task<(Security Security, OrderSide Side, OrderType Type, OrderValidity Validity, decimal Quantity)> CheckFieldsAsync(
+        OrderRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var security = string.IsNullOrWhiteSpace(request.Symbol) ? null : await catalog.FindAsync(request.Symbol, cancellationToken);
+        if (security is null) errors["symbol"] = [$"No security has the symbol '{request.Symbol}'."];
+        if (request.Side is null) errors["side"] = ["Choose buy or sell."];
+        if (request.Type is null) errors["type"] = ["Choose market, limit, stop_loss or bracket."];
+        if (request.Quantity is not > 0m) errors["quantity"] = ["Enter a quantity above zero."];
+        if (request.Platform is { Length: > 0 } platform && platform != ExchangeOptions.Platform)
+        {
+            errors["platform"] = ["Orders go to the paper exchange; broker connections come later."];
+        }
+
+        if (security is not null && request.Quantity is > 0m && request.Type is not null)
+        {
+            var quantity = request.Quantity.Value;
+            if (decimal.Round(quantity, Instruments.UnitDecimals(security)) != quantity) errors["quantity"] = ["Shares and ETFs trade in whole units."];
+            else if (security.LotSize > 1 && quantity % security.LotSize != 0m) errors["quantity"] = [$"This security trades in lots of {security.LotSize}."];
+            var tick = Instruments.TickSize(security);
+            void Price(string field, decimal? value, bool required, string what)
+            {
+                if (value is null)
+                {
+                    if (required) errors[field] = [$"Enter the {what}."];
+                }
+                else if (value <= 0m)
+                {
+                    errors[field] = [$"The {what} must be above zero."];
+                }
+                else if (value.Value % tick != 0m)
+                {
+                    errors[field] = [string.Create(CultureInfo.InvariantCulture, $"Prices move in steps of ₹{tick:0.00}: use a multiple of it.")];
+                }
+            }
+
+            var type = request.Type.Value;
+            Price("price", request.Price, type is OrderType.Limit or OrderType.Bracket, "limit price");
+            Price("stopLoss", request.StopLoss, type is OrderType.StopLoss or OrderType.Bracket, "stop-loss trigger");
+            Price("targetPrice", request.TargetPrice, type is OrderType.Bracket, "target price");
+            if (type == OrderType.Bracket && request.Price is { } p && request.StopLoss is { } sl && request.TargetPrice is { } tp && errors.Count == 0)
+            {
+                var buy = request.Side == OrderSide.Buy;
+                if (buy ? !(sl < p && p < tp) : !(tp < p && p < sl))
+                {
+                    errors["targetPrice"] = [buy ? "For a buy, the stop-loss goes below the price and the target above it." : "For a sell, the target goes below the price and the stop-loss above it."];
+                }
+            }
+        }
+
+        if (errors.Count > 0) throw new TransactionValidationException(errors);
+        return (security!, request.Side!.Value, request.Type!.Value, request.Validity ?? OrderValidity.Day, request.Quantity!.Value);
+    }
+
+    /// <summary>The price an order is expected to fill at: its limit, else its trigger, else the live price with the block buffer for buys.</summary>
+    private decimal EstimatePrice(Security security, OrderSide side, OrderType type, OrderRequest request)
+    {
+        if (type is OrderType.Limit or OrderType.Bracket && request.Price is { } limit) return limit;
+        if (type == OrderType.StopLoss && (request.Price ?? request.StopLoss) is { } trigger) return trigger;
+        if (!prices.TryGet(security.Id, out var quote)) throw new DomainException($"{security.Symbol} has no price yet, so a market order cannot be estimated. Use a limit order.");
+        return side == OrderSide.Buy ? quote.Price * (1m + exchangeOptions.Value.BlockBuffer) : quote.Price;
+    }
+
+    private static Spark.Core.Orders.TradingOrder NewOrder(Guid userId, Security security, OrderSide side, OrderType type, decimal quantity,
+        OrderValidity validity, DateTimeOffset now) => new()
+        {
+            UserId = userId, SecurityId = security.Id, Symbol = security.Symbol, Side = side, Type = type, Quantity = quantity, Validity = validity,
+            Platform = ExchangeOptions.Platform, Status = OrderStatus.Placed, CreatedAt = now, PlacedAt = now, UpdatedAt = now,
+        };
+
+    private static string Units(decimal quantity) => quantity.ToString("0.########", CultureInfo.InvariantCulture);
+
+    /// <summary>"Buy 10 TCS", as notifications and the orders page title an order.</summary>
+    public static string Describe(Spark.Core.Orders.TradingOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return $"{(order.Side == OrderSide.Buy ? "Buy" : "Sell")} {Units(order.Quantity)} {order.Symbol}";
+    }
+}
+
+/// <summary>The order is already executed, cancelled or rejected.</summary>
+public sealed class OrderFinalException(OrderStatus status) : DomainException($"This order is already {status.ToString().ToLowerInvariant()}.");

@@ -1,0 +1,333 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Spark.Core;
+using Spark.Core.Cash;
+using Spark.Core.Market;
+using Spark.Core.Orders;
+using Spark.Core.Orders.Matching;
+using Spark.Core.Portfolio;
+using Spark.Core.Time;
+using Spark.Data;
+using Spark.Web.Services.Market;
+using Spark.Web.Services.Portfolio;
+
+namespace Spark.Web.Services.Orders;
+
+using Security = Spark.Core.Market.Security;
+
+/// <summary>What the exchange must know of an order to persist its fills without reading it first.</summary>
+internal sealed record OrderOwner(Guid UserId, Guid SecurityId, SecurityType Type);
+
+/// <summary>
+/// Spark's default broker: open orders live in an in-memory <see cref="OrderBook"/> matched against every tick of
+/// the market feed. Each fill is written in one database transaction — the order and its execution, the ledger
+/// (transaction, lots, holding) and the cash ledger — so cash and holdings always reconcile. The order's row
+/// lock decides a race between a fill and a cancel: whichever commits first wins, the other sees the result.
+/// </summary>
+public sealed partial class PaperExchange(
+    IMarketFeed feed, SparkDb db, SecurityCatalog catalog, IServiceScopeFactory scopes, IOptions<ExchangeOptions> options,
+    IOptions<ChargeSchedule> schedule, Notifications.NotificationService notifications, TimeProvider clock, ILogger<PaperExchange> log)
+    : BackgroundService
+{
+    private readonly Lock _gate = new();
+    private readonly OrderBook _book = new(new MatchingOptions
+    {
+        SlippageBasisPoints = options.Value.SlippageBasisPoints, MaxQuantityPerTick = options.Value.MaxQuantityPerTick,
+    });
+    private readonly ConcurrentDictionary<Guid, OrderOwner> _owners = new();
+    private readonly Channel<IReadOnlyList<PriceTick>> _ticks = Channel.CreateUnbounded<IReadOnlyList<PriceTick>>(new() { SingleReader = true });
+
+    public int OpenOrders
+    {
+        get
+        {
+            lock (_gate) return _book.OpenOrderCount;
+        }
+    }
+
+    /// <summary>Adds a placed order (and a bracket's children) to the book.</summary>
+    public void Register(TradingOrder order, IReadOnlyList<TradingOrder> children, Security security)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(security);
+        lock (_gate)
+        {
+            _book.SetTickSize(security.Id, Instruments.TickSize(security));
+            _owners[order.Id] = new OrderOwner(order.UserId, security.Id, security.Type);
+            if (order.Type == OrderType.Bracket && children.Count == 2)
+            {
+                var target = children.Single(c => c.Type == OrderType.Limit);
+                var stop = children.Single(c => c.Type == OrderType.StopLoss);
+                _owners[target.Id] = _owners[stop.Id] = _owners[order.Id];
+                _book.AddBracket(Resting(order, OrderType.Limit), Resting(target, OrderType.Limit), Resting(stop, OrderType.StopLoss));
+            }
+            else
+            {
+                _book.Add(Resting(order, order.Type));
+            }
+        }
+    }
+
+    /// <summary>Removes an order from the book (the caller holds its row lock and records the cancel).</summary>
+    public void Forget(Guid orderId, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _book.Cancel(orderId, at);
+        }
+    }
+
+    /// <summary>Matches one batch of ticks and persists what filled; the background loop calls it for every batch.</summary>
+    public async Task<int> ProcessAsync(IReadOnlyList<PriceTick> ticks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticks);
+        var fills = new List<Fill>();
+        var events = new List<OrderEvent>();
+        var types = new Dictionary<Guid, SecurityType>();
+        if (options.Value.EnforceMarketHours)
+        {
+            foreach (var id in ticks.Select(t => t.SecurityId).Distinct())
+            {
+                types[id] = (await catalog.GetAsync(id, cancellationToken))?.Type ?? SecurityType.Stock;
+            }
+        }
+
+        lock (_gate)
+        {
+            foreach (var tick in ticks)
+            {
+                if (_book.OpenOrderCount == 0) break;
+                if (options.Value.EnforceMarketHours && !MarketCalendar.TradesNow(types[tick.SecurityId], tick.At)) continue;
+                var result = _book.OnTick(tick.SecurityId, tick.Price, tick.At);
+                fills.AddRange(result.Fills);
+                events.AddRange(result.Events);
+            }
+        }
+
+        foreach (var fill in fills)
+        {
+            await PersistFillAsync(fill, cancellationToken);
+        }
+
+        foreach (var e in events.Where(e => e.Kind is OrderEventKind.Cancelled or OrderEventKind.Expired))
+        {
+            await CloseAsync(e, cancellationToken);
+        }
+
+        return fills.Count;
+    }
+
+    /// <summary>Expires open day orders at the close (the day-close job calls it).</summary>
+    public async Task<int> ExpireDayOrdersAsync(DateTimeOffset close, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<OrderEvent> events;
+        lock (_gate)
+        {
+            events = _book.ExpireDayOrders(close);
+        }
+
+        foreach (var e in events) await CloseAsync(e, cancellationToken);
+        return events.Count;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await LoadOpenOrdersAsync(stoppingToken);
+        using var subscription = feed.Subscribe(batch => _ticks.Writer.TryWrite(batch));
+        await foreach (var batch in _ticks.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await ProcessAsync(batch, stoppingToken);
+            }
+#pragma warning disable CA1031 // One bad batch must not stop the exchange; the orders stay open for the next tick.
+            catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                LogBatchFailed(log, e);
+            }
+        }
+    }
+
+    /// <summary>Puts the stored open orders back into the book after a restart.</summary>
+    public async Task LoadOpenOrdersAsync(CancellationToken cancellationToken)
+    {
+        await using var context = db.ForSystem("paper exchange start");
+        var open = await context.Orders.AsNoTracking()
+            .Where(o => o.Platform == ExchangeOptions.Platform && o.ParentOrderId == null
+                && (o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
+            .ToListAsync(cancellationToken);
+        foreach (var order in open.Where(o => o.Type != OrderType.Bracket))
+        {
+            if (await catalog.GetAsync(order.SecurityId, cancellationToken) is { } security) Register(order, [], security);
+        }
+
+        LogLoaded(log, open.Count);
+    }
+
+    private async Task PersistFillAsync(Fill fill, CancellationToken cancellationToken)
+    {
+        if (!_owners.TryGetValue(fill.OrderId, out var owner)) return;
+        var security = await catalog.GetAsync(owner.SecurityId, cancellationToken);
+        if (security is null) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var ledger = scope.ServiceProvider.GetRequiredService<LedgerService>();
+        await using var context = db.ForUser(owner.UserId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        var order = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE id = {fill.OrderId} FOR UPDATE").SingleAsync(cancellationToken);
+        if (!order.IsOpen)
+        {
+            // A cancel committed first: the engine's fill never happened.
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var today = IndiaTime.Today(clock);
+        var firstSellToday = order.Side == OrderSide.Buy || !await context.OrderExecutions.AnyAsync(e =>
+            e.ExecutedAt >= now.AddDays(-1) && context.Orders.Any(o => o.Id == e.OrderId && o.SecurityId == order.SecurityId && o.Side == OrderSide.Sell),
+            cancellationToken);
+        var charges = ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), order.Side, fill.Quantity, fill.Price, today, firstSellToday);
+        var amount = Money.Paisa(fill.Quantity * fill.Price);
+        var sequence = await context.OrderExecutions.CountAsync(e => e.OrderId == order.Id, cancellationToken) + 1;
+        var draft = new TransactionDraft(security.Symbol, order.Side == OrderSide.Buy ? TransactionType.Buy : TransactionType.Sell, fill.Quantity,
+            fill.Price, amount, charges.Brokerage + charges.ExchangeCharges + charges.SebiFee + charges.DpCharges, charges.Stt + charges.StampDuty,
+            charges.Gst, today, ExchangeOptions.Platform, $"order:{order.Id}:{sequence}", $"Paper order {order.Type.ToString().ToLowerInvariant()}");
+        LedgerTransaction row;
+        try
+        {
+            row = await ledger.AppendAsync(context, owner.UserId, draft, cancellationToken);
+        }
+        catch (DomainException e)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            await RejectAsync(owner.UserId, order.Id, e.Message, cancellationToken);
+            return;
+        }
+
+        context.OrderExecutions.Add(new OrderExecution
+        {
+            OrderId = order.Id, UserId = owner.UserId, Quantity = fill.Quantity, Price = fill.Price, Amount = amount, Charges = charges.Total,
+            TransactionId = row.Id, ExecutedAt = fill.At.ToUniversalTime(), PlatformExecutionId = $"paper-{order.Id:N}-{sequence}",
+        });
+        var before = order.FilledQuantity;
+        order.FilledQuantity += fill.Quantity;
+        order.AvgExecutionPrice = Money.UnitPrice(((order.AvgExecutionPrice ?? 0m) * before + fill.Price * fill.Quantity) / order.FilledQuantity);
+        order.Fees = (order.Fees ?? 0m) + charges.Total;
+        order.TotalCost = (order.TotalCost ?? 0m) + amount;
+        order.Status = order.FilledQuantity >= order.Quantity ? OrderStatus.Executed : OrderStatus.PartiallyFilled;
+        order.ExecutedAt = order.Status == OrderStatus.Executed ? fill.At.ToUniversalTime() : order.ExecutedAt;
+        order.UpdatedAt = now;
+
+        var account = await CashAccounts.LockAsync(context, owner.UserId, now, cancellationToken);
+        if (order.Side == OrderSide.Buy)
+        {
+            var release = order.Status == OrderStatus.Executed ? order.BlockedAmount : Money.Paisa(order.BlockedAmount * fill.Quantity / (order.Quantity - before));
+            account.Blocked = Math.Max(0m, account.Blocked - release);
+            order.BlockedAmount -= release;
+            account.Balance -= amount + charges.Total;
+        }
+        else
+        {
+            account.Balance += amount - charges.Total;
+        }
+
+        account.UpdatedAt = now;
+        if (account.Balance < 0m)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            await RejectAsync(owner.UserId, order.Id, "Not enough cash for the fill at this price.", cancellationToken);
+            return;
+        }
+
+        context.CashLedger.Add(new CashLedgerEntry
+        {
+            UserId = owner.UserId, OrderId = order.Id,
+            EntryType = order.Side == OrderSide.Buy ? CashEntryType.Buy : CashEntryType.Sell,
+            Amount = order.Side == OrderSide.Buy ? -(amount + charges.Total) : amount - charges.Total,
+            BalanceAfter = account.Balance,
+            // Sale proceeds settle the next trading day (T+1): they can buy again at once but be withdrawn only then.
+            SettlesOn = order.Side == OrderSide.Sell ? MarketCalendar.NextTradingDay(today) : today,
+            Description = $"{(order.Side == OrderSide.Buy ? "Bought" : "Sold")} {fill.Quantity:0.########} {security.Symbol} at {fill.Price:0.00##}",
+            CreatedAt = now,
+        });
+        await context.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        ledger.Committed(owner.UserId);
+        LogFilled(log, order.Id, fill.Quantity, fill.Price);
+        var executed = order.Status == OrderStatus.Executed;
+        await notifications.NotifyAsync(owner.UserId,
+            executed ? Notifications.NotificationKinds.OrderExecuted : Notifications.NotificationKinds.OrderPartiallyFilled,
+            $"{OrderService.Describe(order)} {(executed ? "executed" : "partly filled")}",
+            $"{fill.Quantity:0.########} at ₹{fill.Price:0.00##}; {order.FilledQuantity:0.########} of {order.Quantity:0.########} filled.",
+            $"/orders/{order.Id}", cancellationToken);
+    }
+
+    private async Task RejectAsync(Guid userId, Guid orderId, string reason, CancellationToken cancellationToken)
+    {
+        Forget(orderId, clock.GetUtcNow());
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        var order = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE id = {orderId} FOR UPDATE").SingleAsync(cancellationToken);
+        if (order.IsOpen)
+        {
+            await OrderLifecycle.CloseAsync(context, order, reason, clock.GetUtcNow(), cancellationToken,
+                order.FilledQuantity > 0m ? OrderStatus.Cancelled : OrderStatus.Rejected);
+            await context.SaveChangesAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        await notifications.NotifyAsync(userId, Notifications.NotificationKinds.OrderRejected, $"{OrderService.Describe(order)} rejected", reason,
+            $"/orders/{order.Id}", cancellationToken);
+    }
+
+    private async Task CloseAsync(OrderEvent e, CancellationToken cancellationToken)
+    {
+        if (!_owners.TryGetValue(e.OrderId, out var owner)) return;
+        await using var context = db.ForUser(owner.UserId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        var order = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE id = {e.OrderId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
+        if (order is { IsOpen: true })
+        {
+            var reason = e.Reason switch
+            {
+                CancelReason.ImmediateOrCancel => "Immediate-or-cancel: the rest could not fill at once.",
+                CancelReason.SiblingFilled => "The other leg of the bracket filled.",
+                CancelReason.EntryClosed => "The bracket's entry order closed.",
+                CancelReason.DayClose => "A day order expires at the close.",
+                CancelReason.GtcLifetime => "Good-till-triggered orders last at most a year.",
+                _ => "Cancelled.",
+            };
+            await OrderLifecycle.CloseAsync(context, order, reason, clock.GetUtcNow(), cancellationToken);
+            await context.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            await notifications.NotifyAsync(owner.UserId,
+                e.Kind == OrderEventKind.Expired ? Notifications.NotificationKinds.OrderExpired : Notifications.NotificationKinds.OrderCancelled,
+                $"{OrderService.Describe(order)} {(e.Kind == OrderEventKind.Expired ? "expired" : "cancelled")}", reason, $"/orders/{order.Id}", cancellationToken);
+        }
+        else
+        {
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        _owners.TryRemove(e.OrderId, out _);
+    }
+
+    private static RestingOrder Resting(TradingOrder order, OrderType type) => new()
+    {
+        OrderId = order.Id, SecurityId = order.SecurityId, Side = order.Side, Type = type, Quantity = order.Quantity, Filled = order.FilledQuantity,
+        LimitPrice = type == OrderType.StopLoss ? order.Price : type == OrderType.Limit ? order.Price : null,
+        TriggerPrice = type == OrderType.StopLoss ? order.StopLoss : null,
+        Validity = order.Validity, PlacedAt = order.PlacedAt ?? order.CreatedAt,
+    };
+
+    [LoggerMessage(LogLevel.Information, "Paper exchange: {Count} open orders loaded")]
+    private static partial void LogLoaded(ILogger logger, int count);
+
+    [LoggerMessage(LogLevel.Information, "Paper exchange filled order {OrderId}: {Quantity} at {Price}")]
+    private static partial void LogFilled(ILogger logger, Guid orderId, decimal quantity, decimal price);
+
+    [LoggerMessage(LogLevel.Error, "Paper exchange: a batch of ticks failed")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception);
+}
