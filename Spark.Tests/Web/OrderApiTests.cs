@@ -194,5 +194,26 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.Equal(49, sells.Count(s => s.Status == HttpStatusCode.UnprocessableEntity));
     }
 
+    [Fact]
+    public async Task An_open_buy_can_be_repriced_its_block_follows_and_a_final_order_cannot()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (_, order) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 10, price = 50m, validity = "gtc" });
+        var id = order!["id"]!.GetValue<string>();
+        var (_, before) = await api.GetAsync("cash");
+
+        var (changed, modified) = await api.SendAsync(HttpMethod.Put, $"orders/{id}", new { price = 60m });
+        Assert.Equal(HttpStatusCode.OK, changed);
+        Assert.Equal(60m, D(modified!["price"]));
+        var (_, after) = await api.GetAsync("cash");
+        Assert.True(D(after!["blocked"]) - D(before!["blocked"]) >= 100m, "ten shares ₹10 dearer block at least ₹100 more");
+
+        await api.SendAsync(HttpMethod.Delete, $"orders/{id}");
+        var (final, _) = await api.SendAsync(HttpMethod.Put, $"orders/{id}", new { price = 70m });
+        Assert.Equal(HttpStatusCode.Conflict, final);
+    }
+
     private static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 }

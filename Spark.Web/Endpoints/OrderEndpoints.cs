@@ -16,6 +16,7 @@ public static class OrderEndpoints
         orders.MapPost("", PlaceAsync).Idempotent();
         orders.MapGet("", ListAsync);
         orders.MapGet("/{id:guid}", GetAsync).Owns("order");
+        orders.MapPut("/{id:guid}", ModifyAsync).Owns("order");
         orders.MapDelete("/{id:guid}", CancelAsync).Owns("order");
         return api;
     }
@@ -56,6 +57,23 @@ public static class OrderEndpoints
     private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, OrderService orders,
         CancellationToken cancellationToken) =>
         await orders.GetAsync(Me(http), id, cancellationToken) is { } order ? TypedResults.Ok(order) : Problems.NotFound();
+
+    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> ModifyAsync(Guid id, OrderChange change, HttpContext http,
+        OrderService orders, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await orders.ModifyAsync(Me(http), id, change, cancellationToken) is { } order ? TypedResults.Ok(order) : Problems.NotFound();
+        }
+        catch (TransactionValidationException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors);
+        }
+        catch (OrderFinalException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+    }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(Guid id, HttpContext http, OrderService orders,
         CancellationToken cancellationToken)

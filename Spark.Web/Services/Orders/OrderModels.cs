@@ -14,6 +14,9 @@ public sealed record OrderRequest(
     OrderValidity? Validity,
     string? Platform);
 
+/// <summary>A change to an open order (api.md, PUT /orders/{id}): a new price, trigger or quantity.</summary>
+public sealed record OrderChange(decimal? Quantity, decimal? Price, decimal? StopLoss);
+
 public sealed record FillView(decimal Quantity, decimal Price, decimal Charges, DateTimeOffset ExecutedAt);
 
 /// <summary>An order as screens and the API show it (api.md, GET /orders/{id}).</summary>

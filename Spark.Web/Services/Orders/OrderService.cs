@@ -139,6 +139,52 @@ public sealed class OrderService(
         return OrderView.From(order);
     }
 
+    /// <summary>Changes an open order's quantity, price or trigger; an open buy's cash block follows the new estimate.</summary>
+    public async Task<OrderView?> ModifyAsync(Guid userId, Guid orderId, OrderChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        var order = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE id = {orderId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
+        if (order is null) return null;
+        if (!order.IsOpen) throw new OrderFinalException(order.Status);
+        var security = await catalog.GetAsync(order.SecurityId, cancellationToken) ?? throw new DomainException("The security is no longer listed.");
+        var request = new OrderRequest(order.Symbol, order.Side, order.Type, change.Quantity ?? order.Quantity, change.Price ?? order.Price,
+            change.StopLoss ?? order.StopLoss, order.TargetPrice, order.Validity, order.Platform);
+        var (_, _, _, _, quantity) = await CheckFieldsAsync(request, cancellationToken);
+        var now = clock.GetUtcNow();
+        var account = await CashAccounts.LockAsync(context, userId, now, cancellationToken);
+        var block = 0m;
+        if (order.Side == OrderSide.Buy)
+        {
+            var estimate = EstimatePrice(security, order.Side, order.Type, request);
+            var remaining = quantity - order.FilledQuantity;
+            block = Money.Paisa(remaining * estimate)
+                + ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), order.Side, remaining, estimate, IndiaTime.Today(clock)).Total;
+            if (block - order.BlockedAmount > account.Available)
+            {
+                throw new DomainException($"Not enough cash for the change: it needs {IndianFormat.Money(block - order.BlockedAmount)} more, and {IndianFormat.Money(account.Available)} is available.");
+            }
+        }
+
+        var result = exchange.Modify(order.Id, change.Quantity, change.Price, order.Type is OrderType.StopLoss ? change.StopLoss : null);
+        if (!result.Accepted) throw new DomainException(result.Reason ?? "The exchange refused the change.");
+        if (order.Side == OrderSide.Buy)
+        {
+            account.Blocked += block - order.BlockedAmount;
+            account.UpdatedAt = now;
+            order.BlockedAmount = block;
+        }
+
+        order.Quantity = quantity;
+        order.Price = request.Price;
+        order.StopLoss = request.StopLoss;
+        order.UpdatedAt = now;
+        await context.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return OrderView.From(order);
+    }
+
     public async Task<Paged<OrderView>> ListAsync(Guid userId, string? status, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         page = Math.Max(page, 1);

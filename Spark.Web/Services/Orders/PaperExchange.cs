@@ -70,6 +70,15 @@ public sealed partial class PaperExchange(
         }
     }
 
+    /// <summary>Changes an open order in the book (the caller holds its row lock and records the change).</summary>
+    public ModifyResult Modify(Guid orderId, decimal? quantity, decimal? limitPrice, decimal? triggerPrice)
+    {
+        lock (_gate)
+        {
+            return _book.Modify(orderId, quantity, limitPrice, triggerPrice);
+        }
+    }
+
     /// <summary>Removes an order from the book (the caller holds its row lock and records the cancel).</summary>
     public void Forget(Guid orderId, DateTimeOffset at)
     {
