@@ -215,5 +215,23 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.Equal(HttpStatusCode.Conflict, final);
     }
 
+    [Fact]
+    public async Task After_a_restart_the_open_orders_are_back_in_the_book_and_fill()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (_, order) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 3, price = 90m, validity = "gtc" });
+
+        // A second exchange, as a restarted process would build it, loads the stored open orders.
+        var restarted = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Spark.Web.Services.Orders.PaperExchange>(fixture.App.Services);
+        await restarted.LoadOpenOrdersAsync(CancellationToken.None);
+        var fills = await restarted.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 89.5m, 100m, DateTimeOffset.UtcNow)]);
+
+        Assert.Equal(1, fills);
+        var (_, filled) = await api.GetAsync($"orders/{order!["id"]}");
+        Assert.Equal(("executed", 89.5m), (filled!["status"]!.GetValue<string>(), D(filled["averageExecutionPrice"])));
+    }
+
     private static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 }

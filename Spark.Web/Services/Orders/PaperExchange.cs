@@ -65,7 +65,7 @@ public sealed partial class PaperExchange(
             }
             else
             {
-                _book.Add(Resting(order, order.Type));
+                _book.Add(Resting(order, order.Type == OrderType.Bracket ? OrderType.Limit : order.Type));
             }
         }
     }
@@ -160,20 +160,38 @@ public sealed partial class PaperExchange(
         }
     }
 
-    /// <summary>Puts the stored open orders back into the book after a restart.</summary>
+    /// <summary>
+    /// Puts the stored open orders back into the book after a restart. A bracket whose entry is still open comes
+    /// back linked; the children of a filled entry come back as plain orders (their one-cancels-other link is
+    /// not restored: a known gap).
+    /// </summary>
     public async Task LoadOpenOrdersAsync(CancellationToken cancellationToken)
     {
         await using var context = db.ForSystem("paper exchange start");
         var open = await context.Orders.AsNoTracking()
-            .Where(o => o.Platform == ExchangeOptions.Platform && o.ParentOrderId == null
-                && (o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
+            .Where(o => o.Platform == ExchangeOptions.Platform
+                && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
             .ToListAsync(cancellationToken);
-        foreach (var order in open.Where(o => o.Type != OrderType.Bracket))
+        var children = open.Where(o => o.ParentOrderId is not null).ToLookup(o => o.ParentOrderId!.Value);
+        var loaded = 0;
+        foreach (var order in open)
         {
-            if (await catalog.GetAsync(order.SecurityId, cancellationToken) is { } security) Register(order, [], security);
+            if (await catalog.GetAsync(order.SecurityId, cancellationToken) is not { } security) continue;
+            if (order.ParentOrderId is { } parent)
+            {
+                // A child whose entry is open is loaded with it; one whose entry filled is on its own.
+                if (open.Any(o => o.Id == parent) || order.Status == OrderStatus.Pending) continue;
+                Register(order, [], security);
+            }
+            else
+            {
+                Register(order, order.Type == OrderType.Bracket ? [.. children[order.Id]] : [], security);
+            }
+
+            loaded++;
         }
 
-        LogLoaded(log, open.Count);
+        LogLoaded(log, loaded);
     }
 
     private async Task PersistFillAsync(Fill fill, CancellationToken cancellationToken)
