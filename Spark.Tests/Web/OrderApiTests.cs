@@ -233,5 +233,28 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.Equal(("executed", 89.5m), (filled!["status"]!.GetValue<string>(), D(filled["averageExecutionPrice"])));
     }
 
+    [Fact]
+    public async Task The_trades_export_lists_every_fill_with_its_charges()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (_, buy) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "market", quantity = 4, validity = "day" });
+        await PriceAsync(security.Symbol, 100m, "2026-11-23");
+        var filled = await UntilAsync(api, buy!["id"]!.GetValue<string>(), "executed");
+
+        using var http = fixture.App.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/orders/trades/export");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.AccessToken);
+        using var response = await http.SendAsync(request);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("executed_at_ist,order_id,symbol,side", lines[0], StringComparison.Ordinal);
+        var row = Assert.Single(lines[1..]);
+        Assert.Contains($",{security.Symbol},buy,market,4,", row, StringComparison.Ordinal);
+        Assert.EndsWith("," + D(filled["charges"]).ToString(System.Globalization.CultureInfo.InvariantCulture), row.TrimEnd('\r'), StringComparison.Ordinal);
+    }
+
     private static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 }

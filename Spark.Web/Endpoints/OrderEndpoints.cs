@@ -15,6 +15,7 @@ public static class OrderEndpoints
         orders.MapPost("/charges-preview", PreviewAsync);
         orders.MapPost("", PlaceAsync).Idempotent();
         orders.MapGet("", ListAsync);
+        orders.MapGet("/trades/export", ExportAsync);
         orders.MapGet("/{id:guid}", GetAsync).Owns("order");
         orders.MapPut("/{id:guid}", ModifyAsync).Owns("order");
         orders.MapDelete("/{id:guid}", CancelAsync).Owns("order");
@@ -49,6 +50,9 @@ public static class OrderEndpoints
             return TypedResults.ValidationProblem(e.Errors);
         }
     }
+
+    private static async Task ExportAsync(HttpContext http, OrderService orders, CancellationToken cancellationToken) =>
+        await TradesExport.SendAsync(http, await orders.TradesAsync(Me(http), cancellationToken), cancellationToken);
 
     private static async Task<Ok<Paged<OrderView>>> ListAsync(HttpContext http, OrderService orders, string? status = null, int page = 1,
         int pageSize = 20, CancellationToken cancellationToken = default) =>

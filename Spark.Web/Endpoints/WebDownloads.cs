@@ -19,6 +19,9 @@ public static class WebDownloads
     // revoked session must not keep downloading the ledger. The file name comes from Content-Disposition.
     public const string TransactionsPath = "/downloads/transactions";
 
+    /// <summary>The fills of the user's paper orders as CSV (no extension, for the same reason).</summary>
+    public const string TradesPath = "/downloads/trades";
+
     /// <summary>The web app's cookie only; a signed-out browser is challenged, i.e. sent to sign in.</summary>
     private static readonly AuthorizationPolicy WebUser = new AuthorizationPolicyBuilder(IdentityConstants.ApplicationScheme)
         .RequireAuthenticatedUser().Build();
@@ -28,6 +31,8 @@ public static class WebDownloads
         ArgumentNullException.ThrowIfNull(app);
         var downloads = app.MapGroup("/downloads").RequireAuthorization(WebUser).ExcludeFromDescription();
         downloads.MapGet("/transactions", TransactionsAsync);
+        downloads.MapGet("/trades", async (HttpContext http, Services.Orders.OrderService orders, CancellationToken cancellationToken) =>
+            await TradesExport.SendAsync(http, await orders.TradesAsync(http.User.UserId()!.Value, cancellationToken), cancellationToken));
         return app;
     }
 

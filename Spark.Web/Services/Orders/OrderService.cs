@@ -204,6 +204,17 @@ public sealed class OrderService(
         return new Paged<OrderView>([.. orders.Select(o => OrderView.From(o))], page, pageSize, total);
     }
 
+    /// <summary>Every fill of the user's orders, oldest first, for the trades export.</summary>
+    public async Task<IReadOnlyList<Spark.Core.Imports.TradeRow>> TradesAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        return await context.OrderExecutions.AsNoTracking()
+            .Join(context.Orders, e => e.OrderId, o => o.Id, (e, o) => new { e, o })
+            .OrderBy(x => x.e.ExecutedAt)
+            .Select(x => new Spark.Core.Imports.TradeRow(x.e.ExecutedAt, x.o.Id, x.o.Symbol, x.o.Side, x.o.Type, x.e.Quantity, x.e.Price, x.e.Amount, x.e.Charges))
+            .ToListAsync(cancellationToken);
+    }
+
     public async Task<OrderView?> GetAsync(Guid userId, Guid orderId, CancellationToken cancellationToken = default)
     {
         await using var context = db.ForUser(userId);
