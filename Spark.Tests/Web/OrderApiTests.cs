@@ -256,5 +256,26 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.EndsWith("," + D(filled["charges"]).ToString(System.Globalization.CultureInfo.InvariantCulture), row.TrimEnd('\r'), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_fund_is_bought_by_amount_at_the_next_nav_less_stamp_duty()
+    {
+        // Stamp duty on fund purchases is 0.005 % of the amount (from 1 July 2020): ₹10,000 → ₹0.50, leaving ₹9,999.50 to
+        // buy units at the NAV, to 3 decimals: 9,999.50 / 51 = 196.068 units costing ₹9,999.47.
+        using var api = await TraderAsync();
+        var fund = await TestData.NewSecurityAsync(fixture.Database, Spark.Core.Market.SecurityType.MutualFund, "Equity");
+        await PriceAsync(fund.Symbol, 50m);
+        var (placed, order) = await api.PostAsync("orders", new { symbol = fund.Symbol, side = "buy", type = "market", amount = 10_000m, validity = "day" });
+        Assert.Equal(HttpStatusCode.Created, placed);
+        var (limit, _) = await api.PostAsync("orders", new { symbol = fund.Symbol, side = "buy", type = "limit", amount = 10_000m, price = 50m });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, limit);
+
+        await PriceAsync(fund.Symbol, 51m, "2026-11-23");
+        var filled = await UntilAsync(api, order!["id"]!.GetValue<string>(), "executed");
+
+        Assert.Equal((196.068m, 51m), (D(filled["filledQuantity"]), D(filled["averageExecutionPrice"])));
+        var (_, cash) = await api.GetAsync("cash");
+        Assert.Equal((1_00_000m - 9_999.47m - 0.50m, 0m), (D(cash!["balance"]), D(cash["blocked"])));
+    }
+
     private static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 }

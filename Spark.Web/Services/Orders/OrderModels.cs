@@ -12,7 +12,8 @@ public sealed record OrderRequest(
     decimal? StopLoss,
     decimal? TargetPrice,
     OrderValidity? Validity,
-    string? Platform);
+    string? Platform,
+    decimal? Amount = null);
 
 /// <summary>A change to an open order (api.md, PUT /orders/{id}): a new price, trigger or quantity.</summary>
 public sealed record OrderChange(decimal? Quantity, decimal? Price, decimal? StopLoss);

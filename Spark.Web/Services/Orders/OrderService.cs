@@ -41,10 +41,6 @@ public sealed class OrderService(
 
         var support = OrderSupport.Check(security.Type, type, validity);
         if (!support.Accepted) throw new DomainException(support.Reason!);
-        if (security.Type == SecurityType.MutualFund)
-        {
-            throw new DomainException("Mutual-fund purchases by amount at the next NAV are not open on the paper exchange yet; record SIPs as transactions.");
-        }
 
         var now = clock.GetUtcNow();
         var open = !exchangeOptions.Value.EnforceMarketHours || MarketCalendar.TradesNow(security.Type, now);
@@ -53,9 +49,10 @@ public sealed class OrderService(
             throw new DomainException("The market is closed: an immediate-or-cancel order needs an open market. Use a day order to queue it for the next session.");
         }
 
-        var estimate = EstimatePrice(security, side, type, request);
-        var charges = ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, estimate, IndiaTime.Today(clock));
-        var block = side == OrderSide.Buy ? Money.Paisa(quantity * estimate) + charges.Total : 0m;
+        var fund = security.Type == SecurityType.MutualFund;
+        var estimate = fund ? 0m : EstimatePrice(security, side, type, request);
+        var charges = fund ? null : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, estimate, IndiaTime.Today(clock));
+        var block = fund ? request.Amount!.Value : side == OrderSide.Buy ? Money.Paisa(quantity * estimate) + charges!.Total : 0m;
 
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
@@ -85,6 +82,7 @@ public sealed class OrderService(
         order.Price = request.Price;
         order.StopLoss = request.StopLoss;
         order.TargetPrice = request.TargetPrice;
+        order.Amount = fund ? request.Amount : null;
         order.BlockedAmount = block;
         context.Orders.Add(order);
         var children = new List<Spark.Core.Orders.TradingOrder>();
@@ -231,8 +229,14 @@ public sealed class OrderService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var (security, side, type, _, quantity) = await CheckFieldsAsync(request, cancellationToken);
-        var price = EstimatePrice(security, side, type, request);
         var today = IndiaTime.Today(clock);
+        if (security.Type == SecurityType.MutualFund)
+        {
+            var purchase = ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, request.Amount!.Value, today);
+            return new ChargesPreview(purchase, prices.TryGet(security.Id, out var nav) ? nav.Price : 0m, request.Amount.Value, null);
+        }
+
+        var price = EstimatePrice(security, side, type, request);
         var charges = ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, price, today);
         CapitalGainsEstimate? gains = null;
         if (side == OrderSide.Sell)
@@ -262,13 +266,24 @@ public sealed class OrderService(
         if (security is null) errors["symbol"] = [$"No security has the symbol '{request.Symbol}'."];
         if (request.Side is null) errors["side"] = ["Choose buy or sell."];
         if (request.Type is null) errors["type"] = ["Choose market, limit, stop_loss or bracket."];
-        if (request.Quantity is not > 0m) errors["quantity"] = ["Enter a quantity above zero."];
+        var fund = security?.Type == SecurityType.MutualFund;
+        if (fund)
+        {
+            // Funds are bought by amount at the next NAV; the units are known only then.
+            if (request.Amount is not > 0m) errors["amount"] = ["Enter the amount to invest."];
+            else if (decimal.Round(request.Amount.Value, 2) != request.Amount.Value) errors["amount"] = ["Use at most two decimals (paise)."];
+            if (request.Side == OrderSide.Sell) errors["side"] = ["Redeeming fund units is not open on the paper exchange yet."];
+        }
+        else if (request.Quantity is not > 0m)
+        {
+            errors["quantity"] = ["Enter a quantity above zero."];
+        }
         if (request.Platform is { Length: > 0 } platform && platform != ExchangeOptions.Platform)
         {
             errors["platform"] = ["Orders go to the paper exchange; broker connections come later."];
         }
 
-        if (security is not null && request.Quantity is > 0m && request.Type is not null)
+        if (security is not null && !fund && request.Quantity is > 0m && request.Type is not null)
         {
             var quantity = request.Quantity.Value;
             if (decimal.Round(quantity, Instruments.UnitDecimals(security)) != quantity) errors["quantity"] = ["Shares and ETFs trade in whole units."];
@@ -305,7 +320,15 @@ public sealed class OrderService(
         }
 
         if (errors.Count > 0) throw new TransactionValidationException(errors);
-        return (security!, request.Side!.Value, request.Type!.Value, request.Validity ?? OrderValidity.Day, request.Quantity!.Value);
+        return (security!, request.Side!.Value, request.Type!.Value, request.Validity ?? OrderValidity.Day,
+            fund ? FundUnits(security!, request.Amount!.Value) : request.Quantity!.Value);
+    }
+
+    /// <summary>An estimate of the units an amount buys at the last NAV (the order's quantity until its NAV is struck).</summary>
+    private decimal FundUnits(Security fund, decimal amount)
+    {
+        if (!prices.TryGet(fund.Id, out var nav) || nav.Price <= 0m) throw new DomainException($"{fund.Symbol} has no NAV yet.");
+        return Math.Max(0.001m, Math.Round(amount / nav.Price, 3, MidpointRounding.ToZero));
     }
 
     /// <summary>The price an order is expected to fill at: its limit, else its trigger, else the live price with the block buffer for buys.</summary>

@@ -37,6 +37,9 @@ public sealed partial class PaperExchange(
         SlippageBasisPoints = options.Value.SlippageBasisPoints, MaxQuantityPerTick = options.Value.MaxQuantityPerTick,
     });
     private readonly ConcurrentDictionary<Guid, OrderOwner> _owners = new();
+
+    // Fund purchases wait for the next NAV, outside the book: (order, security, amount, placed at).
+    private readonly ConcurrentDictionary<Guid, (Guid SecurityId, decimal Amount, DateTimeOffset PlacedAt)> _fundOrders = new();
     private readonly Channel<IReadOnlyList<PriceTick>> _ticks = Channel.CreateUnbounded<IReadOnlyList<PriceTick>>(new() { SingleReader = true });
 
     public int OpenOrders
@@ -52,6 +55,13 @@ public sealed partial class PaperExchange(
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(security);
+        if (security.Type == SecurityType.MutualFund)
+        {
+            _owners[order.Id] = new OrderOwner(order.UserId, security.Id, security.Type);
+            _fundOrders[order.Id] = (security.Id, order.Amount ?? order.BlockedAmount, order.PlacedAt ?? order.CreatedAt);
+            return;
+        }
+
         lock (_gate)
         {
             _book.SetTickSize(security.Id, Instruments.TickSize(security));
@@ -82,6 +92,7 @@ public sealed partial class PaperExchange(
     /// <summary>Removes an order from the book (the caller holds its row lock and records the cancel).</summary>
     public void Forget(Guid orderId, DateTimeOffset at)
     {
+        _fundOrders.TryRemove(orderId, out _);
         lock (_gate)
         {
             _book.Cancel(orderId, at);
@@ -115,6 +126,7 @@ public sealed partial class PaperExchange(
             }
         }
 
+        fills.AddRange(FundFills(ticks));
         foreach (var fill in fills)
         {
             await PersistFillAsync(fill, cancellationToken);
@@ -126,6 +138,29 @@ public sealed partial class PaperExchange(
         }
 
         return fills.Count;
+    }
+
+    /// <summary>
+    /// A fund's tick is its NAV: purchases placed before that day's 15:00 IST cut-off buy at it (later ones wait for
+    /// the next NAV), as many units as the amount less stamp duty buys, to 3 decimals.
+    /// </summary>
+    private List<Fill> FundFills(IReadOnlyList<PriceTick> ticks)
+    {
+        var fills = new List<Fill>();
+        foreach (var tick in ticks)
+        {
+            if (_fundOrders.IsEmpty || tick.Price <= 0m) break;
+            var cutOff = MarketCalendar.AtIst(MarketCalendar.IstDate(tick.At), new TimeOnly(15, 0));
+            foreach (var (orderId, pending) in _fundOrders.Where(f => f.Value.SecurityId == tick.SecurityId))
+            {
+                if (options.Value.EnforceMarketHours && pending.PlacedAt >= cutOff) continue;
+                var stamp = ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, pending.Amount, MarketCalendar.IstDate(tick.At)).StampDuty;
+                var units = Math.Round((pending.Amount - stamp) / tick.Price, 3, MidpointRounding.ToZero);
+                if (units > 0m && _fundOrders.TryRemove(orderId, out _)) fills.Add(new Fill(orderId, units, tick.Price, tick.At, Final: true));
+            }
+        }
+
+        return fills;
     }
 
     /// <summary>Expires open day orders at the close (the day-close job calls it).</summary>
@@ -215,7 +250,16 @@ public sealed partial class PaperExchange(
         var firstSellToday = order.Side == OrderSide.Buy || !await context.OrderExecutions.AnyAsync(e =>
             e.ExecutedAt >= now.AddDays(-1) && context.Orders.Any(o => o.Id == e.OrderId && o.SecurityId == order.SecurityId && o.Side == OrderSide.Sell),
             cancellationToken);
-        var charges = ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), order.Side, fill.Quantity, fill.Price, today, firstSellToday);
+        var fund = security.Type == SecurityType.MutualFund;
+        if (fund)
+        {
+            // The units are known now: the order is for exactly what the amount bought.
+            order.Quantity = fill.Quantity;
+        }
+
+        var charges = fund
+            ? ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, order.Amount ?? order.BlockedAmount, today)
+            : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), order.Side, fill.Quantity, fill.Price, today, firstSellToday);
         var amount = Money.Paisa(fill.Quantity * fill.Price);
         var sequence = await context.OrderExecutions.CountAsync(e => e.OrderId == order.Id, cancellationToken) + 1;
         var draft = new TransactionDraft(security.Symbol, order.Side == OrderSide.Buy ? TransactionType.Buy : TransactionType.Sell, fill.Quantity,
