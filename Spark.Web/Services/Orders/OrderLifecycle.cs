@@ -11,12 +11,15 @@ public static class CashAccounts
     public static async Task<CashAccount> LockAsync(SparkDbContext context, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await context.Database.ExecuteSqlInterpolatedAsync($"""
+
+        // One round trip: creates the account on first use, and the no-op update of an existing one takes its row lock.
+        var rows = await context.CashAccounts.FromSql($"""
             INSERT INTO cash_accounts (id, user_id, currency, balance, blocked, created_at, updated_at)
             VALUES ({Guid.CreateVersion7()}, {userId}, 'INR', 0, 0, {now}, {now})
-            ON CONFLICT (user_id) DO NOTHING
-            """, cancellationToken);
-        return await context.CashAccounts.FromSql($"SELECT * FROM cash_accounts WHERE user_id = {userId} FOR UPDATE").SingleAsync(cancellationToken);
+            ON CONFLICT (user_id) DO UPDATE SET updated_at = cash_accounts.updated_at
+            RETURNING *
+            """).ToListAsync(cancellationToken);
+        return rows[0];
     }
 }
 
