@@ -277,5 +277,32 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.Equal((1_00_000m - 9_999.47m - 0.50m, 0m), (D(cash!["balance"]), D(cash["blocked"])));
     }
 
+    [Fact]
+    public async Task A_per_tick_liquidity_cap_fills_an_order_in_parts_and_cash_reconciles_to_the_paisa()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        var (_, order) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 10, price = 100m, validity = "gtc" });
+        var id = order!["id"]!.GetValue<string>();
+        var capped = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Spark.Web.Services.Orders.PaperExchange>(fixture.App.Services,
+            Microsoft.Extensions.Options.Options.Create(new Spark.Web.Services.Orders.ExchangeOptions { MaxQuantityPerTick = 3m, EnforceMarketHours = false }));
+        await capped.LoadOpenOrdersAsync(CancellationToken.None);
+        var tick = new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 99m, 100m, DateTimeOffset.UtcNow);
+
+        await capped.ProcessAsync([tick]);
+        var (_, partly) = await api.GetAsync($"orders/{id}");
+        Assert.Equal(("partially_filled", 3m), (partly!["status"]!.GetValue<string>(), D(partly["filledQuantity"])));
+        for (var i = 0; i < 3; i++) await capped.ProcessAsync([tick with { At = tick.At.AddSeconds(i + 1) }]);
+
+        var (_, done) = await api.GetAsync($"orders/{id}");
+        Assert.Equal(("executed", 10m), (done!["status"]!.GetValue<string>(), D(done["filledQuantity"])));
+        Assert.Equal([3m, 3m, 3m, 1m], done["fills"]!.AsArray().Select(f => D(f!["quantity"])));
+        var spent = done["fills"]!.AsArray().Sum(f => Money(D(f!["quantity"]) * D(f["price"])) + D(f["charges"]));
+        var (_, cash) = await api.GetAsync("cash");
+        Assert.Equal((1_00_000m - spent, 0m), (D(cash!["balance"]), D(cash["blocked"])));
+        var (_, ledger) = await api.GetAsync("cash/ledger?pageSize=10");
+        Assert.Equal(-spent, ledger!["items"]!.AsArray().Where(e => e!["entryType"]!.GetValue<string>() == "buy").Sum(e => D(e!["amount"])));
+    }
+
     private static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 }
