@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Spark.Core;
@@ -10,7 +9,6 @@ using Spark.Core.Orders;
 using Spark.Core.Portfolio;
 using Spark.Core.Time;
 using Spark.Data;
-using Spark.Data.Identity;
 using Spark.Web.Hosting;
 using Spark.Web.Services.Market;
 using Spark.Web.Services.Portfolio;
@@ -25,7 +23,7 @@ using Security = Spark.Core.Market.Security;
 /// it does, so concurrent orders of one user serialise and cannot spend or sell the same thing twice.
 /// </summary>
 public sealed class OrderService(
-    SparkDb db, SecurityCatalog catalog, PriceBook prices, PaperExchange exchange, UserManager<SparkUser> users,
+    SparkDb db, SecurityCatalog catalog, PriceBook prices, PaperExchange exchange,
     IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
     Notifications.NotificationService notifications, TimeProvider clock)
 {
@@ -33,7 +31,9 @@ public sealed class OrderService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var (security, side, type, validity, quantity) = await CheckFieldsAsync(request, cancellationToken);
-        var user = await users.FindByIdAsync(userId.ToString()) ?? throw new DomainException("Sign in again.");
+        await using var context = db.ForUser(userId);
+        var user = await context.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.KycStatus, u.TwoFactorEnabled })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw new DomainException("Sign in again.");
         if (TradingEligibility.Check(user.KycStatus, user.TwoFactorEnabled, options.Value.Security.RequireTwoFactorForTrading) is { } why)
         {
             throw new DomainException(why);
@@ -54,7 +54,6 @@ public sealed class OrderService(
         var charges = fund ? null : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, estimate, IndiaTime.Today(clock));
         var block = fund ? request.Amount!.Value : side == OrderSide.Buy ? Money.Paisa(quantity * estimate) + charges!.Total : 0m;
 
-        await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
         var account = await CashAccounts.LockAsync(context, userId, now, cancellationToken);
         if (side == OrderSide.Buy && block > account.Available)
