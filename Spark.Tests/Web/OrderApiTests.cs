@@ -89,6 +89,18 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.Equal((10m, 940m + charges, "paper"), (D(holding["quantity"]), D(holding["investedAmount"]), holding["platform"]!.GetValue<string>()));
         var (_, ledger) = await api.GetAsync("cash/ledger");
         Assert.Equal(-(940m + charges), D(ledger!["items"]![0]!["amount"]));
+
+        // The investor hears of it: placed, then executed, each linking to the order.
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        JsonArray items;
+        do
+        {
+            await Task.Yield();
+            items = (await api.GetAsync("notifications")).Body!["items"]!.AsArray();
+        }
+        while (items.Count < 2 && DateTimeOffset.UtcNow < deadline);
+        Assert.Equal(["order_executed", "order_placed"], items.Select(n => n!["type"]!.GetValue<string>()));
+        Assert.All(items, n => Assert.Equal($"/orders/{order["id"]}", n!["link"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -29,6 +29,8 @@ public static partial class SparkHostingExtensions
         services.AddHostedService<MarketHubRelay>();
         services.AddSingleton<Services.Notifications.INotificationFeed, Services.Notifications.InProcessNotificationFeed>();
         services.AddSingleton<Services.Notifications.NotificationService>();
+        services.AddSingleton<Services.Notifications.NotificationOutbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<Services.Notifications.NotificationOutbox>());
         services.AddHostedService<NotificationHubRelay>();
         if (options.Market.SimulatorEnabled)
         {

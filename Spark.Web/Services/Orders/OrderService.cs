@@ -25,7 +25,7 @@ using Security = Spark.Core.Market.Security;
 public sealed class OrderService(
     SparkDb db, SecurityCatalog catalog, PriceBook prices, PaperExchange exchange,
     IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
-    Notifications.NotificationService notifications, TimeProvider clock)
+    Notifications.NotificationOutbox notifications, TimeProvider clock)
 {
     public async Task<OrderView> PlaceAsync(Guid userId, OrderRequest request, CancellationToken cancellationToken = default)
     {
@@ -107,9 +107,8 @@ public sealed class OrderService(
         await context.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         exchange.Register(order, children, security);
-        await notifications.NotifyAsync(userId, Notifications.NotificationKinds.OrderPlaced,
-            $"{Describe(order)} placed", $"Your {order.Type.ToString().ToLowerInvariant()} order is open on the paper exchange.", $"/orders/{order.Id}",
-            cancellationToken);
+        notifications.Post(userId, Notifications.NotificationKinds.OrderPlaced,
+            $"{Describe(order)} placed", $"Your {order.Type.ToString().ToLowerInvariant()} order is open on the paper exchange.", $"/orders/{order.Id}");
         return OrderView.From(order, children: [.. children.Select(c => OrderView.From(c))]);
     }
 

@@ -28,7 +28,7 @@ internal sealed record OrderOwner(Guid UserId, Guid SecurityId, SecurityType Typ
 /// </summary>
 public sealed partial class PaperExchange(
     IMarketFeed feed, SparkDb db, SecurityCatalog catalog, IServiceScopeFactory scopes, IOptions<ExchangeOptions> options,
-    IOptions<ChargeSchedule> schedule, Notifications.NotificationService notifications, TimeProvider clock, ILogger<PaperExchange> log)
+    IOptions<ChargeSchedule> schedule, Notifications.NotificationOutbox notifications, TimeProvider clock, ILogger<PaperExchange> log)
     : BackgroundService
 {
     private readonly Lock _gate = new();
@@ -328,11 +328,11 @@ public sealed partial class PaperExchange(
         ledger.Committed(owner.UserId);
         LogFilled(log, order.Id, fill.Quantity, fill.Price);
         var executed = order.Status == OrderStatus.Executed;
-        await notifications.NotifyAsync(owner.UserId,
+        notifications.Post(owner.UserId,
             executed ? Notifications.NotificationKinds.OrderExecuted : Notifications.NotificationKinds.OrderPartiallyFilled,
             $"{OrderService.Describe(order)} {(executed ? "executed" : "partly filled")}",
             $"{fill.Quantity:0.########} at ₹{fill.Price:0.00##}; {order.FilledQuantity:0.########} of {order.Quantity:0.########} filled.",
-            $"/orders/{order.Id}", cancellationToken);
+            $"/orders/{order.Id}");
     }
 
     private async Task RejectAsync(Guid userId, Guid orderId, string reason, CancellationToken cancellationToken)
@@ -349,8 +349,8 @@ public sealed partial class PaperExchange(
         }
 
         await tx.CommitAsync(cancellationToken);
-        await notifications.NotifyAsync(userId, Notifications.NotificationKinds.OrderRejected, $"{OrderService.Describe(order)} rejected", reason,
-            $"/orders/{order.Id}", cancellationToken);
+        notifications.Post(userId, Notifications.NotificationKinds.OrderRejected, $"{OrderService.Describe(order)} rejected", reason,
+            $"/orders/{order.Id}");
     }
 
     private async Task CloseAsync(OrderEvent e, CancellationToken cancellationToken)
@@ -373,9 +373,9 @@ public sealed partial class PaperExchange(
             await OrderLifecycle.CloseAsync(context, order, reason, clock.GetUtcNow(), cancellationToken);
             await context.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
-            await notifications.NotifyAsync(owner.UserId,
+            notifications.Post(owner.UserId,
                 e.Kind == OrderEventKind.Expired ? Notifications.NotificationKinds.OrderExpired : Notifications.NotificationKinds.OrderCancelled,
-                $"{OrderService.Describe(order)} {(e.Kind == OrderEventKind.Expired ? "expired" : "cancelled")}", reason, $"/orders/{order.Id}", cancellationToken);
+                $"{OrderService.Describe(order)} {(e.Kind == OrderEventKind.Expired ? "expired" : "cancelled")}", reason, $"/orders/{order.Id}");
         }
         else
         {
