@@ -108,7 +108,7 @@ internal static class ExchangeBench
     {
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var failed = 0;
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(async worker =>
+        await Task.WhenAll(Enumerable.Range(0, clients.Count).Select(async worker =>
         {
             for (var i = 0; i < 40; i++)
             {

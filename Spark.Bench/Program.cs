@@ -184,6 +184,8 @@ for (var i = 0; i < 16; i++)
     traderId = id;
 }
 
+var (aloneP95, alonePlaced, _) = await ExchangeBench.PlacementAsync([clients[0]], tradable);
+Report("POST /api/v1/orders p95, one client", $"{alonePlaced} limit orders one after another: the same work without contention", ExchangeBench.Ms(aloneP95));
 var (placeP95, placed, placeFailed) = await ExchangeBench.PlacementAsync(clients, tradable);
 Report("POST /api/v1/orders p95", $"{placed} limit orders, 16 concurrent clients (16 investors) over HTTP: Idempotency-Key, rules, cash lock and block, commit, book, notification ({placeFailed} failed)",
     ExchangeBench.Ms(placeP95), "≤ 25 ms");

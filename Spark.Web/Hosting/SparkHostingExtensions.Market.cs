@@ -23,6 +23,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Cash.CashService>();
         services.AddScoped<Services.Orders.OrderService>();
         services.AddSingleton<Services.Orders.PaperExchange>();
+        services.AddSingleton<Services.Orders.IBrokerGateway>(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
         services.AddHostedService(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
         services.AddScoped<LiveTicks>();
         services.AddSignalR();

@@ -23,7 +23,7 @@ using Security = Spark.Core.Market.Security;
 /// it does, so concurrent orders of one user serialise and cannot spend or sell the same thing twice.
 /// </summary>
 public sealed class OrderService(
-    SparkDb db, SecurityCatalog catalog, PriceBook prices, PaperExchange exchange,
+    SparkDb db, SecurityCatalog catalog, PriceBook prices, IBrokerGateway exchange,
     IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
     Notifications.NotificationOutbox notifications, TimeProvider clock)
 {

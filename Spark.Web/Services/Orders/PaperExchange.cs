@@ -29,7 +29,7 @@ internal sealed record OrderOwner(Guid UserId, Guid SecurityId, SecurityType Typ
 public sealed partial class PaperExchange(
     IMarketFeed feed, SparkDb db, SecurityCatalog catalog, IServiceScopeFactory scopes, IOptions<ExchangeOptions> options,
     IOptions<ChargeSchedule> schedule, Notifications.NotificationOutbox notifications, TimeProvider clock, ILogger<PaperExchange> log)
-    : BackgroundService
+    : BackgroundService, IBrokerGateway
 {
     private readonly Lock _gate = new();
     private readonly OrderBook _book = new(new MatchingOptions

@@ -1,0 +1,20 @@
+using Spark.Core.Orders;
+using Spark.Core.Orders.Matching;
+
+namespace Spark.Web.Services.Orders;
+
+using Security = Spark.Core.Market.Security;
+
+/// <summary>
+/// Where placed orders go and how they are withdrawn: the paper exchange today, real broker adapters later. The
+/// order service keeps the rules, the cash and the records; a gateway only takes, changes and forgets orders, and
+/// reports fills back through the same fill path (order, ledger and cash in one transaction).
+/// </summary>
+public interface IBrokerGateway
+{
+    void Register(TradingOrder order, IReadOnlyList<TradingOrder> children, Security security);
+
+    ModifyResult Modify(Guid orderId, decimal? quantity, decimal? limitPrice, decimal? triggerPrice);
+
+    void Forget(Guid orderId, DateTimeOffset at);
+}
