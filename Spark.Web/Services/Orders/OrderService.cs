@@ -27,6 +27,15 @@ public sealed class OrderService(
     IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
     Notifications.NotificationOutbox notifications, TimeProvider clock)
 {
+    /// <summary>Null when the account may trade now; otherwise what to do first (KYC, two-factor sign-in), in the investor's words.</summary>
+    public async Task<string?> EligibilityAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        var user = await context.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.KycStatus, u.TwoFactorEnabled })
+            .SingleOrDefaultAsync(cancellationToken);
+        return user is null ? "Sign in again." : TradingEligibility.Check(user.KycStatus, user.TwoFactorEnabled, options.Value.Security.RequireTwoFactorForTrading);
+    }
+
     public async Task<OrderView> PlaceAsync(Guid userId, OrderRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
