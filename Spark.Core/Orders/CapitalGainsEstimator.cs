@@ -199,20 +199,4 @@ public static class CapitalGainsEstimator
             lots,
             VirtualDigitalAssetNote);
     }
-
-    /// <summary>Rounds running totals, not slices, so the rounded slices add up to the rounded total.</summary>
-    private sealed class RunningRounding
-    {
-        private decimal _exactSoFar;
-        private decimal _roundedSoFar;
-
-        public decimal Next(decimal exactSlice)
-        {
-            _exactSoFar += exactSlice;
-            var roundedSoFar = Money.Paisa(_exactSoFar);
-            var roundedSlice = roundedSoFar - _roundedSoFar;
-            _roundedSoFar = roundedSoFar;
-            return roundedSlice;
-        }
-    }
 }

@@ -184,25 +184,6 @@ public sealed class FifoBook
         }
     }
 
-    /// <summary>
-    /// Rounds the slices of one total to the paisa as the rounded running total minus the rounded running total
-    /// before it, so the rounded slices always add up to the rounded total.
-    /// </summary>
-    private sealed class RunningRounding
-    {
-        private decimal _exactSoFar;
-        private decimal _roundedSoFar;
-
-        public decimal Next(decimal exactSlice)
-        {
-            _exactSoFar += exactSlice;
-            var roundedSoFar = Money.Paisa(_exactSoFar);
-            var roundedSlice = roundedSoFar - _roundedSoFar;
-            _roundedSoFar = roundedSoFar;
-            return roundedSlice;
-        }
-    }
-
     private sealed class Lot(DateOnly date, decimal quantity, decimal cost)
     {
         public DateOnly Date { get; } = date;
