@@ -54,7 +54,11 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, ILogger<
         var now = clock.GetUtcNow();
         await using var context = db.ForUser(userId);
         var state = SnakeCaseEnum.ToStored(IdempotencyState.InProgress);
+        // The claim need not wait for its own disk flush: the request's own commit comes later and flushes it
+        // too, and a claim lost to a crash before that protected nothing yet. (One batch is one implicit
+        // transaction, so the setting is local to it.)
         var claimed = await context.Database.ExecuteSqlInterpolatedAsync($"""
+            SELECT set_config('synchronous_commit', 'off', true);
             INSERT INTO idempotency_keys (user_id, route, key, request_hash, state, locked_until, created_at)
             VALUES ({userId}, {route}, {key}, {hash}, {state}, {now + Lease}, {now})
             ON CONFLICT (user_id, route, key) DO NOTHING
