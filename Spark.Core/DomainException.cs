@@ -20,3 +20,16 @@ public class DomainException : Exception
     {
     }
 }
+
+/// <summary>
+/// The input broke field rules (API 400 with an <c>errors</c> map); each field's messages, keyed by the API's camelCase
+/// field names, are meant for the person who typed them.
+/// </summary>
+public sealed class FieldValidationException(IReadOnlyDictionary<string, string[]> errors)
+    : DomainException(string.Join(" ", errors.SelectMany(e => e.Value)))
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+}
+
+/// <summary>The request conflicts with the resource's current state (API 409): already final, already recorded.</summary>
+public class ConflictException(string message) : DomainException(message);

@@ -34,6 +34,18 @@ internal static partial class CsvValues
     private static partial Regex RatioPattern();
 
     /// <summary>Parses "1,23,456.78", "₹ 1,234" or "-5"; the minus may be ASCII or U+2212.</summary>
+    /// <summary>
+    /// How Spark writes CSV: invariant numbers, and text a spreadsheet would run as a formula (=, +, -, @) escaped
+    /// with a leading quote (escaping applies to text fields only, so a negative number stays a number).
+    /// </summary>
+    public static CsvHelper.CsvWriterOptions WriterOptions { get; } = CsvHelper.CsvWriterOptions.Default with
+    {
+        FormatProvider = CultureInfo.InvariantCulture,
+        Injection = CsvHelper.CsvInjection.Escape,
+        InjectionCharacters = FormulaStarts,
+        InjectionEscape = '\'',
+    };
+
     public static bool TryParseNumber(string text, out decimal value)
     {
         value = 0m;

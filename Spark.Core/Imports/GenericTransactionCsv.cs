@@ -73,15 +73,7 @@ public static class GenericTransactionCsv
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(rows);
 
-        var options = CsvWriterOptions.Default with
-        {
-            FormatProvider = CultureInfo.InvariantCulture,
-            // Escape applies to text fields only, so a negative number stays a number.
-            Injection = CsvInjection.Escape,
-            InjectionCharacters = CsvValues.FormulaStarts,
-            InjectionEscape = '\'',
-        };
-        using var csv = CsvWriter.Create(writer, options, leaveOpen: true);
+        using var csv = CsvWriter.Create(writer, CsvValues.WriterOptions, leaveOpen: true);
         csv.WriteHeader(Columns.ToArray());
         foreach (var row in rows)
         {

@@ -19,14 +19,7 @@ public static class TradesCsv
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(rows);
-        var options = CsvWriterOptions.Default with
-        {
-            FormatProvider = CultureInfo.InvariantCulture,
-            Injection = CsvInjection.Escape,
-            InjectionCharacters = CsvValues.FormulaStarts,
-            InjectionEscape = '\'',
-        };
-        using var csv = CsvWriter.Create(writer, options, leaveOpen: true);
+        using var csv = CsvWriter.Create(writer, CsvValues.WriterOptions, leaveOpen: true);
         csv.WriteHeader(Columns.ToArray());
         foreach (var row in rows)
         {

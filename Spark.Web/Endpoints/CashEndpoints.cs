@@ -12,7 +12,7 @@ public static class CashEndpoints
 {
     public static RouteGroupBuilder MapCashEndpoints(this RouteGroupBuilder api)
     {
-        var cash = api.MapGroup("/cash").WithTags("Cash");
+        var cash = api.MapGroup("/cash").WithTags("Cash").ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         cash.MapGet("", GetAsync);
         cash.MapGet("/ledger", LedgerAsync);
         cash.MapPost("/deposit", DepositAsync).Idempotent();
@@ -29,29 +29,11 @@ public static class CashEndpoints
         CancellationToken cancellationToken = default) =>
         TypedResults.Ok(await cash.LedgerAsync(Me(http), page, pageSize, cancellationToken));
 
-    private static async Task<Results<Ok<CashView>, ValidationProblem>> DepositAsync(CashAmountRequest request, HttpContext http, CashService cash,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok(await cash.DepositAsync(Me(http), request.Amount, cancellationToken));
-        }
-        catch (TransactionValidationException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors);
-        }
-    }
+    private static async Task<Ok<CashView>> DepositAsync(CashAmountRequest request, HttpContext http, CashService cash,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await cash.DepositAsync(Me(http), request.Amount, cancellationToken));
 
-    private static async Task<Results<Ok<CashView>, ValidationProblem>> WithdrawAsync(CashAmountRequest request, HttpContext http, CashService cash,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok(await cash.WithdrawAsync(Me(http), request.Amount, cancellationToken));
-        }
-        catch (TransactionValidationException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors);
-        }
-    }
+    private static async Task<Ok<CashView>> WithdrawAsync(CashAmountRequest request, HttpContext http, CashService cash,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await cash.WithdrawAsync(Me(http), request.Amount, cancellationToken));
 }

@@ -11,7 +11,8 @@ public static class OrderEndpoints
 {
     public static RouteGroupBuilder MapOrderEndpoints(this RouteGroupBuilder api)
     {
-        var orders = api.MapGroup("/orders").WithTags("Orders");
+        var orders = api.MapGroup("/orders").WithTags("Orders").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         orders.MapPost("/charges-preview", PreviewAsync);
         orders.MapPost("", PlaceAsync).Idempotent();
         orders.MapGet("", ListAsync);
@@ -24,31 +25,15 @@ public static class OrderEndpoints
 
     private static Guid Me(HttpContext http) => http.User.UserId()!.Value;
 
-    private static async Task<Results<Ok<ChargesPreview>, ValidationProblem>> PreviewAsync(OrderRequest request, HttpContext http, OrderService orders,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok(await orders.PreviewAsync(Me(http), request with { Type = request.Type ?? OrderType.Market }, cancellationToken));
-        }
-        catch (TransactionValidationException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors);
-        }
-    }
+    private static async Task<Ok<ChargesPreview>> PreviewAsync(OrderRequest request, HttpContext http, OrderService orders,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await orders.PreviewAsync(Me(http), request with { Type = request.Type ?? OrderType.Market }, cancellationToken));
 
-    private static async Task<Results<Created<OrderView>, ValidationProblem>> PlaceAsync(OrderRequest request, HttpContext http, OrderService orders,
+    private static async Task<Created<OrderView>> PlaceAsync(OrderRequest request, HttpContext http, OrderService orders,
         CancellationToken cancellationToken)
     {
-        try
-        {
-            var order = await orders.PlaceAsync(Me(http), request, cancellationToken);
-            return TypedResults.Created($"/api/v1/orders/{order.Id}", order);
-        }
-        catch (TransactionValidationException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors);
-        }
+        var order = await orders.PlaceAsync(Me(http), request, cancellationToken);
+        return TypedResults.Created($"/api/v1/orders/{order.Id}", order);
     }
 
     private static async Task ExportAsync(HttpContext http, OrderService orders, CancellationToken cancellationToken) =>
@@ -62,33 +47,11 @@ public static class OrderEndpoints
         CancellationToken cancellationToken) =>
         await orders.GetAsync(Me(http), id, cancellationToken) is { } order ? TypedResults.Ok(order) : Problems.NotFound();
 
-    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> ModifyAsync(Guid id, OrderChange change, HttpContext http,
-        OrderService orders, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await orders.ModifyAsync(Me(http), id, change, cancellationToken) is { } order ? TypedResults.Ok(order) : Problems.NotFound();
-        }
-        catch (TransactionValidationException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors);
-        }
-        catch (OrderFinalException e)
-        {
-            return Problems.Conflict(e.Message);
-        }
-    }
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> ModifyAsync(Guid id, OrderChange change, HttpContext http,
+        OrderService orders, CancellationToken cancellationToken) =>
+        await orders.ModifyAsync(Me(http), id, change, cancellationToken) is { } order ? TypedResults.Ok(order) : Problems.NotFound();
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(Guid id, HttpContext http, OrderService orders,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await orders.CancelAsync(Me(http), id, cancellationToken) is null ? Problems.NotFound() : TypedResults.NoContent();
-        }
-        catch (OrderFinalException e)
-        {
-            return Problems.Conflict(e.Message);
-        }
-    }
+        CancellationToken cancellationToken) =>
+        await orders.CancelAsync(Me(http), id, cancellationToken) is null ? Problems.NotFound() : TypedResults.NoContent();
 }

@@ -53,7 +53,8 @@ public static class PortfolioEndpoints
 {
     public static RouteGroupBuilder MapPortfolioEndpoints(this RouteGroupBuilder api)
     {
-        var transactions = api.MapGroup("/transactions").WithTags("Transactions");
+        var transactions = api.MapGroup("/transactions").WithTags("Transactions").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         transactions.MapGet("", ListAsync);
         transactions.MapGet("/export", ExportAsync);
         transactions.MapGet("/{id:guid}", GetAsync).Owns("transaction");
@@ -110,36 +111,16 @@ public static class PortfolioEndpoints
         CancellationToken cancellationToken) =>
         await ledger.GetAsync(Me(http), id, cancellationToken) is { } view ? TypedResults.Ok(view) : Problems.NotFound();
 
-    private static async Task<Results<Created<TransactionView>, ValidationProblem, ProblemHttpResult>> CreateAsync(TransactionRequest request,
-        HttpContext http, LedgerService ledger, CancellationToken cancellationToken)
+    private static async Task<Created<TransactionView>> CreateAsync(TransactionRequest request, HttpContext http, LedgerService ledger,
+        CancellationToken cancellationToken)
     {
-        try
-        {
-            var view = await ledger.CreateAsync(Me(http), request.ToDraft(), cancellationToken);
-            return TypedResults.Created($"/api/v1/transactions/{view.Id}", view);
-        }
-        catch (TransactionValidationException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors);
-        }
-        catch (DuplicateTransactionException e)
-        {
-            return Problems.Conflict(e.Message);
-        }
+        var view = await ledger.CreateAsync(Me(http), request.ToDraft(), cancellationToken);
+        return TypedResults.Created($"/api/v1/transactions/{view.Id}", view);
     }
 
-    private static async Task<Results<Ok<TransactionView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid id, TransactionRequest request,
-        HttpContext http, LedgerService ledger, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ledger.UpdateAsync(Me(http), id, request.ToDraft(), cancellationToken) is { } view ? TypedResults.Ok(view) : Problems.NotFound();
-        }
-        catch (TransactionValidationException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors);
-        }
-    }
+    private static async Task<Results<Ok<TransactionView>, ProblemHttpResult>> UpdateAsync(Guid id, TransactionRequest request, HttpContext http,
+        LedgerService ledger, CancellationToken cancellationToken) =>
+        await ledger.UpdateAsync(Me(http), id, request.ToDraft(), cancellationToken) is { } view ? TypedResults.Ok(view) : Problems.NotFound();
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, LedgerService ledger,
         CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -31,18 +32,27 @@ public static class Problems
             .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
 }
 
-/// <summary>A broken business rule anywhere below an endpoint is a 422 with the rule's own words.</summary>
+/// <summary>
+/// Domain errors below an endpoint, answered in one place as api.md assigns them: field errors 400 with the
+/// <c>errors</c> map, conflicts 409, any other broken rule 422 with the rule's own words.
+/// </summary>
 public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not DomainException) return false;
-        httpContext.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        ArgumentNullException.ThrowIfNull(httpContext);
+        ProblemDetails details = exception switch
         {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = { Status = 422, Title = "Not allowed", Detail = exception.Message },
-        });
+            FieldValidationException v => new HttpValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => e.Value))
+            {
+                Status = 400, Title = "One or more validation errors occurred.",
+            },
+            ConflictException => new ProblemDetails { Status = 409, Title = "Conflict", Detail = exception.Message },
+            DomainException => new ProblemDetails { Status = 422, Title = "Not allowed", Detail = exception.Message },
+            _ => null!,
+        };
+        if (details is null) return false;
+        httpContext.Response.StatusCode = details.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = details });
     }
 }

@@ -61,7 +61,7 @@ public sealed class CashService(SparkDb db, TimeProvider clock)
     private async Task<CashView> MoveAsync(Guid userId, CashEntryType type, decimal amount, string description, CancellationToken cancellationToken)
     {
         var errors = Validate(amount);
-        if (errors.Count > 0) throw new TransactionValidationException(errors);
+        if (errors.Count > 0) throw new FieldValidationException(errors);
 
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);

@@ -326,7 +326,7 @@ public sealed class OrderService(
             }
         }
 
-        if (errors.Count > 0) throw new TransactionValidationException(errors);
+        if (errors.Count > 0) throw new FieldValidationException(errors);
         return (security!, request.Side!.Value, request.Type!.Value, request.Validity ?? OrderValidity.Day,
             fund ? FundUnits(security!, request.Amount!.Value) : request.Quantity!.Value);
     }
@@ -365,4 +365,4 @@ public sealed class OrderService(
 }
 
 /// <summary>The order is already executed, cancelled or rejected.</summary>
-public sealed class OrderFinalException(OrderStatus status) : DomainException($"This order is already {status.ToString().ToLowerInvariant()}.");
+public sealed class OrderFinalException(OrderStatus status) : ConflictException($"This order is already {status.ToString().ToLowerInvariant()}.");

@@ -43,10 +43,3 @@ public static class Paging
 
 /// <summary>What an import did: every bad row is reported, the good ones are kept.</summary>
 public sealed record ImportReport(int Imported, int SkippedDuplicates, IReadOnlyList<Spark.Core.Imports.ImportError> Errors);
-
-/// <summary>The input broke field rules; each field's messages are meant for the person who typed it.</summary>
-public sealed class TransactionValidationException(IReadOnlyDictionary<string, string[]> errors)
-    : Spark.Core.DomainException(string.Join(" ", errors.SelectMany(e => e.Value)))
-{
-    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
-}

@@ -379,11 +379,11 @@ public sealed partial class LedgerService(
         var security = await securities.FindAsync(draft.Symbol, cancellationToken);
         if (security is null)
         {
-            throw new TransactionValidationException(new Dictionary<string, string[]> { ["symbol"] = [$"No security has the symbol '{draft.Symbol}'."] });
+            throw new FieldValidationException(new Dictionary<string, string[]> { ["symbol"] = [$"No security has the symbol '{draft.Symbol}'."] });
         }
 
         var errors = TransactionRules.Validate(draft, security.Type, IndiaTime.Today(clock));
-        if (errors.Count > 0) throw new TransactionValidationException(errors);
+        if (errors.Count > 0) throw new FieldValidationException(errors);
         return security;
     }
 
@@ -526,4 +526,4 @@ public sealed partial class LedgerService(
 
 /// <summary>The same platform trade id is already in the ledger.</summary>
 public sealed class DuplicateTransactionException(string platform, string externalId)
-    : DomainException($"A transaction with the id '{externalId}' from {platform} is already recorded.");
+    : ConflictException($"A transaction with the id '{externalId}' from {platform} is already recorded.");
