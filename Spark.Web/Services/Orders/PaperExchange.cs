@@ -247,8 +247,10 @@ public sealed partial class PaperExchange(
 
         var now = clock.GetUtcNow();
         var today = IndiaTime.Today(clock);
+        // The depository charges once per scrip per trading day (IST) on sells.
+        var dayStart = MarketCalendar.AtIst(today, TimeOnly.MinValue).ToUniversalTime();
         var firstSellToday = order.Side == OrderSide.Buy || !await context.OrderExecutions.AnyAsync(e =>
-            e.ExecutedAt >= now.AddDays(-1) && context.Orders.Any(o => o.Id == e.OrderId && o.SecurityId == order.SecurityId && o.Side == OrderSide.Sell),
+            e.ExecutedAt >= dayStart && context.Orders.Any(o => o.Id == e.OrderId && o.SecurityId == order.SecurityId && o.Side == OrderSide.Sell),
             cancellationToken);
         var fund = security.Type == SecurityType.MutualFund;
         if (fund)
@@ -328,6 +330,7 @@ public sealed partial class PaperExchange(
         ledger.Committed(owner.UserId);
         LogFilled(log, order.Id, fill.Quantity, fill.Price);
         var executed = order.Status == OrderStatus.Executed;
+        if (executed) _owners.TryRemove(order.Id, out _);
         notifications.Post(owner.UserId,
             executed ? Notifications.NotificationKinds.OrderExecuted : Notifications.NotificationKinds.OrderPartiallyFilled,
             $"{OrderService.Describe(order)} {(executed ? "executed" : "partly filled")}",
