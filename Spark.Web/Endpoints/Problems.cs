@@ -33,8 +33,8 @@ public static class Problems
 }
 
 /// <summary>
-/// Domain errors below an endpoint, answered in one place as api.md assigns them: field errors 400 with the
-/// <c>errors</c> map, conflicts 409, any other broken rule 422 with the rule's own words.
+/// Errors below an endpoint, answered in one place as api.md assigns them: an unreadable request 400, field errors
+/// 400 with the <c>errors</c> map, conflicts 409, any other broken rule 422 with the rule's own words.
 /// </summary>
 public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -48,6 +48,12 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
                 Status = 400, Title = "One or more validation errors occurred.",
             },
             ConflictException => new ProblemDetails { Status = 409, Title = "Conflict", Detail = exception.Message },
+            // A body that is not JSON of the endpoint's shape, or a query value that does not bind, is the caller's error.
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode, Title = "Bad request",
+                Detail = "The request could not be read: send JSON of the documented shape and query values of the documented types.",
+            },
             DomainException => new ProblemDetails { Status = 422, Title = "Not allowed", Detail = exception.Message },
             _ => null!,
         };
