@@ -26,6 +26,9 @@ public static class ApiEndpoints
         api.MapCashEndpoints();
         api.MapNotificationEndpoints();
         api.MapOrderEndpoints();
+        api.MapGoalEndpoints();
+        api.MapStrategyEndpoints();
+        api.MapPlanEndpoints();
         return api;
     }
 }

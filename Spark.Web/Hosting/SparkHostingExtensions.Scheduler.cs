@@ -33,6 +33,9 @@ public static partial class SparkHostingExtensions
             q.AddJob<PortfolioValuationJob>(j => j.WithIdentity(PortfolioValuationJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(PortfolioValuationJob.Key).WithIdentity("portfolio-valuation-every-5-minutes")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever()).StartNow());
+            ScheduleGoalJobs(q);
+            ScheduleStrategyJobs(q);
+            SchedulePlanJobs(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }

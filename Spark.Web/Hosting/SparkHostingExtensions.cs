@@ -43,6 +43,9 @@ public static partial class SparkHostingExtensions
         });
         services.AddScoped<ThemeState>();
         AddMarketAndPortfolio(services, options, configuration);
+        AddGoals(services, configuration);
+        AddStrategies(services, configuration);
+        AddAutoInvest(services, configuration);
 
         AddIdentity(services, builder.Environment);
 

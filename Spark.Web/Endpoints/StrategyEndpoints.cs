@@ -1,0 +1,9 @@
+namespace Spark.Web.Endpoints;
+
+public static class StrategyEndpoints
+{
+    public static RouteGroupBuilder MapStrategyEndpoints(this RouteGroupBuilder api)
+    {
+        return api;
+    }
+}
