@@ -48,6 +48,9 @@ public class TradingOrder
     /// <summary>Spark's addition: a mutual-fund purchase is by amount; its units are known only at the NAV.</summary>
     public decimal? Amount { get; set; }
 
+    /// <summary>Spark's addition: the auto-invest plan execution that placed this order, if one did.</summary>
+    public Guid? PlanExecutionId { get; set; }
+
     public bool IsOpen => Status is OrderStatus.Pending or OrderStatus.Placed or OrderStatus.PartiallyFilled;
 }
 

@@ -34,6 +34,8 @@ internal sealed class TradingOrderConfiguration : IEntityTypeConfiguration<Tradi
         b.Property(x => x.PlatformOrderId).HasMaxLength(255);
         b.HasOne<TradingOrder>().WithMany().HasForeignKey(x => x.ParentOrderId).OnDelete(DeleteBehavior.Cascade);
         b.Property(x => x.BlockedAmount).Numeric(15, 2).HasDefaultValue(0m);
+        b.HasOne<Spark.Core.AutoInvest.PlanExecution>().WithMany().HasForeignKey(x => x.PlanExecutionId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(x => x.PlanExecutionId, "ix_trading_orders_plan_execution_id").HasFilter("plan_execution_id IS NOT NULL");
         b.Property(x => x.Amount).Numeric(15, 2);
         b.Ignore(x => x.IsOpen);
         b.HasIndex(x => x.UserId, "idx_trading_orders_user_id");

@@ -1904,6 +1904,10 @@ namespace Spark.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("placed_at");
 
+                    b.Property<Guid?>("PlanExecutionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_execution_id");
+
                     b.Property<string>("Platform")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -2012,6 +2016,10 @@ namespace Spark.Data.Migrations
 
                     b.HasIndex(new[] { "UserId" }, "idx_trading_orders_user_id")
                         .HasDatabaseName("idx_trading_orders_user_id");
+
+                    b.HasIndex(new[] { "PlanExecutionId" }, "ix_trading_orders_plan_execution_id")
+                        .HasDatabaseName("ix_trading_orders_plan_execution_id")
+                        .HasFilter("plan_execution_id IS NOT NULL");
 
                     b.ToTable("trading_orders", null, t =>
                         {
@@ -3137,6 +3145,12 @@ namespace Spark.Data.Migrations
                         .HasForeignKey("ParentOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_trading_orders_trading_orders_parent_order_id");
+
+                    b.HasOne("Spark.Core.AutoInvest.PlanExecution", null)
+                        .WithMany()
+                        .HasForeignKey("PlanExecutionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_trading_orders_plan_executions_plan_execution_id");
 
                     b.HasOne("Spark.Core.Market.Security", null)
                         .WithMany()
