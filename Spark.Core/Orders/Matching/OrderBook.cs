@@ -300,9 +300,13 @@ public sealed class OrderBook
     /// A market order pays the slippage (a buy more, a sell less), rounded to the grid away from the investor:
     /// a paper fill must never look better than a real one would have been.
     /// </summary>
-    private decimal WithSlippage(decimal price, OrderSide side, decimal tickSize)
+    private decimal WithSlippage(decimal price, OrderSide side, decimal tickSize) =>
+        MarketFillPrice(price, side, _options.SlippageBasisPoints, tickSize);
+
+    /// <summary>The price a market order fills at against <paramref name="price"/>: slippage against the investor, on the grid.</summary>
+    public static decimal MarketFillPrice(decimal price, OrderSide side, decimal slippageBasisPoints, decimal tickSize)
     {
-        var factor = _options.SlippageBasisPoints / 10_000m;
+        var factor = slippageBasisPoints / 10_000m;
         if (side == OrderSide.Buy)
         {
             return Math.Ceiling(price * (1 + factor) / tickSize) * tickSize;

@@ -14,6 +14,8 @@ public static class NotificationKinds
     public const string OrderRejected = "order_rejected";
     public const string OrderExpired = "order_expired";
     public const string OrderCancelled = "order_cancelled";
+    public const string PlanExecuted = "auto_invest_executed";
+    public const string PlanFailed = "auto_invest_failed";
 
     /// <summary>Whether the user wants this kind in the app, by prefix: order_*, auto_invest_*, goal_*, market_*/price_*, daily_summary.</summary>
     public static bool IsWanted(string type, UserPreferences preferences)

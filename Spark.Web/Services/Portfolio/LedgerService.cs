@@ -54,6 +54,75 @@ public sealed partial class LedgerService(
         return await AppendAsync(context, userId, security, draft, cancellationToken);
     }
 
+    /// <summary>
+    /// Writes many transactions, of many users, inside the caller's unit of work (a system-scoped context): the
+    /// same rules, holding locks, replay and lot storage as <see cref="AppendAsync(SparkDbContext, Guid, TransactionDraft, CancellationToken)"/>,
+    /// in a handful of round trips for the whole batch instead of several per transaction. Holdings are locked in
+    /// id order. If any holding's ledger would sell more than it holds, nothing is kept: the caller rolls back.
+    /// The caller commits and then calls <see cref="Committed"/> for each user.
+    /// </summary>
+    /// <returns>The stored rows, in the order of <paramref name="entries"/>.</returns>
+    public async Task<IReadOnlyList<LedgerTransaction>> AppendManyAsync(SparkDbContext context,
+        IReadOnlyList<(Guid UserId, Security Security, TransactionDraft Draft)> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0) return [];
+        var today = IndiaTime.Today(clock);
+        foreach (var (_, security, draft) in entries)
+        {
+            var errors = TransactionRules.Validate(draft, security.Type, today);
+            if (errors.Count > 0) throw new FieldValidationException(errors);
+        }
+
+        var keys = entries.Select(e => (e.UserId, e.Security, e.Draft.Platform, e.Draft.TransactionDate))
+            .DistinctBy(k => (k.UserId, k.Security.Id, k.Platform)).ToList();
+        var now = clock.GetUtcNow();
+        await context.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO investments (id, user_id, security_id, platform, symbol, name, type, quantity, avg_buy_price, invested_amount,
+                                     sector, purchase_date, status, last_updated, created_at, updated_at)
+            SELECT k.id, k.user_id, k.security_id, k.platform, k.symbol, k.name, k.type, 0, 0, 0, k.sector, k.purchase_date, 'sold', {now}, {now}, {now}
+            FROM unnest({keys.Select(_ => Guid.CreateVersion7()).ToArray()}, {keys.Select(k => k.UserId).ToArray()},
+                        {keys.Select(k => k.Security.Id).ToArray()}, {keys.Select(k => k.Platform).ToArray()},
+                        {keys.Select(k => k.Security.Symbol).ToArray()}, {keys.Select(k => k.Security.Name).ToArray()},
+                        {keys.Select(k => SnakeCaseEnum.ToStored(k.Security.Type)).ToArray()}, {keys.Select(k => k.Security.Sector).ToArray()},
+                        {keys.Select(k => k.TransactionDate).ToArray()})
+                 AS k(id, user_id, security_id, platform, symbol, name, type, sector, purchase_date)
+            ORDER BY k.user_id, k.security_id
+            ON CONFLICT (user_id, security_id, platform) DO NOTHING
+            """, cancellationToken);
+        var locked = await context.Investments.FromSql($"""
+            SELECT i.* FROM investments i
+            JOIN unnest({keys.Select(k => k.UserId).ToArray()}, {keys.Select(k => k.Security.Id).ToArray()}, {keys.Select(k => k.Platform).ToArray()})
+                 AS k(user_id, security_id, platform)
+              ON i.user_id = k.user_id AND i.security_id = k.security_id AND i.platform = k.platform
+            ORDER BY i.id
+            FOR UPDATE OF i
+            """).ToListAsync(cancellationToken);
+        var holding = locked.ToDictionary(i => (i.UserId, i.SecurityId, i.Platform));
+
+        var rows = entries.Select(e => NewRow(e.UserId, holding[(e.UserId, e.Security.Id, e.Draft.Platform)].Id, e.Security, e.Draft)).ToList();
+        context.Transactions.AddRange(rows);
+        await context.SaveChangesAsync(cancellationToken);
+
+        var ids = locked.Select(i => i.Id).ToArray();
+        var stored = await context.Transactions.AsNoTracking()
+            .Where(t => t.InvestmentId != null && ids.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed)
+            .ToListAsync(cancellationToken);
+        var byHolding = stored.GroupBy(t => t.InvestmentId!.Value).ToDictionary(g => g.Key, g => g
+            .OrderBy(t => t.TransactionDate).ThenBy(t => Order(t.Type)).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id)
+            .Select(t => (t, ToEntry(t))).ToList());
+        var securityOf = keys.ToDictionary(k => (k.UserId, k.Security.Id, k.Platform), k => k.Security);
+        await context.InvestmentLots.Where(l => ids.Contains(l.InvestmentId)).ExecuteDeleteAsync(cancellationToken);
+        foreach (var investment in locked)
+        {
+            context.InvestmentLots.AddRange(Replay(investment, securityOf[(investment.UserId, investment.SecurityId, investment.Platform)], byHolding[investment.Id]));
+        }
+
+        await context.SaveChangesAsync(cancellationToken);
+        return rows;
+    }
+
     /// <summary>Tells the portfolio cache that a unit of work holding <see cref="AppendAsync(SparkDbContext, Guid, TransactionDraft, CancellationToken)"/> committed.</summary>
     public void Committed(Guid userId) => cache.Invalidate(userId);
 
@@ -315,6 +384,17 @@ public sealed partial class LedgerService(
             return;
         }
 
+        await context.InvestmentLots.Where(l => l.InvestmentId == investment.Id).ExecuteDeleteAsync(cancellationToken);
+        context.InvestmentLots.AddRange(Replay(investment, security, ledger));
+        await context.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Replays a holding's whole ledger through the FIFO book and sets its totals; returns its open lots to store
+    /// in place of the old ones. A ledger that sells more than it holds is refused.
+    /// </summary>
+    private IEnumerable<InvestmentLot> Replay(Investment investment, Security security, List<(LedgerTransaction Row, LedgerEntry Entry)> ledger)
+    {
         var book = new FifoBook();
         foreach (var (_, entry) in ledger)
         {
@@ -329,8 +409,6 @@ public sealed partial class LedgerService(
         }
 
         var position = book.ToPosition();
-        await context.InvestmentLots.Where(l => l.InvestmentId == investment.Id).ExecuteDeleteAsync(cancellationToken);
-        context.InvestmentLots.AddRange(HoldingLots.From(book, investment.Id, investment.UserId));
 
         var now = clock.GetUtcNow();
         investment.Quantity = position.Quantity;
@@ -342,7 +420,7 @@ public sealed partial class LedgerService(
         investment.Sector = security.Sector;
         Valuation.Apply(investment, prices.TryGet(security.Id, out var quote) ? quote : null, now);
         investment.UpdatedAt = now;
-        await context.SaveChangesAsync(cancellationToken);
+        return HoldingLots.From(book, investment.Id, investment.UserId);
     }
 
     private static async Task<List<(LedgerTransaction Row, LedgerEntry Entry)>> LoadEntriesAsync(

@@ -1,0 +1,310 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Spark.Data.Identity;
+using Spark.Tests.Infrastructure;
+
+namespace Spark.Tests.Web;
+
+/// <summary>
+/// Auto-invest plans over real HTTP: subscribing with field errors, pause/resume/cancel, and executions through the
+/// admin "run due plans for date" action — exactly once per plan and nominal date, orders, ledger, cash and goal.
+/// </summary>
+public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<PlanApiTests.Fixture>
+{
+    /// <summary>One app and database for the class, with the default baskets' instruments priced once.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private readonly WebAppFixture web = new();
+
+        public TestDatabase Database => web.Database;
+
+        public SparkAppFactory App => web.App;
+
+        public ApiClient Admin { get; private set; } = default!;
+
+        public static readonly Dictionary<string, decimal> Prices = new()
+        {
+            ["ITC"] = 450m, ["BEL"] = 400m, ["BANKBARODA"] = 250m, ["NIFTYBEES"] = 280m, ["GOLDBEES"] = 106m,
+            ["BTCINR"] = 88_00_000m, ["ETHINR"] = 3_00_000m, ["UTI-NIFTY50-DG"] = 172m, ["PPFAS-FLEXI-DG"] = 90m, ["ICICI-CORPBOND-DG"] = 31m,
+        };
+
+        public async Task InitializeAsync()
+        {
+            await web.InitializeAsync();
+            var admin = await TestData.UserAsync(Database, role: Roles.Admin);
+            Admin = new ApiClient(App.CreateHttpClient());
+            await Admin.LoginAsync(admin.Email!, TestData.Password);
+            foreach (var (symbol, close) in Prices)
+            {
+                var (status, _) = await Admin.PostAsync($"admin/securities/{symbol}/bars",
+                    new[] { new { timestamp = "2026-11-20", open = close, high = close, low = close, close, volume = 1L } });
+                Assert.Equal(HttpStatusCode.NoContent, status);
+            }
+        }
+
+        public async Task DisposeAsync()
+        {
+            Admin.Dispose();
+            await web.DisposeAsync();
+        }
+    }
+
+    private static decimal D(JsonNode? node) => node!.GetValue<decimal>();
+
+    private static string S(JsonNode? node) => node!.GetValue<string>();
+
+    private async Task<(ApiClient Api, Guid UserId)> InvestorAsync(decimal cash = 1_00_000m, bool verified = true)
+    {
+        var user = await TestData.UserAsync(fixture.Database);
+        var api = new ApiClient(fixture.App.CreateHttpClient());
+        await api.LoginAsync(user.Email!, TestData.Password);
+        if (verified) await fixture.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", user.Id);
+        if (cash > 0m) Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("cash/deposit", new { amount = cash })).Status);
+        return (api, user.Id);
+    }
+
+    /// <summary>A strategy of this test's own (60 % stocks, 40 % ETFs: everything fills at once), so counts are not shared.</summary>
+    private async Task<Guid> StrategyAsync(string allocation = """{"stocks": 60, "etfs": 40}""", decimal minimum = 1_000m)
+    {
+        var id = Guid.NewGuid();
+        await fixture.Database.OwnerExecuteAsync(
+            "INSERT INTO auto_invest_strategies (id, name, risk_level, expected_returns, min_investment, allocation) VALUES ($1, $2, 'medium', 12, $3, $4::jsonb)",
+            id, $"Test strategy {id:N}", minimum, allocation);
+        return id;
+    }
+
+    private async Task<JsonNode> SubscribeAsync(ApiClient api, Guid strategyId, decimal monthly = 10_000m, int day = 5, Guid? goalId = null)
+    {
+        var (status, plan) = await api.PostAsync("plans", new { strategyId, monthlyInvestment = monthly, executionDay = day, goalId, autoRebalance = true });
+        Assert.True(status == HttpStatusCode.Created, plan?.ToJsonString());
+        return plan!;
+    }
+
+    private async Task<JsonNode> RunAsync(string date)
+    {
+        var (status, result) = await fixture.Admin.PostAsync("admin/plans/run", new { date });
+        Assert.True(status == HttpStatusCode.OK, result?.ToJsonString());
+        return result!;
+    }
+
+    private static async Task<JsonArray> ExecutionsAsync(ApiClient api, string planId)
+    {
+        var (status, list) = await api.GetAsync($"plans/{planId}/executions");
+        Assert.Equal(HttpStatusCode.OK, status);
+        return list!["items"]!.AsArray();
+    }
+
+    [Fact]
+    public async Task Subscribing_reports_every_bad_field()
+    {
+        var (api, _) = await InvestorAsync(0m);
+        using var _api = api;
+        var strategy = await StrategyAsync(minimum: 5_000m);
+
+        var (empty, problem) = await api.PostAsync("plans", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, empty);
+        var errors = problem!["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey("strategyId") && errors.ContainsKey("monthlyInvestment") && errors.ContainsKey("executionDay"), problem.ToJsonString());
+
+        var (low, lowProblem) = await api.PostAsync("plans", new { strategyId = strategy, monthlyInvestment = 4_999m, executionDay = 29, startDate = "2020-01-01" });
+        Assert.Equal(HttpStatusCode.BadRequest, low);
+        var lowErrors = lowProblem!["errors"]!.AsObject();
+        Assert.Contains("₹5,000", S(lowErrors["monthlyInvestment"]![0]));
+        Assert.True(lowErrors.ContainsKey("executionDay") && lowErrors.ContainsKey("startDate"));
+
+        var (other, otherProblem) = await api.PostAsync("plans", new { strategyId = strategy, monthlyInvestment = 5_000m, executionDay = 5, goalId = Guid.NewGuid() });
+        Assert.Equal(HttpStatusCode.BadRequest, other);
+        Assert.True(otherProblem!["errors"]!.AsObject().ContainsKey("goalId"));
+    }
+
+    [Fact]
+    public async Task An_account_that_cannot_trade_is_told_why()
+    {
+        var (api, _) = await InvestorAsync(0m, verified: false);
+        using var _api = api;
+        var (status, problem) = await api.PostAsync("plans", new { strategyId = await StrategyAsync(), monthlyInvestment = 5_000m, executionDay = 5 });
+        Assert.Equal((HttpStatusCode)422, status);
+        Assert.Contains("KYC", S(problem!["detail"]), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_plan_runs_on_its_day_moved_past_weekends_pauses_resumes_and_cancels()
+    {
+        var (api, _) = await InvestorAsync(0m);
+        using var _api = api;
+        var strategy = await StrategyAsync();
+
+        // Subscribed on 27 Nov 2026 for the 5th: 5 Dec 2026 is a Saturday, so the first run is Monday 7 Dec.
+        var plan = await SubscribeAsync(api, strategy, day: 5);
+        Assert.Equal(("active", "2026-12-07"), (S(plan["status"]), S(plan["nextExecutionDate"])));
+        var id = S(plan["id"]);
+        Assert.Equal(1, await fixture.Database.OwnerScalarAsync<int>("SELECT popularity_score FROM auto_invest_strategies WHERE id = $1", strategy));
+
+        var (noReason, reasonProblem) = await api.PostAsync($"plans/{id}/pause", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason);
+        Assert.True(reasonProblem!["errors"]!.AsObject().ContainsKey("reason"));
+        var (paused, pausedPlan) = await api.PostAsync($"plans/{id}/pause", new { reason = "Saving for a trip" });
+        Assert.Equal(HttpStatusCode.OK, paused);
+        Assert.Equal(("paused", "Saving for a trip"), (S(pausedPlan!["status"]), S(pausedPlan["pauseReason"])));
+        Assert.Null(pausedPlan["nextExecutionDate"]);
+
+        var (resumed, resumedPlan) = await api.PostAsync($"plans/{id}/resume");
+        Assert.Equal(HttpStatusCode.OK, resumed);
+        Assert.Equal(("active", "2026-12-07"), (S(resumedPlan!["status"]), S(resumedPlan["nextExecutionDate"])));
+
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"plans/{id}/cancel")).Status);
+        var (again, _) = await api.PostAsync($"plans/{id}/cancel");
+        Assert.Equal(HttpStatusCode.Conflict, again);
+        Assert.Equal(0, await fixture.Database.OwnerScalarAsync<int>("SELECT popularity_score FROM auto_invest_strategies WHERE id = $1", strategy));
+    }
+
+    [Fact]
+    public async Task An_execution_buys_whole_units_through_the_order_engine_and_cash_holdings_and_the_goal_reconcile()
+    {
+        var (api, userId) = await InvestorAsync(50_000m);
+        using var _api = api;
+        var goalId = Guid.NewGuid();
+        await fixture.Database.OwnerExecuteAsync(
+            "INSERT INTO goals (id, user_id, name, category, target_amount, target_date, start_date) VALUES ($1, $2, 'House', 'house', 1000000, '2031-01-01', '2026-11-27')",
+            goalId, userId);
+        var plan = await SubscribeAsync(api, await StrategyAsync(), 10_000m, day: 5, goalId: goalId);
+        var id = S(plan["id"]);
+
+        var result = await RunAsync("2026-12-07");
+        Assert.True(D(result["executed"]) >= 1m, result.ToJsonString());
+
+        var execution = Assert.Single(await ExecutionsAsync(api, id))!;
+        Assert.Equal(("completed", "2026-12-05", 5, 5), (S(execution["status"]), S(execution["executionDate"]),
+            execution["ordersPlaced"]!.GetValue<int>(), execution["ordersExecuted"]!.GetValue<int>()));
+        var invested = D(execution["amountInvested"]);
+        var details = execution["allocationDetails"]!;
+        Assert.Equal(10_000m, invested + D(details["leftover"]));
+        Assert.InRange(invested, 9_000m, 10_000m);
+        // Whole units of each stock and ETF; the estimate used the fill price and charges the fills then had.
+        var legs = details["legs"]!.AsArray();
+        Assert.All(legs, leg => Assert.Equal(decimal.Truncate(D(leg!["quantity"])), D(leg["quantity"])));
+        Assert.Equal(invested, legs.Sum(leg => D(leg!["estimatedCost"])));
+
+        // Cash: exactly what the fills cost, and the cash ledger says so line by line.
+        var (_, cash) = await api.GetAsync("cash");
+        Assert.Equal(50_000m - invested, D(cash!["balance"]));
+        Assert.Equal(0m, D(cash["blocked"]));
+        var (_, orders) = await api.GetAsync("orders?status=executed&pageSize=50");
+        var planOrders = orders!["items"]!.AsArray();
+        Assert.Equal(5, planOrders.Count);
+        var (_, holdings) = await api.GetAsync("investments");
+        foreach (var order in planOrders)
+        {
+            var holding = holdings!["items"]!.AsArray().Single(h => S(h!["symbol"]) == S(order!["symbol"]))!;
+            Assert.Equal(D(order!["filledQuantity"]), D(holding["quantity"]));
+        }
+
+        Assert.Equal(invested, holdings!["items"]!.AsArray().Sum(h => D(h!["investedAmount"])));
+
+        // The plan moved on a month; the goal got the money as history and the holdings as links.
+        var (_, after) = await api.GetAsync($"plans/{id}");
+        Assert.Equal(("2026-12-07", "2027-01-05", invested), (S(after!["lastExecutionDate"]), S(after["nextExecutionDate"]), D(after["investedAmount"])));
+        Assert.Equal(5, after["holdings"]!.AsArray().Count);
+        Assert.Equal(invested, await fixture.Database.OwnerScalarAsync<decimal>(
+            "SELECT sum(amount) FROM goal_contributions WHERE goal_id = $1 AND source = 'auto'", goalId));
+        Assert.Equal(5, await fixture.Database.OwnerScalarAsync<int>(
+            "SELECT cardinality(linked_investment_ids) FROM goals WHERE id = $1", goalId));
+    }
+
+    [Fact]
+    public async Task Running_the_same_date_again_or_twice_at_once_executes_each_plan_once()
+    {
+        var (api, _) = await InvestorAsync();
+        using var _api = api;
+        var plan = await SubscribeAsync(api, await StrategyAsync(), 5_000m, day: 14);
+        var id = S(plan["id"]);
+
+        // Two schedulers at once, then the same date again.
+        await Task.WhenAll(RunAsync("2026-12-14"), RunAsync("2026-12-14"));
+        var again = await RunAsync("2026-12-14");
+
+        Assert.Single(await ExecutionsAsync(api, id));
+        Assert.Equal(0m, D(again["executed"]));
+        var (_, orders) = await api.GetAsync("orders?status=executed&pageSize=50");
+        Assert.Equal(5, orders!["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Without_enough_cash_the_execution_fails_with_the_reason_and_buys_nothing()
+    {
+        var (api, _) = await InvestorAsync(2_000m);
+        using var _api = api;
+        var plan = await SubscribeAsync(api, await StrategyAsync(), 5_000m, day: 15);
+        var id = S(plan["id"]);
+
+        await RunAsync("2026-12-15");
+
+        var execution = Assert.Single(await ExecutionsAsync(api, id))!;
+        Assert.Equal("failed", S(execution["status"]));
+        Assert.Contains("Not enough cash", S(execution["errorMessage"]));
+        var (_, cash) = await api.GetAsync("cash");
+        Assert.Equal((2_000m, 0m), (D(cash!["balance"]), D(cash["blocked"])));
+        var (_, orders) = await api.GetAsync("orders?status=executed");
+        Assert.Empty(orders!["items"]!.AsArray());
+        var (_, notifications) = await api.GetAsync("notifications");
+        Assert.Contains(notifications!["items"]!.AsArray(), n => S(n!["type"]) == "auto_invest_failed");
+        var (_, after) = await api.GetAsync($"plans/{id}");
+        Assert.Equal("2027-01-15", S(after!["nextExecutionDate"]));
+    }
+
+    [Fact]
+    public async Task Missed_dates_inside_the_window_are_caught_up_once_and_older_ones_are_recorded_as_missed()
+    {
+        var (api, _) = await InvestorAsync();
+        using var _api = api;
+        var recent = S((await SubscribeAsync(api, await StrategyAsync(), 5_000m, day: 1))["id"]);
+        var old = S((await SubscribeAsync(api, await StrategyAsync(), 5_000m, day: 2))["id"]);
+        // As if Spark was down: one plan's run was 3 days before the catch-up run, the other's 20 days before.
+        await fixture.Database.OwnerExecuteAsync("UPDATE auto_invest_plans SET next_execution_date = '2026-12-01', start_date = '2026-11-01' WHERE id = $1", Guid.Parse(recent));
+        await fixture.Database.OwnerExecuteAsync("UPDATE auto_invest_plans SET next_execution_date = '2026-11-02', start_date = '2026-11-01' WHERE id = $1", Guid.Parse(old));
+
+        await RunAsync("2026-12-04");
+        await RunAsync("2026-12-04");
+
+        var caughtUp = Assert.Single(await ExecutionsAsync(api, recent))!;
+        Assert.Equal(("completed", "2026-12-01"), (S(caughtUp["status"]), S(caughtUp["executionDate"])));
+        var missed = await ExecutionsAsync(api, old);
+        // 2 Nov is missed (older than 7 days); 2 Dec is inside the window and runs.
+        Assert.Equal(["2026-12-02:completed", "2026-11-02:failed"], missed.Select(e => $"{S(e!["executionDate"])}:{S(e["status"])}").ToArray());
+        Assert.Contains("Missed", S(missed[1]!["errorMessage"]));
+    }
+
+    [Fact]
+    public async Task A_claim_left_pending_by_a_crash_is_taken_over_once_and_a_fresh_one_is_left_alone()
+    {
+        var (api, userId) = await InvestorAsync();
+        using var _api = api;
+        var stale = S((await SubscribeAsync(api, await StrategyAsync(), 5_000m, day: 16))["id"]);
+        var fresh = S((await SubscribeAsync(api, await StrategyAsync(), 5_000m, day: 16))["id"]);
+        await fixture.Database.OwnerExecuteAsync(
+            "INSERT INTO plan_executions (plan_id, user_id, execution_date, amount_invested, status, created_at) VALUES ($1, $2, '2026-12-16', 0, 'pending', now() - interval '1 hour')",
+            Guid.Parse(stale), userId);
+        await fixture.Database.OwnerExecuteAsync(
+            "INSERT INTO plan_executions (plan_id, user_id, execution_date, amount_invested, status, created_at) VALUES ($1, $2, '2026-12-16', 0, 'pending', now())",
+            Guid.Parse(fresh), userId);
+
+        await RunAsync("2026-12-16");
+
+        Assert.Equal("completed", S(Assert.Single(await ExecutionsAsync(api, stale))!["status"]));
+        Assert.Equal("pending", S(Assert.Single(await ExecutionsAsync(api, fresh))!["status"]));
+    }
+
+    [Fact]
+    public async Task Another_users_plan_is_not_found()
+    {
+        var (owner, _) = await InvestorAsync(0m);
+        var (other, _) = await InvestorAsync(0m);
+        using var _owner = owner;
+        using var _other = other;
+        var id = S((await SubscribeAsync(owner, await StrategyAsync()))["id"]);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"plans/{id}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"plans/{id}/cancel")).Status);
+        Assert.Empty((await other.GetAsync("plans")).Body!.AsArray());
+    }
+}

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Spark.Core;
+using Spark.Core.Accounts;
+using Spark.Core.AutoInvest;
+using Spark.Core.Formatting;
+using Spark.Core.Goals;
+using Spark.Core.Time;
+using Spark.Data;
+using Spark.Web.Hosting;
+using Spark.Web.Services.Market;
+using Spark.Web.Services.Portfolio;
+
+namespace Spark.Web.Services.AutoInvest;
+
+/// <summary>A subscription as the API and the subscribe dialog send it (api.md, POST /plans).</summary>
+public sealed record PlanRequest(Guid? StrategyId, decimal? MonthlyInvestment, int? ExecutionDay, bool? AutoRebalance, Guid? GoalId, DateOnly? StartDate);
+
+public sealed record PlanHolding(string Symbol, decimal Quantity, decimal? Price, decimal Value);
+
+/// <summary>A plan as screens and the API show it; current value is the plan's own units at live prices.</summary>
+public sealed record PlanView(
+    Guid Id, Guid StrategyId, string StrategyName, PlanStatus Status, decimal MonthlyInvestment, int ExecutionDay, bool AutoRebalance,
+    Guid? GoalId, DateOnly StartDate, DateOnly? NextExecutionDate, DateOnly? LastExecutionDate, decimal InvestedAmount,
+    decimal CurrentValue, decimal Returns, decimal? ReturnsRate, string? PauseReason, DateTimeOffset? PausedAt, DateTimeOffset? CancelledAt,
+    DateTimeOffset CreatedAt, IReadOnlyList<PlanHolding> Holdings);
+
+public sealed record PlanExecutionView(
+    Guid Id, DateOnly ExecutionDate, ExecutionStatus Status, decimal AmountInvested, int OrdersPlaced, int OrdersExecuted,
+    string? ErrorMessage, DateTimeOffset ExecutedAt, JsonElement? AllocationDetails);
+
+/// <summary>
+/// Subscribes investors to strategies and manages their plans: pause with a reason, resume (from the next
+/// nominal date on or after today: a paused month is not bought later), cancel. Next run dates are IST dates
+/// moved past weekends and NSE holidays (<see cref="PlanSchedule"/>).
+/// </summary>
+public sealed class PlanService(SparkDb db, PriceBook prices, IOptions<SparkOptions> options, TimeProvider clock)
+{
+    public async Task<PlanView> SubscribeAsync(Guid userId, PlanRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var today = IndiaTime.Today(clock);
+        var errors = new Dictionary<string, string[]>();
+        await using var context = db.ForUser(userId);
+        var strategy = request.StrategyId is { } sid
+            ? await context.Strategies.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sid && s.IsActive, cancellationToken)
+            : null;
+        if (strategy is null) errors["strategyId"] = [request.StrategyId is null ? "Choose a strategy." : "No active strategy has this id."];
+        if (request.MonthlyInvestment is not { } monthly) errors["monthlyInvestment"] = ["Enter the amount to invest each month."];
+        else if (monthly <= 0m || decimal.Round(monthly, 2) != monthly) errors["monthlyInvestment"] = ["Enter a positive amount in rupees and paise."];
+        else if (strategy is not null && monthly < strategy.MinInvestment) errors["monthlyInvestment"] = [$"{strategy.Name} needs at least {IndianFormat.Money(strategy.MinInvestment)} a month."];
+        else if (monthly > 99_999_999.99m) errors["monthlyInvestment"] = ["Enter at most ₹9,99,99,999.99 a month."];
+        if (request.ExecutionDay is not { } day) errors["executionDay"] = ["Choose the day of the month to invest."];
+        else if (!PlanSchedule.IsValidDay(day)) errors["executionDay"] = ["Choose a day from 1 to 28, so it falls in every month."];
+        if (request.StartDate is { } start && start < today) errors["startDate"] = ["The start date cannot be in the past."];
+        if (request.GoalId is { } goalId && !await context.Goals.AnyAsync(
+                g => g.Id == goalId && g.DeletedAt == null && g.Status != GoalStatus.Cancelled, cancellationToken))
+        {
+            errors["goalId"] = ["Choose one of your goals."];
+        }
+
+        if (errors.Count > 0) throw new FieldValidationException(errors);
+        var user = await context.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.KycStatus, u.TwoFactorEnabled }).SingleAsync(cancellationToken);
+        if (TradingEligibility.Check(user.KycStatus, user.TwoFactorEnabled, options.Value.Security.RequireTwoFactorForTrading) is { } why)
+        {
+            throw new DomainException($"A plan places orders every month. {why}");
+        }
+
+        var now = clock.GetUtcNow();
+        var startDate = request.StartDate ?? today;
+        var plan = new AutoInvestPlan
+        {
+            UserId = userId, StrategyId = strategy!.Id, MonthlyInvestment = request.MonthlyInvestment!.Value, ExecutionDay = request.ExecutionDay!.Value,
+            AutoRebalance = request.AutoRebalance ?? true, LinkedGoalId = request.GoalId, StartDate = startDate,
+            NextExecutionDate = PlanSchedule.NextRunOnOrAfter(startDate, request.ExecutionDay!.Value), CreatedAt = now, UpdatedAt = now,
+        };
+        context.Plans.Add(plan);
+        await context.SaveChangesAsync(cancellationToken);
+        await RecountAsync(plan.StrategyId, cancellationToken);
+        return (await ViewsAsync(context, [plan], cancellationToken))[0];
+    }
+
+    public async Task<IReadOnlyList<PlanView>> ListAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        var plans = await context.Plans.AsNoTracking().OrderByDescending(p => p.CreatedAt).ToListAsync(cancellationToken);
+        return await ViewsAsync(context, plans, cancellationToken);
+    }
+
+    public async Task<PlanView?> GetAsync(Guid userId, Guid planId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        var plan = await context.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, cancellationToken);
+        return plan is null ? null : (await ViewsAsync(context, [plan], cancellationToken))[0];
+    }
+
+    public async Task<Paged<PlanExecutionView>?> ExecutionsAsync(Guid userId, Guid planId, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, 100);
+        await using var context = db.ForUser(userId);
+        if (!await context.Plans.AnyAsync(p => p.Id == planId, cancellationToken)) return null;
+        var query = context.PlanExecutions.AsNoTracking().Where(e => e.PlanId == planId);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(e => e.ExecutionDate).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new Paged<PlanExecutionView>([.. rows.Select(e => new PlanExecutionView(e.Id, e.ExecutionDate, e.Status, e.AmountInvested, e.OrdersPlaced,
+            e.OrdersExecuted, e.ErrorMessage, e.ExecutedAt, e.AllocationDetails?.RootElement.Clone()))], page, pageSize, total);
+    }
+
+    public Task<PlanView?> PauseAsync(Guid userId, Guid planId, string? reason, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new FieldValidationException(new Dictionary<string, string[]> { ["reason"] = ["Say why you are pausing, so you remember later."] });
+        }
+
+        if (reason.Length > 500) throw new FieldValidationException(new Dictionary<string, string[]> { ["reason"] = ["Keep the reason under 500 characters."] });
+        return ChangeAsync(userId, planId, (plan, now) =>
+        {
+            if (plan.Status != PlanStatus.Active) throw new ConflictException($"Only an active plan can be paused; this one is {Word(plan.Status)}.");
+            plan.Status = PlanStatus.Paused;
+            plan.PauseReason = reason.Trim();
+            plan.PausedAt = now;
+            plan.NextExecutionDate = null;
+        }, cancellationToken);
+    }
+
+    public Task<PlanView?> ResumeAsync(Guid userId, Guid planId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, planId, (plan, _) =>
+        {
+            if (plan.Status != PlanStatus.Paused) throw new ConflictException($"Only a paused plan can be resumed; this one is {Word(plan.Status)}.");
+            plan.Status = PlanStatus.Active;
+            plan.PauseReason = null;
+            plan.PausedAt = null;
+            var from = IndiaTime.Today(clock);
+            plan.NextExecutionDate = PlanSchedule.NextRunOnOrAfter(from < plan.StartDate ? plan.StartDate : from, plan.ExecutionDay);
+        }, cancellationToken);
+
+    public Task<PlanView?> CancelAsync(Guid userId, Guid planId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, planId, (plan, now) =>
+        {
+            if (plan.Status is PlanStatus.Cancelled or PlanStatus.Completed) throw new ConflictException($"This plan is already {Word(plan.Status)}.");
+            plan.Status = PlanStatus.Cancelled;
+            plan.CancelledAt = now;
+            plan.NextExecutionDate = null;
+        }, cancellationToken);
+
+    private async Task<PlanView?> ChangeAsync(Guid userId, Guid planId, Action<AutoInvestPlan, DateTimeOffset> change, CancellationToken cancellationToken)
+    {
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
+        // The row lock orders a change against an execution batch writing the same plan.
+        var plan = await context.Plans.FromSql($"SELECT * FROM auto_invest_plans WHERE id = {planId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
+        if (plan is null) return null;
+        var now = clock.GetUtcNow();
+        change(plan, now);
+        plan.UpdatedAt = now;
+        await context.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        await RecountAsync(plan.StrategyId, cancellationToken);
+        return (await ViewsAsync(context, [plan], cancellationToken))[0];
+    }
+
+    /// <summary>A strategy's popularity is its number of live (active or paused) plans, across all users.</summary>
+    private async Task RecountAsync(Guid strategyId, CancellationToken cancellationToken)
+    {
+        await using var system = db.ForSystem("auto-invest: strategy popularity");
+        await system.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE auto_invest_strategies SET popularity_score =
+                (SELECT count(*) FROM auto_invest_plans WHERE strategy_id = {strategyId} AND status IN ('active', 'paused'))
+            WHERE id = {strategyId}
+            """, cancellationToken);
+    }
+
+    private async Task<List<PlanView>> ViewsAsync(SparkDbContext context, IReadOnlyList<AutoInvestPlan> plans, CancellationToken cancellationToken)
+    {
+        await prices.EnsureLoadedAsync(cancellationToken);
+        var ids = plans.Select(p => p.Id).ToArray();
+        var names = await context.Strategies.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var positions = await context.Orders.AsNoTracking()
+            .Where(o => o.PlanExecutionId != null && o.FilledQuantity > 0m)
+            .Join(context.PlanExecutions.Where(e => ids.Contains(e.PlanId)), o => o.PlanExecutionId, e => e.Id, (o, e) => new { e.PlanId, o.SecurityId, o.Symbol, o.Side, o.FilledQuantity })
+            .ToListAsync(cancellationToken);
+        return [.. plans.Select(p =>
+        {
+            var holdings = positions.Where(x => x.PlanId == p.Id).GroupBy(x => (x.SecurityId, x.Symbol))
+                .Select(g => (g.Key, Quantity: g.Sum(x => x.Side == Spark.Core.Orders.OrderSide.Buy ? x.FilledQuantity : -x.FilledQuantity)))
+                .Where(h => h.Quantity > 0m)
+                .Select(h =>
+                {
+                    var price = prices.PriceOf(h.Key.SecurityId);
+                    return new PlanHolding(h.Key.Symbol, h.Quantity, price, Money.Paisa(h.Quantity * (price ?? 0m)));
+                })
+                .OrderByDescending(h => h.Value).ToList();
+            var value = holdings.Sum(h => h.Value);
+            var returns = value - p.InvestedAmount;
+            return new PlanView(p.Id, p.StrategyId, names.GetValueOrDefault(p.StrategyId, "Strategy"), p.Status, p.MonthlyInvestment, p.ExecutionDay,
+                p.AutoRebalance, p.LinkedGoalId, p.StartDate, p.NextExecutionDate, p.LastExecutionDate, p.InvestedAmount, value, returns,
+                p.InvestedAmount > 0m ? Money.Rate(returns / p.InvestedAmount) : null, p.PauseReason, p.PausedAt, p.CancelledAt, p.CreatedAt, holdings);
+        })];
+    }
+
+    private static string Word(PlanStatus status) => status.ToString().ToLowerInvariant();
+}
