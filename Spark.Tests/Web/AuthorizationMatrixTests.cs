@@ -51,6 +51,14 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
                 new Spark.Web.Services.Orders.OrderRequest(security.Symbol, Spark.Core.Orders.OrderSide.Buy, Spark.Core.Orders.OrderType.Limit, 1m, 10m,
                     null, null, Spark.Core.Orders.OrderValidity.Gtc, null))).Id;
         },
+        ["plan"] = async owner =>
+        {
+            await fixture.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", owner.Id);
+            var strategy = await fixture.Database.OwnerScalarAsync<Guid>("SELECT id FROM auto_invest_strategies ORDER BY name LIMIT 1");
+            await using var scope = fixture.App.Services.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.AutoInvest.PlanService>().SubscribeAsync(owner.Id,
+                new Spark.Web.Services.AutoInvest.PlanRequest(strategy, 50_000m, 5, true, null, null))).Id;
+        },
     };
 
     private static readonly Dictionary<string, object> ValidBodies = new()

@@ -108,23 +108,24 @@ public sealed class PlanService(SparkDb db, PriceBook prices, IOptions<SparkOpti
             e.OrdersExecuted, e.ErrorMessage, e.ExecutedAt, e.AllocationDetails?.RootElement.Clone()))], page, pageSize, total);
     }
 
-    public Task<PlanView?> PauseAsync(Guid userId, Guid planId, string? reason, CancellationToken cancellationToken = default)
-    {
-        if (string.IsNullOrWhiteSpace(reason))
+    public Task<PlanView?> PauseAsync(Guid userId, Guid planId, string? reason, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, planId, (plan, now) =>
         {
-            throw new FieldValidationException(new Dictionary<string, string[]> { ["reason"] = ["Say why you are pausing, so you remember later."] });
-        }
+            // Checked once the plan is known to be the caller's: another user's plan is simply not found.
+            if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
+            {
+                throw new FieldValidationException(new Dictionary<string, string[]>
+                {
+                    ["reason"] = [string.IsNullOrWhiteSpace(reason) ? "Say why you are pausing, so you remember later." : "Keep the reason under 500 characters."],
+                });
+            }
 
-        if (reason.Length > 500) throw new FieldValidationException(new Dictionary<string, string[]> { ["reason"] = ["Keep the reason under 500 characters."] });
-        return ChangeAsync(userId, planId, (plan, now) =>
-        {
             if (plan.Status != PlanStatus.Active) throw new ConflictException($"Only an active plan can be paused; this one is {Word(plan.Status)}.");
             plan.Status = PlanStatus.Paused;
             plan.PauseReason = reason.Trim();
             plan.PausedAt = now;
             plan.NextExecutionDate = null;
         }, cancellationToken);
-    }
 
     public Task<PlanView?> ResumeAsync(Guid userId, Guid planId, CancellationToken cancellationToken = default) =>
         ChangeAsync(userId, planId, (plan, _) =>
