@@ -11,6 +11,7 @@ using Spark.Bench;
 using Spark.Core.Time;
 using Spark.Data.Identity;
 using Spark.Web.Hosting;
+using Spark.Web.Services.AutoInvest;
 using Spark.Web.Services.Market;
 using Spark.Web.Services.Portfolio;
 
@@ -194,6 +195,14 @@ foreach (var client in clients) client.Dispose();
 var (persistP50, persistP99) = await ExchangeBench.PersistedAsync(app.Services, traderId, tradable);
 Report("exchange tick-to-fill committed p50", "one crossing order per tick, 200 ticks: match + order, execution, ledger, lots, cash in one transaction", ExchangeBench.Ms(persistP50));
 Report("exchange tick-to-fill committed p99", "same run", ExchangeBench.Ms(persistP99));
+
+// 6. Auto-invest: 10,000 due plans executed by the job's executor for one date, then the same date again.
+var planDate = Spark.Core.AutoInvest.PlanSchedule.RunDate(today);
+var plansRun = await PlanBench.RunAsync(app.Services, owner, planDate);
+Report("plan execution, 10,000 due plans", $"claim + allocate + orders + fills + ledger + cash + executions, batches of {PlanExecutor.BatchSize}: {plansRun.First.Executed:N0} executed, {plansRun.First.Failed:N0} failed, {plansRun.Orders:N0} orders, {plansRun.Transactions:N0} ledger rows (fund orders wait for the NAV)",
+    $"{plansRun.Seconds:0.0} s", "≤ 60 s");
+Report("plan execution, same date again", "the same run repeated: every plan's (plan, nominal date) is already claimed",
+    $"{plansRun.Second.Executed} executions in {plansRun.SecondSeconds:0.0} s", "0 executions");
 
 await app.StopAsync();
 
