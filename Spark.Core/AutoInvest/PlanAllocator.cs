@@ -79,7 +79,11 @@ public static class PlanAllocator
     {
         if (instrument.ByAmount)
         {
-            return new AllocationLeg(instrument.AssetClass, instrument.Symbol, budget, 0m, budget, instrument.Price, budget, 0m);
+            // The units are struck at the next NAV; until then the order carries an estimate at the last one.
+            return instrument.Price > 0m
+                ? new AllocationLeg(instrument.AssetClass, instrument.Symbol, budget,
+                    Math.Max(0.001m, Math.Round(budget / instrument.Price, 3, MidpointRounding.ToZero)), budget, instrument.Price, budget, 0m)
+                : new AllocationLeg(instrument.AssetClass, instrument.Symbol, budget, 0m, null, 0m, 0m, 0m, "No NAV yet.");
         }
 
         if (instrument.Price <= 0m)

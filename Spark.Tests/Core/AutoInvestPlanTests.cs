@@ -203,6 +203,8 @@ public sealed class PlanAllocatorTests
 
         Assert.Equal(3_000m, allocation.Legs.Single(l => l.Symbol == "INDEX").Amount);
         Assert.Equal(2_000m, allocation.Legs.Single(l => l.Symbol == "FLEXI").Amount);
+        // Until the NAV is struck the order carries an estimate of the units at the last NAV: 3000 / 172 = 17.441…
+        Assert.Equal(17.441m, allocation.Legs.Single(l => l.Symbol == "INDEX").Quantity);
         Assert.Equal(0m, allocation.Leftover);
     }
 

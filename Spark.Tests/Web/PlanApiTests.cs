@@ -212,6 +212,25 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Fund_legs_are_placed_by_amount_and_wait_for_the_NAV_with_the_cash_blocked()
+    {
+        var (api, _) = await InvestorAsync(50_000m);
+        using var _api = api;
+        var plan = await SubscribeAsync(api, await StrategyAsync("""{"stocks": 50, "mutual_funds": 50}"""), 10_000m, day: 17);
+
+        await RunAsync("2026-12-17");
+
+        var execution = Assert.Single(await ExecutionsAsync(api, S(plan["id"])))!;
+        Assert.Equal(("completed", 5, 3), (S(execution["status"]), execution["ordersPlaced"]!.GetValue<int>(), execution["ordersExecuted"]!.GetValue<int>()));
+        var (_, open) = await api.GetAsync("orders?status=open");
+        var funds = open!["items"]!.AsArray();
+        Assert.Equal(["PPFAS-FLEXI-DG", "UTI-NIFTY50-DG"], funds.Select(o => S(o!["symbol"])).Order().ToArray());
+        var (_, cash) = await api.GetAsync("cash");
+        // ₹5,000 to funds, 60/40 by the basket's weights, blocked until the NAV.
+        Assert.Equal(5_000m, D(cash!["blocked"]));
+    }
+
+    [Fact]
     public async Task Running_the_same_date_again_or_twice_at_once_executes_each_plan_once()
     {
         var (api, _) = await InvestorAsync();
