@@ -17,7 +17,7 @@ public static class PlanBench
     public const int Plans = 10_000;
 
     public static async Task<(double Seconds, PlanRunResult First, PlanRunResult Second, double SecondSeconds, long Orders, long Transactions)> RunAsync(
-        IServiceProvider services, string ownerConnection, DateOnly runDate)
+        IServiceProvider services, string ownerConnection, DateOnly runDate, int plans = Plans)
     {
         await PriceBasketsAsync(services, runDate);
         await using (var connection = new NpgsqlConnection(ownerConnection))
@@ -39,7 +39,7 @@ public static class PlanBench
                               OFFSET (abs(hashtext(u.id::text)) % 4) LIMIT 1) s ON true
                 WHERE u.email LIKE 'plan-%@bench.spark.local';
                 """, connection);
-            seed.Parameters.AddWithValue("n", Plans);
+            seed.Parameters.AddWithValue("n", plans);
             seed.Parameters.AddWithValue("day", Math.Min(runDate.Day, PlanSchedule.LastDay));
             seed.Parameters.AddWithValue("run", runDate);
             await seed.ExecuteNonQueryAsync();

@@ -41,6 +41,15 @@ static double Percentile(List<double> values, double p)
     return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 }
 
+// SPARK_BENCH_ONLY=plans: only the auto-invest run (SPARK_BENCH_PLANS plans, default 10,000), for profiling it alone.
+if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "plans")
+{
+    var count = int.TryParse(Environment.GetEnvironmentVariable("SPARK_BENCH_PLANS"), out var n) ? n : PlanBench.Plans;
+    var only = await PlanBench.RunAsync(app.Services, owner, Spark.Core.AutoInvest.PlanSchedule.RunDate(today), count);
+    Console.WriteLine($"plan execution, {count:N0} due plans: {only.Seconds:0.0} s ({only.First.Executed:N0} executed, {only.First.Failed:N0} failed, {only.Orders:N0} orders, {only.Transactions:N0} ledger rows); again: {only.Second.Executed} in {only.SecondSeconds:0.0} s");
+    return 0;
+}
+
 // 1. The data.
 var generator = new HeavyInvestor(owner, today);
 var clock = Stopwatch.StartNew();

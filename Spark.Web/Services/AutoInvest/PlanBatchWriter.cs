@@ -34,6 +34,14 @@ public sealed class PlanBatchWriter(
     IOptions<AutoInvestOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly string[] ExecutionColumns =
+    [
+        nameof(PlanExecution.Status), nameof(PlanExecution.AmountInvested), nameof(PlanExecution.OrdersPlaced), nameof(PlanExecution.OrdersExecuted),
+        nameof(PlanExecution.AllocationDetails), nameof(PlanExecution.ErrorMessage), nameof(PlanExecution.ExecutedAt),
+    ];
+    private static readonly string[] PlanColumns =
+        [nameof(AutoInvestPlan.InvestedAmount), nameof(AutoInvestPlan.LastExecutionDate), nameof(AutoInvestPlan.NextExecutionDate), nameof(AutoInvestPlan.UpdatedAt)];
+    private static readonly string[] AccountColumns = [nameof(CashAccount.Balance), nameof(CashAccount.Blocked), nameof(CashAccount.UpdatedAt)];
 
     public async Task<IReadOnlyList<PlanOutcome>> WriteAsync(DateOnly date, IReadOnlyList<(DuePlan Plan, Guid ExecutionId)> work,
         CancellationToken cancellationToken)
@@ -48,12 +56,12 @@ public sealed class PlanBatchWriter(
         var executionIds = work.Select(w => w.ExecutionId).ToArray();
         var executions = (await context.PlanExecutions
             .FromSql($"SELECT * FROM plan_executions WHERE id = ANY({executionIds}) AND status = 'pending' ORDER BY id FOR UPDATE")
-            .ToListAsync(cancellationToken)).ToDictionary(e => e.Id);
+            .AsNoTracking().ToListAsync(cancellationToken)).ToDictionary(e => e.Id);
         work = [.. work.Where(w => executions.ContainsKey(w.ExecutionId))];
         if (work.Count == 0) return [];
 
         var planIds = work.Select(w => w.Plan.Id).ToArray();
-        var plans = await context.Plans.Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var plans = await context.Plans.AsNoTracking().Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         var strategyIds = work.Select(w => w.Plan.StrategyId).Distinct().ToArray();
         var strategies = await context.Strategies.AsNoTracking().Where(s => strategyIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
         var baskets = await BasketsAsync(strategies.Values, cancellationToken);
@@ -64,6 +72,9 @@ public sealed class PlanBatchWriter(
         var resting = new List<(TradingOrder Order, Security Security)>();
         var outcomes = new List<PlanOutcome>();
         var goalLinks = new List<(Guid GoalId, Guid UserId, Guid SecurityId)>();
+        var orders = new List<TradingOrder>();
+        var cashEntries = new List<CashLedgerEntry>();
+        var contributions = new List<GoalContribution>();
         foreach (var (due, executionId) in work)
         {
             var plan = plans[due.Id];
@@ -98,7 +109,7 @@ public sealed class PlanBatchWriter(
             {
                 var instrument = decision.Instrument(leg.Symbol);
                 var order = NewOrder(due.UserId, instrument.Security, side, leg, executionId, now);
-                context.Orders.Add(order);
+                orders.Add(order);
                 if (Immediate(instrument.Security, now))
                 {
                     var fillPrice = OrderBook.MarketFillPrice(instrument.Quote, side, exchangeOptions.Value.SlippageBasisPoints, Instruments.TickSize(instrument.Security));
@@ -112,7 +123,7 @@ public sealed class PlanBatchWriter(
                     order.ExecutedAt = now;
                     var cash = side == OrderSide.Buy ? -(amount + charges.Total) : amount - charges.Total;
                     account.Balance += cash;
-                    context.CashLedger.Add(new CashLedgerEntry
+                    cashEntries.Add(new CashLedgerEntry
                     {
                         UserId = due.UserId, OrderId = order.Id, EntryType = side == OrderSide.Buy ? CashEntryType.Buy : CashEntryType.Sell,
                         Amount = cash, BalanceAfter = account.Balance, CreatedAt = now,
@@ -154,7 +165,7 @@ public sealed class PlanBatchWriter(
             Advance(plan, due, date, now);
             if (due.LinkedGoalId is { } linked && invested > 0m)
             {
-                context.GoalContributions.Add(new GoalContribution
+                contributions.Add(new GoalContribution
                 {
                     GoalId = linked, UserId = due.UserId, Amount = invested, Source = ContributionSource.Auto, ContributionDate = date,
                     Note = $"Auto-invest: {strategy.Name}", CreatedAt = now,
@@ -163,16 +174,20 @@ public sealed class PlanBatchWriter(
 
             outcomes.Add(new PlanOutcome(due.Id, due.UserId, executionId, strategy.Name, status, invested, placed.Count, executedCount, due.LinkedGoalId, null));
         }
-
-        await context.SaveChangesAsync(cancellationToken);
+        // Every row of the batch in a few statements: COPY for the new rows, one UPDATE each for the changed ones.
+        await context.InsertAsync(orders, cancellationToken);
+        await context.InsertAsync(cashEntries, cancellationToken);
+        await context.InsertAsync(contributions, cancellationToken);
         if (fills.Count > 0)
         {
             var rows = await ledger.AppendManyAsync(context, [.. fills.Select(f => (f.UserId, f.Security, f.Draft))], cancellationToken);
             for (var i = 0; i < rows.Count; i++) fills[i].Execution.TransactionId = rows[i].Id;
-            context.OrderExecutions.AddRange(fills.Select(f => f.Execution));
+            await context.InsertAsync([.. fills.Select(f => f.Execution)], cancellationToken);
         }
 
-        await context.SaveChangesAsync(cancellationToken);
+        await context.UpdateAsync(executions.Values.Where(e => work.Any(w => w.ExecutionId == e.Id)).ToList(), ExecutionColumns, cancellationToken);
+        await context.UpdateAsync(plans.Values, PlanColumns, cancellationToken);
+        await context.UpdateAsync(accounts.Values, AccountColumns, cancellationToken);
         await LinkGoalsAsync(context, goalLinks, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
 
@@ -372,7 +387,7 @@ public sealed class PlanBatchWriter(
             SELECT a.id, a.user_id, 'INR', 0, 0, {now}, {now} FROM unnest({ids}, {userIds}) AS a(id, user_id) ORDER BY a.user_id
             ON CONFLICT (user_id) DO UPDATE SET updated_at = cash_accounts.updated_at
             RETURNING *
-            """).ToListAsync(cancellationToken);
+            """).AsNoTracking().ToListAsync(cancellationToken);
         return rows.ToDictionary(a => a.UserId);
     }
 

@@ -98,13 +98,12 @@ public sealed partial class LedgerService(
               ON i.user_id = k.user_id AND i.security_id = k.security_id AND i.platform = k.platform
             ORDER BY i.id
             FOR UPDATE OF i
-            """).ToListAsync(cancellationToken);
+            """).AsNoTracking().ToListAsync(cancellationToken);
         var holding = locked.ToDictionary(i => (i.UserId, i.SecurityId, i.Platform));
 
         var rows = entries.Select(e => NewRow(e.UserId, holding[(e.UserId, e.Security.Id, e.Draft.Platform)].Id, e.Security, e.Draft)).ToList();
         context.Transactions.AddRange(rows);
         await context.SaveChangesAsync(cancellationToken);
-
         var ids = locked.Select(i => i.Id).ToArray();
         var stored = await context.Transactions.AsNoTracking()
             .Where(t => t.InvestmentId != null && ids.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed)
@@ -118,10 +117,18 @@ public sealed partial class LedgerService(
         {
             context.InvestmentLots.AddRange(Replay(investment, securityOf[(investment.UserId, investment.SecurityId, investment.Platform)], byHolding[investment.Id]));
         }
-
         await context.SaveChangesAsync(cancellationToken);
         return rows;
     }
+
+    /// <summary>What <see cref="Replay"/> sets on a holding: the columns the batch path writes back.</summary>
+    private static readonly string[] ReplayedColumns =
+    [
+        nameof(Investment.Quantity), nameof(Investment.AvgBuyPrice), nameof(Investment.InvestedAmount), nameof(Investment.Status),
+        nameof(Investment.PurchaseDate), nameof(Investment.Name), nameof(Investment.Sector), nameof(Investment.UpdatedAt), nameof(Investment.LastUpdated),
+        nameof(Investment.CurrentPrice), nameof(Investment.CurrentValue), nameof(Investment.Returns), nameof(Investment.ReturnsRate),
+        nameof(Investment.DayChange), nameof(Investment.DayChangeRate),
+    ];
 
     /// <summary>Tells the portfolio cache that a unit of work holding <see cref="AppendAsync(SparkDbContext, Guid, TransactionDraft, CancellationToken)"/> committed.</summary>
     public void Committed(Guid userId) => cache.Invalidate(userId);
