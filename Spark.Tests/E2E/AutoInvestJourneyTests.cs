@@ -78,10 +78,11 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
     public async Task A_plan_can_be_paused_with_a_reason_and_cancelled_after_confirming()
     {
         var user = await TestData.UserAsync(browser.Web.Database, "Arjun Menon");
-        await browser.Web.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", user.Id);
         var strategy = await browser.Web.Database.OwnerScalarAsync<Guid>("SELECT id FROM auto_invest_strategies WHERE name = 'Conservative Income'");
         var page = await browser.NewPageAsync(width: 375, height: 800);
         await Pages.SignInAsync(page, user.Email!, TestData.Password);
+        // Turned on after signing in, so the test need not compute a code.
+        await browser.Web.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", user.Id);
         await page.GotoAsync($"auto-invest?subscribe={strategy}");
         await Pages.WaitUntilInteractiveAsync(page);
         var dialog = page.GetByRole(AriaRole.Dialog);
@@ -97,7 +98,7 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The plan page scrolls sideways at 375px.");
 
         await page.GetByTestId("plan-cancel").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel plan" }).Last.ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel plan" }).ClickAsync();
         await Expect(page.GetByTestId("plan-status")).ToHaveTextAsync("cancelled");
     }
 
