@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Spark.Data.Identity;
 using Spark.Tests.Infrastructure;
@@ -205,6 +206,13 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         var (_, after) = await api.GetAsync($"plans/{id}");
         Assert.Equal(("2026-12-07", "2027-01-05", invested), (S(after!["lastExecutionDate"]), S(after["nextExecutionDate"]), D(after["investedAmount"])));
         Assert.Equal(5, after["holdings"]!.AsArray().Count);
+        // The valuation job stores the plan's value (its own units at the prices) for SQL readers.
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Spark.Web.Jobs.PortfolioValuationJob>().RunAsync();
+        }
+
+        Assert.Equal(D(after["currentValue"]), await fixture.Database.OwnerScalarAsync<decimal>("SELECT current_value FROM auto_invest_plans WHERE id = $1", Guid.Parse(id)));
         Assert.Equal(invested, await fixture.Database.OwnerScalarAsync<decimal>(
             "SELECT sum(amount) FROM goal_contributions WHERE goal_id = $1 AND source = 'auto'", goalId));
         Assert.Equal(5, await fixture.Database.OwnerScalarAsync<int>(

@@ -8,7 +8,7 @@ namespace Spark.Web.Jobs;
 /// <summary>
 /// Writes the live prices into every active holding's stored valuation columns (current price and value,
 /// returns, day change) and refreshes mv_portfolio_summary from them. Screens and the API value holdings live;
-/// these columns serve SQL readers, exports and the back office's totals.
+/// these columns serve SQL readers, exports and the back office's totals. Plans' stored value and returns follow.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed partial class PortfolioValuationJob(SparkDb db, PriceBook prices, TimeProvider clock, ILogger<PortfolioValuationJob> log) : IJob
@@ -41,6 +41,23 @@ public sealed partial class PortfolioValuationJob(SparkDb db, PriceBook prices, 
               AND i.current_price IS DISTINCT FROM q.price
             """, cancellationToken);
         await context.Database.ExecuteSqlRawAsync("SELECT refresh_portfolio_summary()", cancellationToken);
+        // Plans: their own units (what their orders filled) at the same prices.
+        await context.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE auto_invest_plans p
+            SET current_value = v.value,
+                returns = v.value - p.invested_amount,
+                returns_percentage = CASE WHEN p.invested_amount > 0 THEN round((v.value - p.invested_amount) / p.invested_amount * 100, 4) ELSE 0 END,
+                updated_at = {now}
+            FROM (SELECT u.plan_id, round(sum(u.units * coalesce(q.price, 0)), 2) AS value
+                  FROM (SELECT pe.plan_id, o.security_id,
+                               sum(CASE WHEN o.side = 'buy' THEN o.filled_quantity ELSE -o.filled_quantity END) AS units
+                        FROM trading_orders o JOIN plan_executions pe ON pe.id = o.plan_execution_id
+                        WHERE o.filled_quantity > 0
+                        GROUP BY pe.plan_id, o.security_id) u
+                  LEFT JOIN unnest({ids}::uuid[], {price}::numeric[]) AS q(security_id, price) ON q.security_id = u.security_id
+                  GROUP BY u.plan_id) v
+            WHERE p.id = v.plan_id AND p.current_value IS DISTINCT FROM v.value
+            """, cancellationToken);
         LogValued(log, updated);
         return updated;
     }
