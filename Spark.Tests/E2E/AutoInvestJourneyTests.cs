@@ -61,6 +61,7 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         var execution = page.GetByTestId("execution");
         await Expect(execution.GetByTestId("execution-status")).ToHaveTextAsync("completed");
         await Expect(page.GetByTestId("plan-holdings").GetByRole(AriaRole.Row)).ToHaveCountAsync(6);
+        await Expect(page.GetByTestId("plan-mix").GetByRole(AriaRole.Row)).ToHaveCountAsync(3);
         await execution.ClickAsync();
         await Expect(execution.GetByRole(AriaRole.Link, new() { Name = "executed" })).ToHaveCountAsync(5);
         await Pages.SnapshotAsync(page, "auto-invest-plan-executed");

@@ -206,6 +206,15 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         var (_, after) = await api.GetAsync($"plans/{id}");
         Assert.Equal(("2026-12-07", "2027-01-05", invested), (S(after!["lastExecutionDate"]), S(after["nextExecutionDate"]), D(after["investedAmount"])));
         Assert.Equal(5, after["holdings"]!.AsArray().Count);
+        // Drift: the plan's own mix against 60/40, and where next month's ₹10,000 would go.
+        var (_, mix) = await api.GetAsync($"plans/{id}/rebalance");
+        var classes = mix!["classes"]!.AsArray();
+        Assert.Equal((0.6m, 0.4m), (D(classes.Single(c => S(c!["assetClass"]) == "stocks")!["targetRate"]), D(classes.Single(c => S(c!["assetClass"]) == "etfs")!["targetRate"])));
+        Assert.InRange(classes.Sum(c => D(c!["currentRate"])), 0.999999m, 1.000001m);
+        Assert.Equal(10_000m, classes.Sum(c => D(c!["nextMonthAmount"])));
+        // Quarterly from a November start: February, on the plan's day (5 Feb 2027 is a Friday).
+        Assert.Equal("2027-02-05", S(mix["nextRebalance"]));
+
         // The valuation job stores the plan's value (its own units at the prices) for SQL readers.
         await using (var scope = fixture.App.Services.CreateAsyncScope())
         {

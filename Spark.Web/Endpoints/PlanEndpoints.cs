@@ -21,6 +21,7 @@ public static class PlanEndpoints
         plans.MapGet("", ListAsync);
         plans.MapGet("/{id:guid}", GetAsync).Owns("plan");
         plans.MapGet("/{id:guid}/executions", ExecutionsAsync).Owns("plan");
+        plans.MapGet("/{id:guid}/rebalance", RebalanceAsync).Owns("plan");
         plans.MapPost("/{id:guid}/pause", PauseAsync).Owns("plan");
         plans.MapPost("/{id:guid}/resume", ResumeAsync).Owns("plan");
         plans.MapPost("/{id:guid}/cancel", CancelAsync).Owns("plan");
@@ -47,6 +48,10 @@ public static class PlanEndpoints
     private static async Task<Results<Ok<Paged<PlanExecutionView>>, ProblemHttpResult>> ExecutionsAsync(Guid id, HttpContext http, PlanService plans,
         int page = 1, int pageSize = 20, CancellationToken cancellationToken = default) =>
         await plans.ExecutionsAsync(Me(http), id, page, pageSize, cancellationToken) is { } list ? TypedResults.Ok(list) : Problems.NotFound();
+
+    private static async Task<Results<Ok<RebalanceView>, ProblemHttpResult>> RebalanceAsync(Guid id, HttpContext http, PlanService plans,
+        CancellationToken cancellationToken) =>
+        await plans.RebalanceAsync(Me(http), id, cancellationToken) is { } view ? TypedResults.Ok(view) : Problems.NotFound();
 
     private static async Task<Results<Ok<PlanView>, ProblemHttpResult>> PauseAsync(Guid id, PauseRequest? request, HttpContext http, PlanService plans,
         CancellationToken cancellationToken) =>

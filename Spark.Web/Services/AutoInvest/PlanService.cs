@@ -35,8 +35,46 @@ public sealed record PlanExecutionView(
 /// nominal date on or after today: a paused month is not bought later), cancel. Next run dates are IST dates
 /// moved past weekends and NSE holidays (<see cref="PlanSchedule"/>).
 /// </summary>
-public sealed class PlanService(SparkDb db, PriceBook prices, IOptions<SparkOptions> options, TimeProvider clock)
+/// <summary>A plan's drift from its strategy's mix and what rebalancing would do next (api.md: rates are fractions).</summary>
+public sealed record RebalanceView(
+    bool Needed, decimal ThresholdRate, IReadOnlyList<DriftView> Classes, bool AutoRebalance, DateOnly? NextRebalance);
+
+public sealed record DriftView(string AssetClass, decimal TargetRate, decimal CurrentRate, decimal DriftRate, decimal Value, decimal NextMonthAmount, decimal ProposedTrade);
+
+public sealed class PlanService(SparkDb db, PriceBook prices, IOptions<SparkOptions> options, IOptions<AutoInvestOptions> autoInvest, TimeProvider clock)
 {
+    /// <summary>
+    /// Drift by asset class of the plan's own units, where next month's money would go (underweight classes first)
+    /// and the trades that would restore the mix — executed on the plan's rebalancing dates when it auto-rebalances.
+    /// </summary>
+    public async Task<RebalanceView?> RebalanceAsync(Guid userId, Guid planId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        var plan = await context.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, cancellationToken);
+        if (plan is null) return null;
+        var strategy = await context.Strategies.AsNoTracking().SingleAsync(s => s.Id == plan.StrategyId, cancellationToken);
+        var view = (await ViewsAsync(context, [plan], cancellationToken))[0];
+        var classOf = strategy.Allocation.Keys
+            .SelectMany(c => autoInvest.Value.BasketFor(c).Select(b => (b.Symbol, Class: c)))
+            .GroupBy(x => x.Symbol, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Class, StringComparer.OrdinalIgnoreCase);
+        var values = view.Holdings.GroupBy(h => classOf.GetValueOrDefault(h.Symbol, "other"), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Sum(h => h.Value), StringComparer.OrdinalIgnoreCase);
+        var threshold = autoInvest.Value.RebalanceThresholdRate;
+        var proposal = Rebalancer.Propose(strategy.Allocation, values, plan.MonthlyInvestment, threshold);
+        DateOnly? next = null;
+        if (plan.NextExecutionDate is { } run)
+        {
+            for (var nominal = PlanSchedule.NominalFor(run, plan.ExecutionDay); next is null && nominal.Year < run.Year + 2; nominal = PlanSchedule.NextNominal(nominal))
+            {
+                if (PlanSchedule.RebalancesAt(plan.StartDate, nominal, strategy.RebalancingFrequency)) next = PlanSchedule.RunDate(nominal);
+            }
+        }
+
+        return new RebalanceView(proposal.Needed, threshold, [.. proposal.Drifts.Select(d => new DriftView(d.AssetClass, Money.Rate(d.TargetRate),
+            Money.Rate(d.CurrentRate), Money.Rate(d.DriftRate), Money.Paisa(d.Value), proposal.NewMoney.GetValueOrDefault(d.AssetClass),
+            proposal.Trades.GetValueOrDefault(d.AssetClass)))], plan.AutoRebalance, next);
+    }
+
     public async Task<PlanView> SubscribeAsync(Guid userId, PlanRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
