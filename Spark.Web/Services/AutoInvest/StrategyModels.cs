@@ -87,6 +87,12 @@ public sealed record BacktestView(
             r.BestYear, r.WorstYear, r.YearlyReturns, r.Growth, r.Instruments, frequency, r.Rebalances, r.Notes, MethodText);
 }
 
+/// <summary>
+/// One instrument a strategy buys: its share of its class's basket and of the whole portfolio at the target mix, and
+/// whether the stored backtest could hold it (it needs stored prices).
+/// </summary>
+public sealed record BasketLine(string AssetClass, string Symbol, string? Name, decimal ClassWeight, decimal PortfolioWeight, bool InBacktest);
+
 /// <summary>An admin's strategy as entered; an enum the request could not name arrives as null and is a field error.</summary>
 public sealed record StrategyInput(
     string? Name,

@@ -9,6 +9,7 @@ using Spark.Core.Formatting;
 using Spark.Data;
 using Spark.Web.Accounts;
 using Spark.Web.Security;
+using Spark.Web.Services.Market;
 
 namespace Spark.Web.Services.AutoInvest;
 
@@ -25,7 +26,7 @@ public static class StrategyAuditActions
 /// backtest) and the admin's create, update and deactivate, validated and audited.
 /// </summary>
 public sealed class StrategyService(SparkDb db, StrategyBacktester backtester, AuditTrail audit, IOptions<AutoInvestOptions> options,
-    ILogger<StrategyService> log)
+    SecurityCatalog securities, ILogger<StrategyService> log)
 {
     public const decimal MaxMinInvestment = 99_999_999.99m;
     public const int MaxNameLength = 255;
@@ -59,6 +60,26 @@ public sealed class StrategyService(SparkDb db, StrategyBacktester backtester, A
         var strategy = await context.Strategies.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (strategy is null) return null;
         return StoredBacktest.Read(strategy.BacktestingData).View ?? BacktestView.Pending(id, strategy.RebalancingFrequency);
+    }
+
+    /// <summary>The instruments behind each class of a strategy's allocation, as the configured baskets name them.</summary>
+    public async Task<IReadOnlyList<BasketLine>> BasketAsync(StrategyView strategy, BacktestView? backtest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        var held = (backtest?.Instruments ?? []).Select(i => i.Symbol).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var lines = new List<BasketLine>();
+        foreach (var (assetClass, fraction) in strategy.Allocation)
+        {
+            var basket = options.Value.BasketFor(assetClass).Where(i => i.Weight > 0m).ToList();
+            var total = basket.Sum(i => i.Weight);
+            foreach (var item in basket)
+            {
+                var security = await securities.FindAsync(item.Symbol, cancellationToken);
+                lines.Add(new BasketLine(assetClass, item.Symbol, security?.Name, Spark.Core.Money.Rate(item.Weight / total),
+                    Spark.Core.Money.Rate(fraction * item.Weight / total), held.Contains(item.Symbol)));
+            }
+        }
+        return lines;
     }
 
     /// <summary>The asset classes an allocation may name: those with a basket of instruments to buy.</summary>
