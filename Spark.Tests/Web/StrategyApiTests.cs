@@ -100,6 +100,10 @@ public sealed class StrategyApiTests(WebAppFixture fixture) : IClassFixture<WebA
 
         Assert.Equal(3, one!["subscribers"]!.GetValue<int>());
         Assert.Equal(3, page!["items"]!.AsArray().Single(s => s!["id"]!.GetValue<Guid>() == id)!["subscribers"]!.GetValue<int>());
+
+        // The schema's popularity_score column follows when the job runs.
+        await fixture.App.Services.GetRequiredService<StrategyBacktester>().RecountSubscribersAsync();
+        Assert.Equal(3, await fixture.Database.OwnerScalarAsync<int>("SELECT popularity_score FROM auto_invest_strategies WHERE id = $1", id));
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Spark.Web.Jobs;
 
 /// <summary>
 /// Strategy backtests from the stored daily bars: every strategy after the close (IST), and at start and hourly only
-/// those missing or behind (a fresh installation's simulator backfills its history after the app has started).
+/// those missing or behind (a fresh installation's simulator backfills its history after the app has started). Each run
+/// also brings popularity_score up to date.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed partial class StrategyBacktestJob(StrategyBacktester backtester, ILogger<StrategyBacktestJob> log) : IJob
@@ -24,10 +25,11 @@ public sealed partial class StrategyBacktestJob(StrategyBacktester backtester, I
     public async Task<int> RunAsync(bool onlyStale, CancellationToken cancellationToken = default)
     {
         var computed = await backtester.RefreshAsync(onlyStale, cancellationToken: cancellationToken);
-        LogComputed(log, computed, onlyStale);
+        var recounted = await backtester.RecountSubscribersAsync(cancellationToken);
+        LogComputed(log, computed, onlyStale, recounted);
         return computed;
     }
 
-    [LoggerMessage(LogLevel.Information, "Strategy backtests: {Computed} computed (only stale: {OnlyStale})")]
-    private static partial void LogComputed(ILogger logger, int computed, bool onlyStale);
+    [LoggerMessage(LogLevel.Information, "Strategy backtests: {Computed} computed (only stale: {OnlyStale}); {Recounted} subscriber counts changed")]
+    private static partial void LogComputed(ILogger logger, int computed, bool onlyStale, int recounted);
 }

@@ -62,6 +62,21 @@ public sealed partial class StrategyBacktester(SparkDb db, SecurityCatalog secur
         return strategies.Count;
     }
 
+    /// <summary>
+    /// Keeps the schema's popularity_score (the subscription count) equal to the active and paused plans on each strategy;
+    /// screens count live, this is for reports and SQL. Every investor's plans are counted, so it runs as system work.
+    /// </summary>
+    public async Task<int> RecountSubscribersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForSystem("strategy popularity");
+        return await context.Database.ExecuteSqlRawAsync("""
+            UPDATE auto_invest_strategies s SET popularity_score = c.subscribers
+            FROM (SELECT s2.id, count(p.id)::int AS subscribers FROM auto_invest_strategies s2
+                  LEFT JOIN auto_invest_plans p ON p.strategy_id = s2.id AND p.status IN ('active', 'paused') GROUP BY s2.id) c
+            WHERE c.id = s.id AND s.popularity_score IS DISTINCT FROM c.subscribers
+            """, cancellationToken);
+    }
+
     /// <summary>What a backtest depends on besides prices: allocation, frequency and each class's basket.</summary>
     public string Fingerprint(AutoInvestStrategy strategy)
     {
