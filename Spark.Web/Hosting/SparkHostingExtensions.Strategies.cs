@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Quartz;
-using Spark.Core.AutoInvest;
 using Spark.Web.Jobs;
 using Spark.Web.Services.AutoInvest;
 
@@ -10,11 +8,8 @@ public static partial class SparkHostingExtensions
 {
     private static void AddStrategies(IServiceCollection services, IConfiguration configuration)
     {
-        // Plans read the same baskets: whichever feature registers the section first binds it, once.
-        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<AutoInvestOptions>)))
-        {
-            services.Configure<AutoInvestOptions>(configuration.GetSection(AutoInvestOptions.Section));
-        }
+        // The baskets (Spark:AutoInvest) are bound once, by AddAutoInvest: plans and backtests read the same ones, and
+        // binding the section twice would list each configured instrument twice.
         services.AddSingleton<StrategyBacktester>();
         services.AddScoped<StrategyService>();
         services.AddScoped<StrategyBacktestJob>();
