@@ -40,7 +40,7 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         await page.GotoAsync("auto-invest");
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("plans-empty")).ToBeVisibleAsync();
-        await page.GetByTestId("strategy-card").Filter(new() { HasText = strategyName }).GetByTestId("subscribe").ClickAsync();
+        await page.Locator($"[data-testid=strategy-card][data-strategy=\"{strategyName}\"]").GetByTestId("strategy-subscribe").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Every month").FillAsync("1500");
         await dialog.GetByTestId("subscribe-confirm").ClickAsync();
