@@ -227,6 +227,9 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
     public decimal SuggestedReturnRate(IReadOnlyDictionary<string, decimal>? mix, RiskProfile profile) =>
         GoalRules.MixError(mix) is null ? Options.ExpectedReturnOf(Options.EffectiveMix(mix, profile)) : GoalOptions.DefaultAssumptions["equity"].ExpectedReturnRate;
 
+    /// <summary>The mix a goal of this risk profile is simulated with when it names none (configurable).</summary>
+    public IReadOnlyDictionary<string, decimal> MixFor(RiskProfile profile) => Options.MixFor(profile);
+
     public async Task<RiskProfile> RiskProfileOfAsync(Guid userId, CancellationToken cancellationToken = default)
     {
         await using var context = db.ForUser(userId);
