@@ -1,4 +1,5 @@
 using Spark.Core.Accounts;
+using Microsoft.Extensions.Configuration;
 using Spark.Core.Goals;
 
 namespace Spark.Tests.Core;
@@ -149,6 +150,27 @@ public class GoalMathTests
         Assert.Empty(GoalRules.ValidateContribution(5_000.50m, today, "Bonus", today));
         Assert.Equal(["amount", "contributionDate"], GoalRules.ValidateContribution(0m, today.AddDays(1), null, today).Keys.Order(StringComparer.Ordinal));
         Assert.Equal("Use at most two decimals (paise).", GoalRules.ValidateContribution(1.005m, today, null, today)["amount"].Single());
+    }
+
+    [Fact]
+    public void Assumptions_and_mixes_are_configurable_class_by_class()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Spark:Goals:Assumptions:Equity:ExpectedReturnRate"] = "0.11",
+            ["Spark:Goals:Assumptions:Equity:VolatilityRate"] = "0.2",
+            ["Spark:Goals:Mixes:Conservative:debt"] = "0.8",
+            ["Spark:Goals:Mixes:Conservative:equity"] = "0.2",
+            ["Spark:Goals:Paths"] = "20000",
+        }).Build();
+        var options = new GoalOptions();
+        ConfigurationBinder.Bind(configuration.GetSection(GoalOptions.Section), options);
+
+        Assert.Equal((0.11m, 0.2m), (options.AssumptionFor("equity").ExpectedReturnRate, options.AssumptionFor("equity").VolatilityRate));
+        Assert.Equal(0.07m, options.AssumptionFor("debt").ExpectedReturnRate);
+        Assert.Equal(0.8m, options.MixFor(RiskProfile.Conservative)["debt"]);
+        Assert.Equal(0.6m, options.MixFor(RiskProfile.Moderate)["equity"]);
+        Assert.Equal(20_000, options.Paths);
     }
 
     [Fact]
