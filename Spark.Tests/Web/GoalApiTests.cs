@@ -302,6 +302,24 @@ public sealed class GoalApiTests(WebAppFixture fixture) : IClassFixture<WebAppFi
     }
 
     [Fact]
+    public async Task A_contribution_sent_twice_with_the_same_idempotency_key_is_recorded_once()
+    {
+        var (api, _) = await InvestorAsync();
+        using var _api = api;
+        var id = (await CreatedAsync(api, Goal("Laptop", 1_00_000m)))["id"]!.GetValue<Guid>();
+        var key = Guid.NewGuid().ToString();
+        var body = $$"""{"amount": 2500, "contributionDate": "{{Day(Today)}}"}""";
+
+        var first = await api.SendWithKeyAsync($"goals/{id}/contributions", body, key);
+        var again = await api.SendWithKeyAsync($"goals/{id}/contributions", body, key);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.Status, again.Status));
+        Assert.True(again.Replayed);
+        Assert.Equal(1, (await api.GetAsync($"goals/{id}/contributions")).Body!["total"]!.GetValue<int>());
+        Assert.Equal(2_500m, await CurrentAsync(api, id));
+    }
+
+    [Fact]
     public async Task Another_users_goal_is_not_found_anywhere()
     {
         var (owner, _) = await InvestorAsync();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spark.Core.Goals;
+using Spark.Web.Api;
 using Spark.Web.Services.Goals;
 using Spark.Web.Services.Portfolio;
 using Spark.Web.Shell;
@@ -18,7 +19,7 @@ public static class GoalEndpoints
         goals.MapDelete("/{id:guid}", DeleteAsync).Owns("goal");
         goals.MapGet("/{id:guid}/projection", ProjectionAsync).Owns("goal");
         goals.MapGet("/{id:guid}/contributions", ContributionsAsync).Owns("goal");
-        goals.MapPost("/{id:guid}/contributions", ContributeAsync).Owns("goal");
+        goals.MapPost("/{id:guid}/contributions", ContributeAsync).Owns("goal").Idempotent();
         goals.MapPost("/{id:guid}/pause", (Guid id, HttpContext http, GoalService service, CancellationToken ct) =>
             Answer(service.PauseAsync(Me(http), id, ct))).Owns("goal");
         goals.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, GoalService service, CancellationToken ct) =>
