@@ -197,6 +197,31 @@ public sealed class GoalApiTests(WebAppFixture fixture) : IClassFixture<WebAppFi
     }
 
     [Fact]
+    public async Task A_plans_purchases_link_to_its_goal_unless_the_holding_counts_toward_another()
+    {
+        var (api, _) = await InvestorAsync();
+        using var _api = api;
+        var (taken, _) = await HoldingAsync(api, 120m);
+        var (free, _) = await HoldingAsync(api, 50m);
+        var house = (await CreatedAsync(api, Goal("House", 1_00_000m, [taken])))["id"]!.GetValue<Guid>();
+        var car = (await CreatedAsync(api, Goal("Car", 1_00_000m)))["id"]!.GetValue<Guid>();
+
+        await using (var context = fixture.Database.App(Spark.Data.DataScope.System("plan execution test")))
+        {
+            var linked = await Spark.Web.Services.Goals.GoalLinking.LinkPurchasesAsync(context, [(car, taken), (car, free), (car, free), (house, taken)], DateTimeOffset.UtcNow);
+            Assert.Equal(1, linked);
+        }
+
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Goals.GoalProgressService>().RefreshAsync([car, house]);
+        var (_, carGoal) = await api.GetAsync($"goals/{car}");
+        Assert.Equal([free], carGoal!["linkedInvestmentIds"]!.AsArray().Select(i => i!.GetValue<Guid>()));
+        Assert.Equal(500m, D(carGoal["currentAmount"]));
+        Assert.Equal([taken], (await api.GetAsync($"goals/{house}")).Body!["linkedInvestmentIds"]!.AsArray().Select(i => i!.GetValue<Guid>()));
+        Assert.Equal(500m, await fixture.Database.OwnerScalarAsync<decimal>("SELECT current_amount FROM goals WHERE id = $1", car));
+    }
+
+    [Fact]
     public async Task Milestones_are_announced_once_each_the_goal_is_achieved_and_the_preference_is_honoured()
     {
         var (api, user) = await InvestorAsync();
