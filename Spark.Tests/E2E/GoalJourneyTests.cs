@@ -70,6 +70,7 @@ public sealed class GoalJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("goal-current")).ToHaveTextAsync("₹50,000.00");
         await Expect(page.GetByTestId("contribution-row")).ToContainTextAsync(["Set aside"]);
         await Expect(page.GetByTestId("goal-breakdown")).ToContainTextAsync("₹50,000.00 set aside");
+        await Pages.SnapshotAsync(page, "goals-detail-contribution");
         Assert.Empty(browser.ConsoleErrors(page));
     }
 
