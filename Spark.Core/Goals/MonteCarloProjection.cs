@@ -45,12 +45,13 @@ public static class MonteCarloProjection
         var streams = new RandomStream[blocks];
         for (var b = 0; b < blocks; b++) streams[b] = new RandomStream(input.Seed, b);
         var chunk = new double[Math.Min(ChunkMonths, Math.Max(1, input.Months)) * paths];
+        using var percentiles = new ThreadLocal<FanPercentiles>(() => new FanPercentiles());
         for (var first = 1; first <= input.Months; first += ChunkMonths)
         {
             var count = Math.Min(ChunkMonths, input.Months - first + 1);
             var from = first;
             Parallel.For(0, blocks, b => Simulate(values, chunk, count, b * BlockSize, Math.Min(paths, (b + 1) * BlockSize), ref streams[b], step));
-            Parallel.For(0, count, k => series[from + k] = Point(from + k, chunk.AsSpan(k * paths, paths)));
+            Parallel.For(0, count, k => series[from + k] = Point(from + k, chunk.AsSpan(k * paths, paths), percentiles.Value!));
         }
 
         var target = (double)input.TargetAmount;
@@ -109,63 +110,10 @@ public static class MonteCarloProjection
         return (Math.Log(gross) - logVariance / 2d, Math.Sqrt(logVariance));
     }
 
-    /// <summary>One month's percentiles, selected in place (the month's values are reordered).</summary>
-    private static FanPoint Point(int month, Span<double> data)
+    private static FanPoint Point(int month, ReadOnlySpan<double> values, FanPercentiles percentiles)
     {
-        var n = data.Length;
-        var middle = (int)((n - 1) * 0.5);
-        // The median first, then each tail within its own side of it.
-        var p50 = Percentile(data, 0.5, 0, n);
-        var p10 = Percentile(data, 0.1, 0, middle + 1);
-        var p90 = Percentile(data, 0.9, middle, n);
+        var (p10, p50, p90) = percentiles.Compute(values);
         return new FanPoint(month, Rupees(p10), Rupees(p50), Rupees(p90));
-    }
-
-    /// <summary>
-    /// The p-th percentile of all <paramref name="data"/> (Excel's PERCENTILE.INC: linear between order statistics), found by
-    /// selection within [<paramref name="from"/>, <paramref name="to"/>), which must hold both order statistics it needs.
-    /// </summary>
-    private static double Percentile(Span<double> data, double p, int from, int to)
-    {
-        var rank = (data.Length - 1) * p;
-        var k = (int)rank;
-        var low = Select(data, from, to - 1, k);
-        if (k + 1 >= data.Length || rank == k) return low;
-        // After selection everything right of k is at least data[k]: the next order statistic is their minimum.
-        var next = double.MaxValue;
-        foreach (var v in data[(k + 1)..to]) next = Math.Min(next, v);
-        return low + (rank - k) * (next - low);
-    }
-
-    /// <summary>Hoare's selection with a median-of-three pivot: puts the k-th smallest of data[left..right] at k.</summary>
-    private static double Select(Span<double> data, int left, int right, int k)
-    {
-        while (right > left)
-        {
-            var mid = left + ((right - left) >> 1);
-            if (data[mid] < data[left]) (data[mid], data[left]) = (data[left], data[mid]);
-            if (data[right] < data[left]) (data[right], data[left]) = (data[left], data[right]);
-            if (data[right] < data[mid]) (data[right], data[mid]) = (data[mid], data[right]);
-            var pivot = data[mid];
-            int i = left, j = right;
-            while (i <= j)
-            {
-                while (data[i] < pivot) i++;
-                while (data[j] > pivot) j--;
-                if (i <= j)
-                {
-                    (data[i], data[j]) = (data[j], data[i]);
-                    i++;
-                    j--;
-                }
-            }
-
-            if (k <= j) right = j;
-            else if (k >= i) left = i;
-            else return data[k];
-        }
-
-        return data[k];
     }
 
     private static decimal Rupees(double value) =>

@@ -93,6 +93,33 @@ public class MonteCarloProjectionTests
         Assert.Equal(baseline, decimal.Round(baseline, 4));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(1_000)]
+    [InlineData(10_000)]
+    public void The_fan_percentiles_are_exactly_excels_percentile_inc(int n)
+    {
+        // Skewed values with ties and a far outlier, against sorting: PERCENTILE.INC interpolates at rank (n − 1)·p.
+        var random = new Random(n);
+        var values = Enumerable.Range(0, n).Select(i => i % 10 == 3 ? 500d : Math.Exp(random.NextDouble() * 3)).ToArray();
+        if (n > 2) values[n / 2] = 1e9;
+        var sorted = values.Order().ToArray();
+        double Inc(double p)
+        {
+            var rank = (n - 1) * p;
+            var k = (int)rank;
+            return k + 1 < n ? sorted[k] + (rank - k) * (sorted[k + 1] - sorted[k]) : sorted[k];
+        }
+
+        var copy = values.ToArray();
+        var (p10, p50, p90) = new FanPercentiles().Compute(values);
+
+        Assert.Equal((Inc(0.1), Inc(0.5), Inc(0.9)), (p10, p50, p90));
+        Assert.Equal(copy, values);
+    }
+
     [Fact]
     public void A_goal_at_its_date_has_one_point_and_a_certain_answer()
     {

@@ -80,43 +80,6 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
         CancellationToken cancellationToken = default) =>
         UpdateAsync(userId, id, draft, linkedInvestmentIds, [], cancellationToken);
 
-    /// <summary>Sets the holdings that count toward the goal (an investment counts toward one goal only: decision 0012).</summary>
-    public async Task<GoalView?> SetLinkedInvestmentsAsync(Guid userId, Guid id, IReadOnlyCollection<Guid> investmentIds,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(investmentIds);
-        await using (var context = db.ForUser(userId))
-        {
-            var goal = await Live(context, userId).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
-            if (goal is null) return null;
-            var errors = new Dictionary<string, string[]>();
-            await CheckLinksAsync(context, userId, id, investmentIds, errors, cancellationToken);
-            if (errors.Count > 0) throw new FieldValidationException(errors);
-            goal.LinkedInvestmentIds = [.. investmentIds.Distinct()];
-            await SaveAsync(context, cancellationToken);
-        }
-
-        await progress.RefreshAsync([id], cancellationToken);
-        return await GetAsync(userId, id, cancellationToken);
-    }
-
-    /// <summary>The user's holdings that can be linked (those held now, and any linked to this goal), each with the goal it counts toward.</summary>
-    public async Task<IReadOnlyList<LinkableInvestment>> LinkableInvestmentsAsync(Guid userId, Guid? goalId, CancellationToken cancellationToken = default)
-    {
-        await using var context = db.ForUser(userId);
-        var goals = await Live(context, userId).Where(g => g.LinkedInvestmentIds != null)
-            .Select(g => new { g.Id, g.Name, g.LinkedInvestmentIds }).ToListAsync(cancellationToken);
-        var owner = goals.SelectMany(g => g.LinkedInvestmentIds!.Select(i => (Investment: i, g.Id, g.Name)))
-            .GroupBy(x => x.Investment).ToDictionary(x => x.Key, x => x.First());
-        var mine = goalId is { } gid ? owner.Where(o => o.Value.Id == gid).Select(o => o.Key).ToArray() : [];
-        var holdings = await context.Investments.AsNoTracking().Where(i => i.Quantity > 0m || mine.Contains(i.Id))
-            .OrderBy(i => i.Symbol).ThenBy(i => i.Platform)
-            .Select(i => new { i.Id, i.Symbol, i.Name, i.Platform, i.Quantity }).ToListAsync(cancellationToken);
-        var values = await progress.LinkedValuesAsync(context, [.. holdings.Select(h => h.Id)], cancellationToken);
-        return [.. holdings.Select(h => new LinkableInvestment(h.Id, h.Symbol, h.Name, h.Platform, h.Quantity, values.GetValueOrDefault(h.Id),
-            owner.TryGetValue(h.Id, out var o) ? o.Id : null, owner.TryGetValue(h.Id, out var n) ? n.Name : null))];
-    }
-
     /// <exception cref="ConflictException">The goal is not active.</exception>
     public Task<GoalView?> PauseAsync(Guid userId, Guid id, CancellationToken cancellationToken = default) =>
         ChangeStatusAsync(userId, id, goal => goal.Status == GoalStatus.Active
@@ -145,56 +108,6 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
             .ExecuteUpdateAsync(s => s.SetProperty(g => g.DeletedAt, now).SetProperty(g => g.UpdatedAt, now), cancellationToken) > 0;
     }
 
-    /// <summary>POST /goals/{id}/contributions. Only manual money counts toward the goal's amount (decision 0029); the rest is history.</summary>
-    /// <returns>Null when the user has no such goal.</returns>
-    /// <exception cref="ConflictException">The goal is cancelled.</exception>
-    public async Task<ContributionView?> AddContributionAsync(Guid userId, Guid goalId, ContributionRequest request,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        GoalContribution row;
-        await using (var context = db.ForUser(userId))
-        {
-            var goal = await Live(context, userId).AsNoTracking().SingleOrDefaultAsync(g => g.Id == goalId, cancellationToken);
-            if (goal is null) return null;
-            var today = IndiaTime.Today(clock);
-            var errors = GoalRules.ValidateContribution(request.Amount ?? 0m, request.ContributionDate ?? today, request.Note, today);
-            if (request.ContributionDate is null) errors["contributionDate"] = ["Choose the date of the contribution."];
-            var source = ContributionSource.Manual;
-            if (request.Source is { } word && !Endpoints.EnumWords.TryParse(word, out source))
-            {
-                errors["source"] = ["Use manual, auto, investment_returns or dividend."];
-            }
-
-            if (errors.Count > 0) throw new FieldValidationException(errors);
-            if (goal.Status == GoalStatus.Cancelled) throw new ConflictException("This goal is cancelled: add money to a goal you are still working toward.");
-            row = new GoalContribution
-            {
-                GoalId = goalId, UserId = userId, Amount = request.Amount!.Value, Source = source, ContributionDate = request.ContributionDate!.Value,
-                Note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(),
-            };
-            context.GoalContributions.Add(row);
-            await context.SaveChangesAsync(cancellationToken);
-        }
-
-        await progress.RefreshAsync([goalId], cancellationToken);
-        return View(row);
-    }
-
-    /// <returns>Null when the user has no such goal.</returns>
-    public async Task<Paged<ContributionView>?> ContributionsAsync(Guid userId, Guid goalId, int page, int pageSize, CancellationToken cancellationToken = default)
-    {
-        page = Math.Max(page, 1);
-        pageSize = Math.Clamp(pageSize, 1, Paging.MaxPageSize);
-        await using var context = db.ForUser(userId);
-        if (!await Live(context, userId).AnyAsync(g => g.Id == goalId, cancellationToken)) return null;
-        var query = context.GoalContributions.AsNoTracking().Where(c => c.GoalId == goalId);
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(c => c.ContributionDate).ThenByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return new Paged<ContributionView>([.. items.Select(View)], page, pageSize, total);
-    }
-
     /// <summary>
     /// GET /goals/{id}/projection: the deterministic corpus and required contribution at the goal's expected return, and the
     /// Monte Carlo success probability and fan from its mix (decision 0030); with an inflation rate, against the target
@@ -203,7 +116,7 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
     /// <returns>Null when the user has no such goal.</returns>
     public async Task<ProjectionView?> ProjectAsync(Guid userId, Guid id, decimal? inflationRate, CancellationToken cancellationToken = default)
     {
-        GoalView? goal = await GetAsync(userId, id, cancellationToken);
+        var goal = await GetAsync(userId, id, cancellationToken);
         if (goal is null) return null;
         if (inflationRate is < 0m or > 0.20m)
         {
@@ -326,8 +239,6 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
             g.Status == GoalStatus.Achieved || projected >= g.TargetAmount, g.CreatedAt, g.UpdatedAt);
     }
 
-    private static ContributionView View(GoalContribution c) => new(c.Id, c.GoalId, c.Amount, c.Source, c.ContributionDate, c.Note, c.CreatedAt);
-
     private static void Apply(Goal goal, GoalDraft draft)
     {
         goal.Name = draft.Name.Trim();
@@ -353,25 +264,6 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
         {
             errors["name"] = [$"You already have a goal called “{trimmed}”. Choose another name."];
         }
-    }
-
-    private static async Task CheckLinksAsync(SparkDbContext context, Guid userId, Guid goalId, IReadOnlyCollection<Guid> ids,
-        Dictionary<string, string[]> errors, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0) return;
-        var wanted = ids.Distinct().ToArray();
-        var holdings = await context.Investments.AsNoTracking().Where(i => wanted.Contains(i.Id))
-            .Select(i => new { i.Id, i.Symbol }).ToDictionaryAsync(i => i.Id, i => i.Symbol, cancellationToken);
-        if (holdings.Count != wanted.Length)
-        {
-            errors["linkedInvestmentIds"] = ["Choose among your own holdings: one of these is not in your portfolio."];
-            return;
-        }
-
-        var others = await Live(context, userId).Where(g => g.Id != goalId && g.LinkedInvestmentIds != null)
-            .Select(g => new { g.Name, g.LinkedInvestmentIds }).ToListAsync(cancellationToken);
-        var taken = others.SelectMany(g => g.LinkedInvestmentIds!.Where(wanted.Contains).Select(i => $"{holdings[i]} already counts toward “{g.Name}”")).ToList();
-        if (taken.Count > 0) errors["linkedInvestmentIds"] = [$"A holding counts toward one goal only: {string.Join("; ", taken)}."];
     }
 
     /// <summary>Saves, answering the database's own guards (a name taken or a holding linked by a concurrent request) as field errors.</summary>
