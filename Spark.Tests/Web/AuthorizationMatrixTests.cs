@@ -41,6 +41,14 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
         ["investment"] = async owner => (await BuyAsync(fixture, owner))["investmentId"]!.GetValue<Guid>(),
         ["notification"] = async owner => (await fixture.App.Services.GetRequiredService<Spark.Web.Services.Notifications.NotificationService>()
             .NotifyAsync(owner.Id, "security_notice", "A notification", "Owned by someone else.", null))!.Id,
+        ["goal"] = async owner =>
+        {
+            // Through the service: the order factory turns the owner's 2FA on, so signing in again would need a code.
+            await using var scope = fixture.App.Services.CreateAsyncScope();
+            var today = Spark.Core.Time.IndiaTime.Today(TimeProvider.System);
+            return (await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Goals.GoalService>().CreateAsync(owner.Id,
+                new Spark.Web.Services.Goals.GoalRequest($"Goal {Guid.NewGuid():N}", "custom", 1_00_000m, today, today.AddYears(3)))).Id;
+        },
         ["order"] = async owner =>
         {
             await fixture.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", owner.Id);

@@ -18,8 +18,13 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
 {
     /// <returns>The stored notification, or null when the user turned that kind off (nothing stored, nothing pushed).</returns>
     /// <param name="link">An app path such as /orders/{id}; anything that could leave the app is refused.</param>
+    public Task<NotificationView?> NotifyAsync(Guid userId, string type, string title, string message, string? link,
+        CancellationToken cancellationToken = default) =>
+        NotifyAsync(userId, type, title, message, link, null, cancellationToken);
+
+    /// <summary>As above, with details for the code that sent it to read back later (stored as the row's metadata JSON).</summary>
     public async Task<NotificationView?> NotifyAsync(Guid userId, string type, string title, string message, string? link,
-        CancellationToken cancellationToken = default)
+        System.Text.Json.JsonDocument? metadata, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
@@ -42,6 +47,7 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
             Title = title.Length > 255 ? title[..255] : title,
             Message = message,
             Link = link,
+            Metadata = metadata,
             CreatedAt = clock.GetUtcNow(),
         };
         context.Notifications.Add(row);
