@@ -166,7 +166,7 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         using var _api = api;
         var goalId = Guid.NewGuid();
         await fixture.Database.OwnerExecuteAsync(
-            "INSERT INTO goals (id, user_id, name, category, target_amount, target_date, start_date) VALUES ($1, $2, 'House', 'house', 1000000, '2031-01-01', '2026-11-27')",
+            "INSERT INTO goals (id, user_id, name, category, target_amount, target_date, start_date) VALUES ($1, $2, 'House', 'house', 18000, '2031-01-01', '2026-11-27')",
             goalId, userId);
         var plan = await SubscribeAsync(api, await StrategyAsync(), 10_000m, day: 5, goalId: goalId);
         var id = S(plan["id"]);
@@ -226,6 +226,19 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
             "SELECT sum(amount) FROM goal_contributions WHERE goal_id = $1 AND source = 'auto'", goalId));
         Assert.Equal(5, await fixture.Database.OwnerScalarAsync<int>(
             "SELECT cardinality(linked_investment_ids) FROM goals WHERE id = $1", goalId));
+        // Progress is the linked holdings' value (not the contributions on top), refreshed after the batch: past half of ₹18,000.
+        var value = holdings!["items"]!.AsArray().Sum(h => D(h!["currentValue"]));
+        var (_, goal) = await api.GetAsync($"goals/{goalId}");
+        // The stored holdings (what SQL readers and goals read) match the ledger the portfolio computes.
+        Assert.Equal(planOrders.Sum(o => D(o!["filledQuantity"])), await fixture.Database.OwnerScalarAsync<decimal>(
+            "SELECT sum(quantity) FROM investments WHERE user_id = $1 AND status = 'active'", userId));
+        Assert.Equal(invested, await fixture.Database.OwnerScalarAsync<decimal>("SELECT sum(invested_amount) FROM investments WHERE user_id = $1", userId));
+        Assert.Equal(5L, await fixture.Database.OwnerScalarAsync<long>(
+            "SELECT count(*) FROM investment_holdings l JOIN investments i ON i.id = l.investment_id WHERE i.user_id = $1", userId));
+        Assert.Equal(value, D(goal!["currentAmount"]));
+        Assert.Equal(value, await fixture.Database.OwnerScalarAsync<decimal>("SELECT current_amount FROM goals WHERE id = $1", goalId));
+        var (_, notifications) = await api.GetAsync("notifications");
+        Assert.Single(notifications!["items"]!.AsArray(), n => S(n!["type"]) == "goal_milestone");
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<GoalProgressService>();
         services.AddScoped<GoalService>();
         services.AddScoped<GoalProgressJob>();
+        services.AddSingleton<Services.AutoInvest.IPlanExecutionListener, GoalPlanListener>();
     }
 
     private static void ScheduleGoalJobs(IQuartzBuilder q)

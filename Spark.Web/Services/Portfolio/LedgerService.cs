@@ -102,8 +102,8 @@ public sealed partial class LedgerService(
         var holding = locked.ToDictionary(i => (i.UserId, i.SecurityId, i.Platform));
 
         var rows = entries.Select(e => NewRow(e.UserId, holding[(e.UserId, e.Security.Id, e.Draft.Platform)].Id, e.Security, e.Draft)).ToList();
-        context.Transactions.AddRange(rows);
-        await context.SaveChangesAsync(cancellationToken);
+        await context.InsertAsync(rows, cancellationToken);
+
         var ids = locked.Select(i => i.Id).ToArray();
         var stored = await context.Transactions.AsNoTracking()
             .Where(t => t.InvestmentId != null && ids.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed)
@@ -113,11 +113,9 @@ public sealed partial class LedgerService(
             .Select(t => (t, ToEntry(t))).ToList());
         var securityOf = keys.ToDictionary(k => (k.UserId, k.Security.Id, k.Platform), k => k.Security);
         await context.InvestmentLots.Where(l => ids.Contains(l.InvestmentId)).ExecuteDeleteAsync(cancellationToken);
-        foreach (var investment in locked)
-        {
-            context.InvestmentLots.AddRange(Replay(investment, securityOf[(investment.UserId, investment.SecurityId, investment.Platform)], byHolding[investment.Id]));
-        }
-        await context.SaveChangesAsync(cancellationToken);
+        var lots = locked.SelectMany(i => Replay(i, securityOf[(i.UserId, i.SecurityId, i.Platform)], byHolding[i.Id])).ToList();
+        await context.InsertAsync(lots, cancellationToken);
+        await context.UpdateAsync(locked, ReplayedColumns, cancellationToken);
         return rows;
     }
 
