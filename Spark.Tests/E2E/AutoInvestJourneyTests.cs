@@ -37,8 +37,29 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         await browser.Web.Database.OwnerExecuteAsync(
             "INSERT INTO cash_accounts (user_id, currency, balance, blocked, created_at, updated_at) VALUES ($1, 'INR', 20000, 0, now(), now())", user.Id);
 
-        await page.GotoAsync("auto-invest");
+        // A goal first, and its projection.
+        await page.GotoAsync("goals");
         await Pages.WaitUntilInteractiveAsync(page);
+        await page.GetByTestId("new-goal").ClickAsync();
+        var goalDialog = page.GetByRole(AriaRole.Dialog);
+        await goalDialog.GetByLabel("Name").FillAsync("First home");
+        await goalDialog.GetByTestId("goal-category").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "House" }).ClickAsync();
+        await goalDialog.GetByLabel("Target amount").FillAsync("18000");
+        await goalDialog.GetByLabel("Target date").FillAsync(new DateOnly(2031, 1, 1).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture));
+        await goalDialog.GetByLabel("Target date").PressAsync("Tab");
+        await goalDialog.GetByTestId("goal-save").ClickAsync();
+        await page.GetByTestId("goal-card").Filter(new() { HasText = "First home" }).ClickAsync();
+        await Pages.WaitUntilInteractiveAsync(page);
+        await Expect(page.GetByTestId("projected-amount")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("fan-chart").Locator(".apexcharts-canvas")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("goal-current")).ToHaveTextAsync("₹0.00");
+        var goalUrl = page.Url;
+
+        // A plan for it, from the goal page.
+        await page.GetByTestId("goal-auto-invest").ClickAsync();
+        await Pages.WaitUntilInteractiveAsync(page);
+        await Expect(page.GetByTestId("goal-plan-hint")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("plans-empty")).ToBeVisibleAsync();
         await page.Locator($"[data-testid=strategy-card][data-strategy=\"{strategyName}\"]").GetByTestId("strategy-subscribe").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
@@ -46,6 +67,7 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         await dialog.GetByTestId("subscribe-confirm").ClickAsync();
         await Expect(dialog).ToContainTextAsync("needs at least ₹2,000.00 a month");
         await dialog.GetByLabel("Every month").FillAsync("10000");
+        await Expect(dialog.GetByTestId("subscribe-goal")).ToContainTextAsync("First home");
         await dialog.GetByTestId("subscribe-confirm").ClickAsync();
 
         // The plan page: day 5 from 27 Nov 2026 → Saturday 5 Dec → Monday 7 Dec.
@@ -73,6 +95,14 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         await page.GotoAsync("portfolio");
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByText("NIFTYBEES").First).ToBeVisibleAsync();
+
+        // The goal counts the holdings the plan bought: more than half of ₹18,000, and the milestone said so.
+        await page.GotoAsync(goalUrl);
+        await Pages.WaitUntilInteractiveAsync(page);
+        await Expect(page.GetByTestId("goal-current")).Not.ToHaveTextAsync("₹0.00");
+        await Expect(page.GetByTestId("goal-current")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^₹9,\d{3}\.\d{2}$"));
+        await Expect(page.GetByTestId("notification-bell")).Not.ToHaveAttributeAsync("data-unread", "0");
+        await Pages.SnapshotAsync(page, "goal-after-plan");
     }
 
     [Fact]
