@@ -15,7 +15,12 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
     /// <summary>One app and database for the class, with the default baskets' instruments priced once.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
-        private readonly WebAppFixture web = new();
+        // Two asset classes of this class's own, for the rebalancing test: its prices move without touching others'.
+        private readonly WebAppFixture web = new(new Dictionary<string, string?>
+        {
+            ["Spark:AutoInvest:Baskets:up:0:Symbol"] = "PLANUP", ["Spark:AutoInvest:Baskets:up:0:Weight"] = "1",
+            ["Spark:AutoInvest:Baskets:flat:0:Symbol"] = "PLANFLAT", ["Spark:AutoInvest:Baskets:flat:0:Weight"] = "1",
+        });
 
         public TestDatabase Database => web.Database;
 
@@ -27,11 +32,19 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         {
             ["ITC"] = 450m, ["BEL"] = 400m, ["BANKBARODA"] = 250m, ["NIFTYBEES"] = 280m, ["GOLDBEES"] = 106m,
             ["BTCINR"] = 88_00_000m, ["ETHINR"] = 3_00_000m, ["UTI-NIFTY50-DG"] = 172m, ["PPFAS-FLEXI-DG"] = 90m, ["ICICI-CORPBOND-DG"] = 31m,
+            ["PLANUP"] = 100m, ["PLANFLAT"] = 100m,
         };
 
         public async Task InitializeAsync()
         {
             await web.InitializeAsync();
+            foreach (var symbol in new[] { "PLANUP", "PLANFLAT" })
+            {
+                await Database.OwnerExecuteAsync(
+                    "INSERT INTO securities (symbol, name, type, exchange, sector, industry, lot_size, currency, is_active) VALUES ($1, $1, 'stock', 'NSE', 'Testing', 'Testing', 1, 'INR', true)",
+                    symbol);
+            }
+
             var admin = await TestData.UserAsync(Database, role: Roles.Admin);
             Admin = new ApiClient(App.CreateHttpClient());
             await Admin.LoginAsync(admin.Email!, TestData.Password);
@@ -276,6 +289,47 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         Assert.Equal(0m, D(again["executed"]));
         var (_, orders) = await api.GetAsync("orders?status=executed&pageSize=50");
         Assert.Equal(5, orders!["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task On_a_rebalancing_date_a_drifted_plan_steers_new_money_and_sells_the_overweight_class()
+    {
+        var (api, userId) = await InvestorAsync(1_00_000m);
+        using var _api = api;
+        var id = S((await SubscribeAsync(api, await StrategyAsync("""{"up": 50, "flat": 50}"""), 10_000m, day: 7))["id"]);
+        // Started in October, so December's run is not a rebalancing date and January's (a quarter later) is.
+        await fixture.Database.OwnerExecuteAsync("UPDATE auto_invest_plans SET start_date = '2026-10-07', next_execution_date = '2026-12-07' WHERE id = $1", Guid.Parse(id));
+        await RunAsync("2026-12-07");
+        var (_, first) = await api.GetAsync("orders?status=executed&pageSize=50");
+        Assert.Equal(2, first!["items"]!.AsArray().Count);
+
+        // PLANUP quintuples: about ₹25,000 against ₹5,000, 83 % against a 50 % target.
+        var (priced, _) = await fixture.Admin.PostAsync("admin/securities/PLANUP/bars",
+            new[] { new { timestamp = "2026-11-23", open = 500m, high = 500m, low = 500m, close = 500m, volume = 1L } });
+        Assert.Equal(HttpStatusCode.NoContent, priced);
+        var (_, before) = await api.GetAsync($"plans/{id}/rebalance");
+        Assert.True(before!["needed"]!.GetValue<bool>());
+        Assert.Equal(10_000m, D(before["classes"]!.AsArray().Single(c => S(c!["assetClass"]) == "flat")!["nextMonthAmount"]));
+
+        await RunAsync("2026-12-07");
+        await RunAsync("2027-01-07");
+
+        var executions = await ExecutionsAsync(api, id);
+        Assert.Equal(2, executions.Count);
+        var january = executions[0]!;
+        Assert.Equal(("2027-01-07", true), (S(january["executionDate"]), january["allocationDetails"]!["rebalanced"]!.GetValue<bool>()));
+        var (_, orders) = await api.GetAsync("orders?status=executed&pageSize=50");
+        var sell = Assert.Single(orders!["items"]!.AsArray(), o => S(o!["side"]) == "sell")!;
+        // The sale is the proposal's: whole units of PLANUP at the market sell price (500 less 5 bp, on the 5-paise grid: 499.75).
+        var trade = D(before["classes"]!.AsArray().Single(c => S(c!["assetClass"]) == "up")!["proposedTrade"]);
+        Assert.True(trade < -4_000m, $"proposed {trade}");
+        Assert.Equal(("PLANUP", decimal.Floor(-trade / 499.75m), 499.75m), (S(sell["symbol"]), D(sell["filledQuantity"]), D(sell["averageExecutionPrice"])));
+        var (_, after) = await api.GetAsync($"plans/{id}/rebalance");
+        Assert.False(after!["needed"]!.GetValue<bool>());
+        // Cash: the deposit less every buy's cost plus every sale's proceeds, to the paisa.
+        var (_, cash) = await api.GetAsync("cash");
+        Assert.Equal(await fixture.Database.OwnerScalarAsync<decimal>("SELECT 100000 + sum(amount) FROM cash_ledger WHERE user_id = $1 AND entry_type <> 'deposit'", userId),
+            D(cash!["balance"]));
     }
 
     [Fact]
