@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Spark.Core.Accounts;
+using Spark.Core.AutoInvest;
 using Spark.Core.Cash;
+using Spark.Core.Goals;
 using Spark.Core.Portfolio;
 using Spark.Core.Time;
 using Spark.Data.Identity;
@@ -130,7 +132,47 @@ public sealed partial class DemoDataSeeder(
             SettlesOn = openingDate, Description = "Paper-trading cash for the demo",
         });
         await context.SaveChangesAsync(cancellationToken);
+        await EnsureGoalsAndPlanAsync(context, userId, today, cancellationToken);
         LogPortfolio(log, trades.Count);
+    }
+
+    /// <summary>Two goals (one counting long-held index and gold ETFs, one with money set aside) and a monthly plan toward the first.</summary>
+    private async Task EnsureGoalsAndPlanAsync(SparkDbContext context, Guid userId, DateOnly today, CancellationToken cancellationToken)
+    {
+        var linked = await context.Investments.Where(i => (i.Symbol == "NIFTYBEES" || i.Symbol == "GOLDBEES") && i.Status == InvestmentStatus.Active)
+            .Select(i => i.Id).ToArrayAsync(cancellationToken);
+        var retirement = new Goal
+        {
+            UserId = userId, Name = "Retirement corpus", Category = GoalCategory.Retirement, TargetAmount = 2_00_00_000m,
+            StartDate = new DateOnly(2021, 1, 4), TargetDate = new DateOnly(today.Year + 25, 4, 1), MonthlyContribution = 25_000m,
+            Priority = GoalPriority.High, RiskProfile = RiskProfile.Moderate, ExpectedReturnRate = 0.11m,
+            InvestmentMix = new Dictionary<string, decimal> { ["equity"] = 0.7m, ["debt"] = 0.2m, ["gold"] = 0.1m },
+            LinkedInvestmentIds = linked, Description = "Retire at 60 with a corpus that lasts.",
+        };
+        var emergency = new Goal
+        {
+            UserId = userId, Name = "Emergency fund", Category = GoalCategory.Emergency, TargetAmount = 6_00_000m,
+            StartDate = new DateOnly(2024, 4, 1), TargetDate = today.AddYears(2), MonthlyContribution = 10_000m,
+            Priority = GoalPriority.Critical, RiskProfile = RiskProfile.Conservative, ExpectedReturnRate = 0.07m,
+            InvestmentMix = new Dictionary<string, decimal> { ["debt"] = 1m },
+        };
+        context.Goals.AddRange(retirement, emergency);
+        context.GoalContributions.Add(new GoalContribution
+        {
+            GoalId = emergency.Id, UserId = userId, Amount = 2_40_000m, Source = ContributionSource.Manual, ContributionDate = new DateOnly(2025, 3, 31),
+            Note = "Savings account, set aside",
+        });
+        var strategy = await context.Strategies.Where(s => s.Name == "Balanced Wealth Builder").Select(s => (Guid?)s.Id).SingleOrDefaultAsync(cancellationToken);
+        if (strategy is { } strategyId)
+        {
+            context.Plans.Add(new AutoInvestPlan
+            {
+                UserId = userId, StrategyId = strategyId, MonthlyInvestment = 10_000m, ExecutionDay = 5, LinkedGoalId = retirement.Id,
+                StartDate = today, NextExecutionDate = PlanSchedule.NextRunOnOrAfter(today, 5),
+            });
+        }
+
+        await context.SaveChangesAsync(cancellationToken);
     }
 
     private static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);

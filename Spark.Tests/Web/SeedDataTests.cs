@@ -68,6 +68,14 @@ public sealed class SeedDataTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.True(investments.Select(i => i.Type).Distinct().Count() >= 5);
         var cash = await context.CashAccounts.SingleAsync(c => c.UserId == investor.Id);
         Assert.Equal(DemoDataSeeder.DemoCash, cash.Balance);
+
+        // Goals and a plan, so the goal and auto-invest screens show something on the first run.
+        var goals = await context.Goals.Where(g => g.UserId == investor.Id).OrderBy(g => g.Name).ToListAsync();
+        Assert.Equal(["Emergency fund", "Retirement corpus"], goals.Select(g => g.Name).ToArray());
+        Assert.Equal(2, goals[1].LinkedInvestmentIds!.Length);
+        var plan = await context.Plans.SingleAsync(p => p.UserId == investor.Id);
+        Assert.Equal((goals[1].Id, 10_000m), (plan.LinkedGoalId!.Value, plan.MonthlyInvestment));
+        Assert.True(plan.NextExecutionDate >= Spark.Core.Time.IndiaTime.Today(TimeProvider.System));
     }
 
     /// <summary>ISO 6166: letters become 10–35, then the Luhn check over the digits, check digit included.</summary>
