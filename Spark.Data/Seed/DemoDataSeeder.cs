@@ -41,6 +41,7 @@ public sealed partial class DemoDataSeeder(
             if (login.Role == Roles.Investor)
             {
                 await EnsurePortfolioAsync(user.Id, cancellationToken);
+                await EnsureGoalsAndPlanAsync(user.Id, cancellationToken);
             }
         }
     }
@@ -132,13 +133,15 @@ public sealed partial class DemoDataSeeder(
             SettlesOn = openingDate, Description = "Paper-trading cash for the demo",
         });
         await context.SaveChangesAsync(cancellationToken);
-        await EnsureGoalsAndPlanAsync(context, userId, today, cancellationToken);
         LogPortfolio(log, trades.Count);
     }
 
     /// <summary>Two goals (one counting long-held index and gold ETFs, one with money set aside) and a monthly plan toward the first.</summary>
-    private async Task EnsureGoalsAndPlanAsync(SparkDbContext context, Guid userId, DateOnly today, CancellationToken cancellationToken)
+    private async Task EnsureGoalsAndPlanAsync(Guid userId, CancellationToken cancellationToken)
     {
+        await using var context = db.ForUser(userId);
+        if (await context.Goals.AnyAsync(cancellationToken) || await context.Plans.AnyAsync(cancellationToken)) return;
+        var today = IndiaTime.Today(clock);
         var linked = await context.Investments.Where(i => (i.Symbol == "NIFTYBEES" || i.Symbol == "GOLDBEES") && i.Status == InvestmentStatus.Active)
             .Select(i => i.Id).ToArrayAsync(cancellationToken);
         var retirement = new Goal
