@@ -249,6 +249,8 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         Assert.Equal(5L, await fixture.Database.OwnerScalarAsync<long>(
             "SELECT count(*) FROM investment_holdings l JOIN investments i ON i.id = l.investment_id WHERE i.user_id = $1", userId));
         Assert.Equal(value, D(goal!["currentAmount"]));
+        // The goal had no monthly contribution of its own: its projection counts the plan's ₹10,000.
+        Assert.Equal((0m, 10_000m), (D(goal["monthlyContribution"]), D(goal["plannedMonthly"])));
         Assert.Equal(value, await fixture.Database.OwnerScalarAsync<decimal>("SELECT current_amount FROM goals WHERE id = $1", goalId));
         var (_, notifications) = await api.GetAsync("notifications");
         Assert.Single(notifications!["items"]!.AsArray(), n => S(n!["type"]) == "goal_milestone");

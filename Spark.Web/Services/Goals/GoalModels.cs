@@ -32,7 +32,15 @@ public sealed record GoalView(
     decimal ProjectedAmount,
     bool OnTrack,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    decimal PlanMonthly = 0m)
+{
+    /// <summary>
+    /// What goes in each month for projections: the contribution the investor entered, or the active plans linked to
+    /// the goal when they put in more (decision 0029). Not the sum: both usually describe the same saving.
+    /// </summary>
+    public decimal PlannedMonthly => Math.Max(MonthlyContribution, PlanMonthly);
+}
 
 /// <summary>
 /// POST and PUT /goals bodies. Enum words are strings so a wrong one is a field error; on PUT a field left out keeps its

@@ -126,11 +126,11 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
         var today = IndiaTime.Today(clock);
         var months = goal.MonthsRemaining;
         var target = inflationRate is { } rate ? GoalMath.InflationAdjustedTarget(goal.TargetAmount, rate, today, goal.TargetDate) : goal.TargetAmount;
-        var projected = GoalMath.FutureValue(goal.CurrentAmount, goal.MonthlyContribution, goal.ExpectedReturnRate, months);
+        var projected = GoalMath.FutureValue(goal.CurrentAmount, goal.PlannedMonthly, goal.ExpectedReturnRate, months);
         var required = GoalMath.RequiredMonthlyContribution(target, goal.CurrentAmount, goal.ExpectedReturnRate, months);
         var fromProfile = goal.InvestmentMix is not { Count: > 0 };
         var mix = Options.EffectiveMix(goal.InvestmentMix, goal.RiskProfile);
-        var simulation = MonteCarloProjection.Run(new MonteCarloInput(goal.CurrentAmount, goal.MonthlyContribution, months, target,
+        var simulation = MonteCarloProjection.Run(new MonteCarloInput(goal.CurrentAmount, goal.PlannedMonthly, months, target,
             Options.ComponentsOf(mix), Options.Paths, Options.Seed));
         return new ProjectionView(projected, required, simulation.SuccessProbability, months, simulation.Series, goal.CurrentAmount, target,
             goal.TargetAmount, inflationRate, projected >= target, goal.ExpectedReturnRate, mix, Options.ExpectedReturnOf(mix), fromProfile);
@@ -224,19 +224,24 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
     private async Task<List<GoalView>> ViewsAsync(SparkDbContext context, List<Goal> goals, CancellationToken cancellationToken)
     {
         var amounts = await progress.AmountsAsync(context, goals, cancellationToken);
+        var ids = goals.Select(g => (Guid?)g.Id).ToArray();
+        var plans = await context.Plans.AsNoTracking()
+            .Where(p => p.LinkedGoalId != null && ids.Contains(p.LinkedGoalId) && p.Status == Spark.Core.AutoInvest.PlanStatus.Active)
+            .GroupBy(p => p.LinkedGoalId!.Value).Select(g => new { GoalId = g.Key, Monthly = g.Sum(p => p.MonthlyInvestment) })
+            .ToDictionaryAsync(x => x.GoalId, x => x.Monthly, cancellationToken);
         var today = IndiaTime.Today(clock);
-        return [.. goals.Select(g => View(g, amounts[g.Id], today))];
+        return [.. goals.Select(g => View(g, amounts[g.Id], today, plans.GetValueOrDefault(g.Id)))];
     }
 
-    private static GoalView View(Goal g, GoalAmounts amounts, DateOnly today)
+    private static GoalView View(Goal g, GoalAmounts amounts, DateOnly today, decimal planMonthly)
     {
         var current = amounts.Current;
         var months = GoalMath.MonthsRemaining(today, g.TargetDate);
-        var projected = GoalMath.FutureValue(current, g.MonthlyContribution, g.ExpectedReturnRate, months);
+        var projected = GoalMath.FutureValue(current, Math.Max(g.MonthlyContribution, planMonthly), g.ExpectedReturnRate, months);
         return new GoalView(g.Id, g.Name, g.Category, g.TargetAmount, current, GoalMath.ProgressRate(current, g.TargetAmount), amounts.LinkedValue,
             amounts.SetAside, g.StartDate, g.TargetDate, g.MonthlyContribution, g.Priority, g.Status, g.Description, g.RiskProfile, g.ExpectedReturnRate,
             g.InvestmentMix, g.LinkedInvestmentIds ?? [], g.AchievedDate, months, projected,
-            g.Status == GoalStatus.Achieved || projected >= g.TargetAmount, g.CreatedAt, g.UpdatedAt);
+            g.Status == GoalStatus.Achieved || projected >= g.TargetAmount, g.CreatedAt, g.UpdatedAt, planMonthly);
     }
 
     private static void Apply(Goal goal, GoalDraft draft)
