@@ -93,6 +93,34 @@ public sealed class NotificationApiTests(WebAppFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_outbox_batch_stores_and_pushes_each_users_wanted_notifications_with_their_unread_counts()
+    {
+        var (quiet, quietApi) = await SignedInAsync();
+        var (keen, keenApi) = await SignedInAsync();
+        using var _q = quietApi;
+        using var _k = keenApi;
+        await TestData.SaveAsync(fixture.Database, quiet.Id, new UserPreferences { UserId = quiet.Id, PushPortfolioChanges = false });
+        var pushed = new List<NotificationChange>();
+        var feed = fixture.App.Services.GetRequiredService<INotificationFeed>();
+        using var s1 = feed.Subscribe(quiet.Id, pushed.Add);
+        using var s2 = feed.Subscribe(keen.Id, pushed.Add);
+
+        var stored = await Notifications.NotifyManyAsync(
+        [
+            new(quiet.Id, "order_executed", "Silenced", "Portfolio changes are off.", "/orders"),
+            new(keen.Id, "order_executed", "First", "One.", "/orders"),
+            new(quiet.Id, "goal_milestone", "Milestone", "Goals are on.", "/goals"),
+            new(keen.Id, "order_placed", "Second", "Two.", "/orders"),
+        ]);
+
+        Assert.Equal(3, stored);
+        Assert.Equal(["Milestone"], (await quietApi.GetAsync("notifications")).Body!["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>()));
+        var (_, keenList) = await keenApi.GetAsync("notifications");
+        Assert.Equal((2, 2), (keenList!["items"]!.AsArray().Count, keenList["unreadCount"]!.GetValue<int>()));
+        Assert.Equal(["First:2", "Milestone:1", "Second:2"], pushed.Select(c => $"{c.Created!.Title}:{c.UnreadCount}").Order().ToArray());
+    }
+
+    [Fact]
     public async Task A_kind_the_user_turned_off_is_neither_stored_nor_pushed()
     {
         var (user, api) = await SignedInAsync();

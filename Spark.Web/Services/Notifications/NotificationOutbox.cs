@@ -18,23 +18,29 @@ public sealed partial class NotificationOutbox(NotificationService notifications
     public void Post(Guid userId, string type, string title, string message, string? link) =>
         _queue.Writer.TryWrite(new PendingNotification(userId, type, title, message, link));
 
+    /// <summary>Sends whatever has queued up together (up to <see cref="BatchSize"/> at a time): one unit of work per batch.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var n in _queue.Reader.ReadAllAsync(stoppingToken))
+        var batch = new List<PendingNotification>(BatchSize);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
+            batch.Clear();
+            while (batch.Count < BatchSize && _queue.Reader.TryRead(out var n)) batch.Add(n);
             try
             {
-                await notifications.NotifyAsync(n.UserId, n.Type, n.Title, n.Message, n.Link, stoppingToken);
+                await notifications.NotifyManyAsync(batch, stoppingToken);
             }
-#pragma warning disable CA1031 // One notification that cannot be stored must not stop the others.
+#pragma warning disable CA1031 // One batch that cannot be stored must not stop the others.
             catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
             {
-                LogFailed(log, e, n.Type);
+                LogFailed(log, e, batch.Count);
             }
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "A {Type} notification could not be sent")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string type);
+    public const int BatchSize = 500;
+
+    [LoggerMessage(LogLevel.Warning, "A batch of {Count} notifications could not be sent")]
+    private static partial void LogFailed(ILogger logger, Exception exception, int count);
 }

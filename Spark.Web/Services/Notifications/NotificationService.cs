@@ -26,6 +26,57 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
     public async Task<NotificationView?> NotifyAsync(Guid userId, string type, string title, string message, string? link,
         System.Text.Json.JsonDocument? metadata, CancellationToken cancellationToken = default)
     {
+        Check(type, title, message, link);
+
+        await using var context = db.ForUser(userId);
+        var preferences = await context.UserPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken)
+            ?? new UserPreferences { UserId = userId };
+        if (!NotificationKinds.IsWanted(type, preferences)) return null;
+
+        var row = Row(userId, type, title, message, link, metadata);
+        context.Notifications.Add(row);
+        await context.SaveChangesAsync(cancellationToken);
+        var unread = await context.Notifications.CountAsync(n => n.UserId == userId && !n.IsRead, cancellationToken);
+        var view = View(row);
+        feed.Publish(new NotificationChange(userId, view, unread));
+        return view;
+    }
+
+    /// <summary>
+    /// Many notifications, of many users, in one unit of work: one read of their preferences, one insert, one count of
+    /// unread per user, then a push for each. The outbox sends through this; like the outbox, it does not wait for its
+    /// own flush to disk (a notification lost to a crash is not worth a second fsync per order).
+    /// </summary>
+    /// <returns>How many were stored (the rest were turned off by their users).</returns>
+    public async Task<int> NotifyManyAsync(IReadOnlyList<PendingNotification> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var n in batch) Check(n.Type, n.Title, n.Message, n.Link);
+        if (batch.Count == 0) return 0;
+        var users = batch.Select(n => n.UserId).Distinct().ToArray();
+        await using var context = db.ForSystem("notifications: outbox");
+        var preferences = await context.UserPreferences.AsNoTracking().Where(p => users.Contains(p.UserId)).ToDictionaryAsync(p => p.UserId, cancellationToken);
+        var rows = batch.Where(n => NotificationKinds.IsWanted(n.Type, preferences.GetValueOrDefault(n.UserId) ?? new UserPreferences { UserId = n.UserId }))
+            .Select(n => Row(n.UserId, n.Type, n.Title, n.Message, n.Link, null)).ToList();
+        if (rows.Count == 0) return 0;
+        await using (var tx = await context.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await context.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit = off", cancellationToken);
+            context.Notifications.AddRange(rows);
+            await context.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        var notified = rows.Select(r => r.UserId).Distinct().ToArray();
+        var unread = await context.Notifications.Where(n => notified.Contains(n.UserId) && !n.IsRead)
+            .GroupBy(n => n.UserId).Select(g => new { UserId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.UserId, x => x.Count, cancellationToken);
+        foreach (var row in rows) feed.Publish(new NotificationChange(row.UserId, View(row), unread.GetValueOrDefault(row.UserId)));
+        return rows.Count;
+    }
+
+    private static void Check(string type, string title, string message, string? link)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
         ArgumentNullException.ThrowIfNull(message);
@@ -34,29 +85,18 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
         {
             throw new ArgumentException("A notification links to a path inside Spark, such as /orders/{id}.", nameof(link));
         }
-
-        await using var context = db.ForUser(userId);
-        var preferences = await context.UserPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken)
-            ?? new UserPreferences { UserId = userId };
-        if (!NotificationKinds.IsWanted(type, preferences)) return null;
-
-        var row = new UserNotification
-        {
-            UserId = userId,
-            Type = type,
-            Title = title.Length > 255 ? title[..255] : title,
-            Message = message,
-            Link = link,
-            Metadata = metadata,
-            CreatedAt = clock.GetUtcNow(),
-        };
-        context.Notifications.Add(row);
-        await context.SaveChangesAsync(cancellationToken);
-        var unread = await context.Notifications.CountAsync(n => n.UserId == userId && !n.IsRead, cancellationToken);
-        var view = View(row);
-        feed.Publish(new NotificationChange(userId, view, unread));
-        return view;
     }
+
+    private UserNotification Row(Guid userId, string type, string title, string message, string? link, System.Text.Json.JsonDocument? metadata) => new()
+    {
+        UserId = userId,
+        Type = type,
+        Title = title.Length > 255 ? title[..255] : title,
+        Message = message,
+        Link = link,
+        Metadata = metadata,
+        CreatedAt = clock.GetUtcNow(),
+    };
 
     public async Task<NotificationList> ListAsync(Guid userId, int page, int pageSize, bool unreadOnly, CancellationToken cancellationToken = default)
     {
