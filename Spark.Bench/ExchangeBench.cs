@@ -104,7 +104,8 @@ internal static class ExchangeBench
     /// POST /api/v1/orders with an Idempotency-Key from 16 clients, each a different investor (one investor's orders
     /// queue on their cash account by design), placing limit buys that rest far below the price.
     /// </summary>
-    public static async Task<(double P95, int Count, int Failed)> PlacementAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<Spark.Core.Market.Security> securities)
+    public static async Task<(double P95, int Count, int Failed)> PlacementAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<Spark.Core.Market.Security> securities,
+        bool idempotencyKey = true)
     {
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var failed = 0;
@@ -117,7 +118,7 @@ internal static class ExchangeBench
                 {
                     Content = JsonContent.Create(new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 1, price = 50m, validity = "gtc" }),
                 };
-                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                if (idempotencyKey) request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
                 var start = Stopwatch.GetTimestamp();
                 using var response = await clients[worker].SendAsync(request);
                 await response.Content.ReadAsByteArrayAsync();

@@ -200,6 +200,18 @@ for (var i = 0; i < 16; i++)
     traderId = id;
 }
 
+if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "orders")
+{
+    // Placement alone, repeated, with and without Idempotency-Key: for profiling it.
+    foreach (var key in new[] { true, false, true, false })
+    {
+        var (p95, count, bad) = await ExchangeBench.PlacementAsync(clients, tradable, key);
+        Console.WriteLine($"POST /api/v1/orders p95 under 16 clients, Idempotency-Key {(key ? "on" : "off")}: {ExchangeBench.Ms(p95)} ({count} orders, {bad} failed)");
+    }
+
+    return 0;
+}
+
 var (aloneP95, alonePlaced, _) = await ExchangeBench.PlacementAsync([clients[0]], tradable);
 Report("POST /api/v1/orders p95, one client", $"{alonePlaced} limit orders one after another: the same work without contention", ExchangeBench.Ms(aloneP95));
 var (placeP95, placed, placeFailed) = await ExchangeBench.PlacementAsync(clients, tradable);
