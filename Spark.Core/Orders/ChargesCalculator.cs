@@ -106,6 +106,21 @@ public static class ChargesCalculator
         return Breakdown(gross - stampDuty, stampDuty: stampDuty);
     }
 
+    /// <summary>
+    /// Charges for redeeming <paramref name="units"/> of a fund at <paramref name="nav"/>: the only levy is STT on
+    /// equity-oriented funds (paid by the seller, on the redemption value); no stamp duty, exchange or SEBI fees, since
+    /// the units go back to the fund house. Exit loads are the scheme's and not modelled.
+    /// </summary>
+    public static ChargesBreakdown CalculateMutualFundRedemption(ChargeSchedule schedule, decimal units, decimal nav, DateOnly tradeDate, bool equityOriented)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(units);
+        ArgumentOutOfRangeException.ThrowIfNegative(nav);
+        var value = Money.Paisa(units * nav);
+        var stt = equityOriented ? Money.Paisa(value * ValueOn(schedule.EquityFundSellStt, tradeDate)) : 0m;
+        return Breakdown(value, stt: stt);
+    }
+
     private static ChargesBreakdown Breakdown(
         decimal turnover,
         decimal brokerage = 0m,

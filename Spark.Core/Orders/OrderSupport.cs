@@ -16,8 +16,8 @@ public static class OrderSupport
         if (security == SecurityType.MutualFund)
         {
             return type == OrderType.Market && validity == OrderValidity.Day
-                ? new(true, Note: "Mutual funds are bought by amount at the next NAV; orders after the 15:00 IST cut-off get the next day's NAV.")
-                : new(false, "Mutual funds trade once a day at NAV: only a market order by amount, valid for the day.");
+                ? new(true, Note: "Mutual funds are bought by amount and redeemed by units at the next NAV; orders after the 15:00 IST cut-off get the next day's NAV.")
+                : new(false, "Mutual funds trade once a day at NAV: only a market order (by amount to buy, by units to redeem), valid for the day.");
         }
         if (type == OrderType.Bracket && security is SecurityType.Bond or SecurityType.Crypto)
         {

@@ -141,6 +141,18 @@ public sealed class ChargesCalculatorTests
     }
 
     [Fact]
+    public void A_redemption_pays_stt_of_0_001_percent_on_an_equity_fund_and_nothing_on_a_debt_fund()
+    {
+        // STT on the sale of equity-oriented fund units to the fund: 0.001 % of the value, paid by the seller
+        // (Securities Transaction Tax rates, Finance Act 2004 as amended). ₹1,00,000 → ₹1.00; no stamp duty on redemptions.
+        var equity = ChargesCalculator.CalculateMutualFundRedemption(new ChargeSchedule(), 1_000m, 100m, Today, equityOriented: true);
+        var debt = ChargesCalculator.CalculateMutualFundRedemption(new ChargeSchedule(), 1_000m, 100m, Today, equityOriented: false);
+
+        Assert.Equal((1_00_000m, 1.00m, 0m, 1.00m), (equity.Turnover, equity.Stt, equity.StampDuty, equity.Total));
+        Assert.Equal((1_00_000m, 0m), (debt.Turnover, debt.Total));
+    }
+
+    [Fact]
     public void Mutual_fund_stamp_duty_applies_only_from_1_july_2020()
     {
         Assert.Equal(0.00m, ChargesCalculator.CalculateMutualFundPurchase(new ChargeSchedule(), 100_000m, new DateOnly(2020, 6, 30)).StampDuty);

@@ -269,7 +269,7 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
     }
 
     [Fact]
-    public async Task A_fund_is_bought_by_amount_at_the_next_nav_less_stamp_duty()
+    public async Task A_fund_is_bought_by_amount_and_redeemed_by_units_at_the_next_nav()
     {
         // Stamp duty on fund purchases is 0.005 % of the amount (from 1 July 2020): ₹10,000 → ₹0.50, leaving ₹9,999.50 to
         // buy units at the NAV, to 3 decimals: 9,999.50 / 51 = 196.068 units costing ₹9,999.47.
@@ -287,6 +287,24 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.Equal((196.068m, 51m), (D(filled["filledQuantity"]), D(filled["averageExecutionPrice"])));
         var (_, cash) = await api.GetAsync("cash");
         Assert.Equal((1_00_000m - 9_999.47m - 0.50m, 0m), (D(cash!["balance"]), D(cash["blocked"])));
+
+        // Redemption is by units at the next NAV, with STT of 0.001 % on an equity fund's redemption value:
+        // 100.5 units × ₹52 = ₹5,226.00, STT ₹0.05226 → ₹0.05, proceeds ₹5,225.95.
+        var (byAmount, amountProblem) = await api.PostAsync("orders", new { symbol = fund.Symbol, side = "sell", type = "market", amount = 1_000m, validity = "day" });
+        Assert.Equal(HttpStatusCode.BadRequest, byAmount);
+        Assert.True(amountProblem!["errors"]!.AsObject().ContainsKey("quantity"));
+        var (tooMany, _) = await api.PostAsync("orders", new { symbol = fund.Symbol, side = "sell", type = "market", quantity = 196.069m, validity = "day" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany);
+        var (redeemed, redemption) = await api.PostAsync("orders", new { symbol = fund.Symbol, side = "sell", type = "market", quantity = 100.5m, validity = "day" });
+        Assert.Equal(HttpStatusCode.Created, redeemed);
+        await PriceAsync(fund.Symbol, 52m, "2026-11-24");
+        var sold = await UntilAsync(api, redemption!["id"]!.GetValue<string>(), "executed");
+
+        Assert.Equal((100.5m, 52m, 0.05m), (D(sold["filledQuantity"]), D(sold["averageExecutionPrice"]), D(sold["charges"])));
+        var (_, after) = await api.GetAsync("cash");
+        Assert.Equal(1_00_000m - 9_999.47m - 0.50m + 5_225.95m, D(after!["balance"]));
+        var (_, holdings) = await api.GetAsync("investments");
+        Assert.Equal(95.568m, D(holdings!["items"]!.AsArray().Single(h => h!["symbol"]!.GetValue<string>() == fund.Symbol)!["quantity"]));
     }
 
     [Fact]

@@ -252,17 +252,20 @@ public sealed class PlanBatchWriter(
         {
             foreach (var (assetClass, trade) in proposal.Trades.Where(t => t.Value < 0m))
             {
-                var inClass = basket.Where(i => i.AssetClass.Equals(assetClass, StringComparison.OrdinalIgnoreCase) && !i.ByAmount && held.GetValueOrDefault(i.Security.Id) > 0m).ToList();
+                var inClass = basket.Where(i => i.AssetClass.Equals(assetClass, StringComparison.OrdinalIgnoreCase) && held.GetValueOrDefault(i.Security.Id) > 0m && i.Quote > 0m).ToList();
                 var classValue = inClass.Sum(i => held[i.Security.Id] * i.Quote);
                 foreach (var i in inClass.Where(_ => classValue > 0m))
                 {
-                    var price = OrderBook.MarketFillPrice(i.Quote, OrderSide.Sell, exchangeOptions.Value.SlippageBasisPoints, Instruments.TickSize(i.Security));
+                    // Funds are redeemed by units at the next NAV (3 decimals); shares and crypto sell now at the market price.
+                    var price = i.ByAmount ? i.Quote : OrderBook.MarketFillPrice(i.Quote, OrderSide.Sell, exchangeOptions.Value.SlippageBasisPoints, Instruments.TickSize(i.Security));
                     var want = -trade * held[i.Security.Id] * i.Quote / classValue / price;
-                    var quantity = Math.Min(held[i.Security.Id], Math.Round(want, Instruments.UnitDecimals(i.Security), MidpointRounding.ToZero));
+                    var quantity = Math.Min(held[i.Security.Id], Math.Round(want, i.ByAmount ? 3 : Instruments.UnitDecimals(i.Security), MidpointRounding.ToZero));
                     if (quantity <= 0m) continue;
                     var value = Money.Paisa(quantity * price);
-                    sells.Add(new AllocationLeg(i.AssetClass, i.Security.Symbol, value, quantity, null, price, value, 0m, "Rebalancing sale"));
-                    proceeds += value;
+                    sells.Add(new AllocationLeg(i.AssetClass, i.Security.Symbol, value, quantity, null, price, value, 0m,
+                        i.ByAmount ? "Rebalancing redemption at the next NAV" : "Rebalancing sale"));
+                    // A redemption pays out only at the NAV: this month's buys spend only what sells now.
+                    if (!i.ByAmount) proceeds += value;
                 }
             }
 

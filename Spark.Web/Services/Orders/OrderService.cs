@@ -61,7 +61,8 @@ public sealed class OrderService(
         var fund = security.Type == SecurityType.MutualFund;
         var estimate = fund ? 0m : EstimatePrice(security, side, type, request);
         var charges = fund ? null : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, estimate, IndiaTime.Today(clock));
-        var block = fund ? request.Amount!.Value : side == OrderSide.Buy ? Money.Paisa(quantity * estimate) + charges!.Total : 0m;
+        // A fund purchase blocks its amount; a redemption, like any sell, blocks nothing.
+        var block = side == OrderSide.Sell ? 0m : fund ? request.Amount!.Value : Money.Paisa(quantity * estimate) + charges!.Total;
 
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
         var account = await CashAccounts.LockAsync(context, userId, now, cancellationToken);
@@ -90,7 +91,7 @@ public sealed class OrderService(
         order.Price = request.Price;
         order.StopLoss = request.StopLoss;
         order.TargetPrice = request.TargetPrice;
-        order.Amount = fund ? request.Amount : null;
+        order.Amount = fund && side == OrderSide.Buy ? request.Amount : null;
         order.BlockedAmount = block;
         context.Orders.Add(order);
         var children = new List<Spark.Core.Orders.TradingOrder>();
@@ -237,14 +238,18 @@ public sealed class OrderService(
         ArgumentNullException.ThrowIfNull(request);
         var (security, side, type, _, quantity) = await CheckFieldsAsync(request, cancellationToken);
         var today = IndiaTime.Today(clock);
-        if (security.Type == SecurityType.MutualFund)
+        var fund = security.Type == SecurityType.MutualFund;
+        if (fund && side == OrderSide.Buy)
         {
             var purchase = ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, request.Amount!.Value, today);
             return new ChargesPreview(purchase, prices.TryGet(security.Id, out var nav) ? nav.Price : 0m, request.Amount.Value, null);
         }
 
-        var price = EstimatePrice(security, side, type, request);
-        var charges = ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, price, today);
+        // A redemption is estimated at the last NAV.
+        var price = fund ? (prices.TryGet(security.Id, out var last) ? last.Price : 0m) : EstimatePrice(security, side, type, request);
+        var charges = fund
+            ? ChargesCalculator.CalculateMutualFundRedemption(schedule.Value, quantity, price, today, Instruments.IsEquityOriented(security))
+            : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, price, today);
         CapitalGainsEstimate? gains = null;
         if (side == OrderSide.Sell)
         {
@@ -274,12 +279,19 @@ public sealed class OrderService(
         if (request.Side is null) errors["side"] = ["Choose buy or sell."];
         if (request.Type is null) errors["type"] = ["Choose market, limit, stop_loss or bracket."];
         var fund = security?.Type == SecurityType.MutualFund;
-        if (fund)
+        var redemption = fund && request.Side == OrderSide.Sell;
+        if (redemption)
+        {
+            // Units are redeemed at the next NAV: the amount is known only then.
+            if (request.Quantity is not > 0m) errors["quantity"] = ["Enter the units to redeem."];
+            else if (decimal.Round(request.Quantity.Value, 3) != request.Quantity.Value) errors["quantity"] = ["Fund units have at most three decimals."];
+            if (request.Amount is not null) errors["amount"] = ["Redeem by units, not by amount."];
+        }
+        else if (fund)
         {
             // Funds are bought by amount at the next NAV; the units are known only then.
             if (request.Amount is not > 0m) errors["amount"] = ["Enter the amount to invest."];
             else if (decimal.Round(request.Amount.Value, 2) != request.Amount.Value) errors["amount"] = ["Use at most two decimals (paise)."];
-            if (request.Side == OrderSide.Sell) errors["side"] = ["Redeeming fund units is not open on the paper exchange yet."];
         }
         else if (request.Quantity is not > 0m)
         {
@@ -328,7 +340,7 @@ public sealed class OrderService(
 
         if (errors.Count > 0) throw new FieldValidationException(errors);
         return (security!, request.Side!.Value, request.Type!.Value, request.Validity ?? OrderValidity.Day,
-            fund ? FundUnits(security!, request.Amount!.Value) : request.Quantity!.Value);
+            fund && !redemption ? FundUnits(security!, request.Amount!.Value) : request.Quantity!.Value);
     }
 
     /// <summary>An estimate of the units an amount buys at the last NAV (the order's quantity until its NAV is struck).</summary>

@@ -38,8 +38,8 @@ public sealed partial class PaperExchange(
     });
     private readonly ConcurrentDictionary<Guid, OrderOwner> _owners = new();
 
-    // Fund purchases wait for the next NAV, outside the book: (order, security, amount, placed at).
-    private readonly ConcurrentDictionary<Guid, (Guid SecurityId, decimal Amount, DateTimeOffset PlacedAt)> _fundOrders = new();
+    // Fund orders wait for the next NAV, outside the book: purchases by amount, redemptions by units.
+    private readonly ConcurrentDictionary<Guid, FundOrder> _fundOrders = new();
     private readonly Channel<IReadOnlyList<PriceTick>> _ticks = Channel.CreateUnbounded<IReadOnlyList<PriceTick>>(new() { SingleReader = true });
 
     public int OpenOrders
@@ -58,7 +58,8 @@ public sealed partial class PaperExchange(
         if (security.Type == SecurityType.MutualFund)
         {
             _owners[order.Id] = new OrderOwner(order.UserId, security.Id, security.Type);
-            _fundOrders[order.Id] = (security.Id, order.Amount ?? order.BlockedAmount, order.PlacedAt ?? order.CreatedAt);
+            _fundOrders[order.Id] = new FundOrder(security.Id, order.Side, order.Amount ?? order.BlockedAmount, order.Quantity - order.FilledQuantity,
+                order.PlacedAt ?? order.CreatedAt);
             return;
         }
 
@@ -154,8 +155,9 @@ public sealed partial class PaperExchange(
             foreach (var (orderId, pending) in _fundOrders.Where(f => f.Value.SecurityId == tick.SecurityId))
             {
                 if (options.Value.EnforceMarketHours && pending.PlacedAt >= cutOff) continue;
-                var stamp = ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, pending.Amount, MarketCalendar.IstDate(tick.At)).StampDuty;
-                var units = Math.Round((pending.Amount - stamp) / tick.Price, 3, MidpointRounding.ToZero);
+                var units = pending.Side == OrderSide.Sell ? pending.Units : Math.Round((pending.Amount
+                    - ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, pending.Amount, MarketCalendar.IstDate(tick.At)).StampDuty) / tick.Price,
+                    3, MidpointRounding.ToZero);
                 if (units > 0m && _fundOrders.TryRemove(orderId, out _)) fills.Add(new Fill(orderId, units, tick.Price, tick.At, Final: true));
             }
         }
@@ -259,8 +261,10 @@ public sealed partial class PaperExchange(
             order.Quantity = fill.Quantity;
         }
 
-        var charges = fund
+        var charges = fund && order.Side == OrderSide.Buy
             ? ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, order.Amount ?? order.BlockedAmount, today)
+            : fund
+            ? ChargesCalculator.CalculateMutualFundRedemption(schedule.Value, fill.Quantity, fill.Price, today, Instruments.IsEquityOriented(security))
             : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), order.Side, fill.Quantity, fill.Price, today, firstSellToday);
         var amount = Money.Paisa(fill.Quantity * fill.Price);
         var sequence = await context.OrderExecutions.CountAsync(e => e.OrderId == order.Id, cancellationToken) + 1;
@@ -405,3 +409,6 @@ public sealed partial class PaperExchange(
     [LoggerMessage(LogLevel.Error, "Paper exchange: a batch of ticks failed")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception);
 }
+
+/// <summary>A fund order waiting for its NAV: a purchase by amount, or a redemption of units.</summary>
+internal sealed record FundOrder(Guid SecurityId, OrderSide Side, decimal Amount, decimal Units, DateTimeOffset PlacedAt);
