@@ -20,6 +20,7 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         {
             ["Spark:AutoInvest:Baskets:up:0:Symbol"] = "PLANUP", ["Spark:AutoInvest:Baskets:up:0:Weight"] = "1",
             ["Spark:AutoInvest:Baskets:flat:0:Symbol"] = "PLANFLAT", ["Spark:AutoInvest:Baskets:flat:0:Weight"] = "1",
+            ["Spark:AutoInvest:Baskets:fundy:0:Symbol"] = "PLANFUND", ["Spark:AutoInvest:Baskets:fundy:0:Weight"] = "1",
         });
 
         public TestDatabase Database => web.Database;
@@ -32,17 +33,17 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         {
             ["ITC"] = 450m, ["BEL"] = 400m, ["BANKBARODA"] = 250m, ["NIFTYBEES"] = 280m, ["GOLDBEES"] = 106m,
             ["BTCINR"] = 88_00_000m, ["ETHINR"] = 3_00_000m, ["UTI-NIFTY50-DG"] = 172m, ["PPFAS-FLEXI-DG"] = 90m, ["ICICI-CORPBOND-DG"] = 31m,
-            ["PLANUP"] = 100m, ["PLANFLAT"] = 100m,
+            ["PLANUP"] = 100m, ["PLANFLAT"] = 100m, ["PLANFUND"] = 100m,
         };
 
         public async Task InitializeAsync()
         {
             await web.InitializeAsync();
-            foreach (var symbol in new[] { "PLANUP", "PLANFLAT" })
+            foreach (var (symbol, type) in new[] { ("PLANUP", "stock"), ("PLANFLAT", "stock"), ("PLANFUND", "mutual_fund") })
             {
                 await Database.OwnerExecuteAsync(
-                    "INSERT INTO securities (symbol, name, type, exchange, sector, industry, lot_size, currency, is_active) VALUES ($1, $1, 'stock', 'NSE', 'Testing', 'Testing', 1, 'INR', true)",
-                    symbol);
+                    "INSERT INTO securities (symbol, name, type, exchange, sector, industry, lot_size, currency, is_active) VALUES ($1, $1, $2, 'NSE', 'Equity - Large Cap', 'Testing', 1, 'INR', true)",
+                    symbol, type);
             }
 
             var admin = await TestData.UserAsync(Database, role: Roles.Admin);
@@ -332,6 +333,61 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         var (_, cash) = await api.GetAsync("cash");
         Assert.Equal(await fixture.Database.OwnerScalarAsync<decimal>("SELECT 100000 + sum(amount) FROM cash_ledger WHERE user_id = $1 AND entry_type <> 'deposit'", userId),
             D(cash!["balance"]));
+    }
+
+    [Fact]
+    public async Task Rebalancing_redeems_an_overweight_fund_by_units_at_the_next_nav()
+    {
+        var (api, _) = await InvestorAsync(1_00_000m);
+        using var _api = api;
+        var id = S((await SubscribeAsync(api, await StrategyAsync("""{"fundy": 50, "flat": 50}"""), 10_000m, day: 8))["id"]);
+        await fixture.Database.OwnerExecuteAsync("UPDATE auto_invest_plans SET start_date = '2026-10-08', next_execution_date = '2026-12-08' WHERE id = $1", Guid.Parse(id));
+        await RunAsync("2026-12-08");
+        // The fund leg waits for the NAV: the next one fills it (₹5,000 less stamp duty at ₹100).
+        await NavAsync(100m, "2026-11-24");
+        await UntilOrdersAsync(api, "executed", 2);
+
+        // The NAV quintuples: the fund is about ₹25,000 against ₹5,000 of PLANFLAT.
+        await NavAsync(500m, "2026-11-25");
+        var (_, proposal) = await api.GetAsync($"plans/{id}/rebalance");
+        var trade = D(proposal!["classes"]!.AsArray().Single(c => S(c!["assetClass"]) == "fundy")!["proposedTrade"]);
+        var units = decimal.Round(-trade / 500m, 3, MidpointRounding.ToZero);
+        Assert.True(units > 5m, $"proposed {trade}");
+        await RunAsync("2027-01-08");
+
+        var january = (await ExecutionsAsync(api, id))[0]!;
+        Assert.True(january["allocationDetails"]!["rebalanced"]!.GetValue<bool>());
+        var redemption = (await UntilOrdersAsync(api, "open", 1)).Single()!;
+        Assert.Equal(("PLANFUND", "sell", units), (S(redemption["symbol"]), S(redemption["side"]), D(redemption["quantity"])));
+        var (_, before) = await api.GetAsync("cash");
+
+        // At the next NAV the units pay their value less STT of 0.001 % of it.
+        await NavAsync(500m, "2026-11-26");
+        await UntilOrdersAsync(api, "open", 0);
+        var (_, after) = await api.GetAsync("cash");
+        var value = units * 500m;
+        Assert.Equal(D(before!["balance"]) + value - decimal.Round(value * 0.00001m, 2, MidpointRounding.AwayFromZero), D(after!["balance"]));
+    }
+
+    private async Task NavAsync(decimal nav, string date)
+    {
+        var (status, _) = await fixture.Admin.PostAsync("admin/securities/PLANFUND/bars",
+            new[] { new { timestamp = date, open = nav, high = nav, low = nav, close = nav, volume = 1L } });
+        Assert.Equal(HttpStatusCode.NoContent, status);
+    }
+
+    /// <summary>Waits for the exchange (a background loop fed by the ticks) to bring the orders of a status to a count.</summary>
+    private static async Task<JsonArray> UntilOrdersAsync(ApiClient api, string status, int count)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var (_, list) = await api.GetAsync($"orders?status={status}&pageSize=50");
+            var items = list!["items"]!.AsArray();
+            if (items.Count == count) return items;
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"{items.Count} {status} orders instead of {count}.");
+            await Task.Yield();
+        }
     }
 
     [Fact]
