@@ -60,13 +60,35 @@ public sealed class PlanBatchWriter(
         work = [.. work.Where(w => executions.ContainsKey(w.ExecutionId))];
         if (work.Count == 0) return [];
 
+        // The plans' rows are locked too: a pause or cancel that lands between the claim and now wins, and its claim is withdrawn.
+        var claimedPlans = work.Select(w => w.Plan.Id).ToArray();
+        var plans = (await context.Plans.FromSql($"SELECT * FROM auto_invest_plans WHERE id = ANY({claimedPlans}) ORDER BY id FOR UPDATE")
+            .AsNoTracking().ToListAsync(cancellationToken)).ToDictionary(p => p.Id);
+        var stopped = work.Where(w => plans[w.Plan.Id].Status != PlanStatus.Active).Select(w => w.ExecutionId).ToArray();
+        if (stopped.Length > 0)
+        {
+            await context.PlanExecutions.Where(e => stopped.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken);
+            work = [.. work.Where(w => !stopped.Contains(w.ExecutionId))];
+            if (work.Count == 0)
+            {
+                await tx.CommitAsync(cancellationToken);
+                return [];
+            }
+        }
+
         var planIds = work.Select(w => w.Plan.Id).ToArray();
-        var plans = await context.Plans.AsNoTracking().Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         var strategyIds = work.Select(w => w.Plan.StrategyId).Distinct().ToArray();
         var strategies = await context.Strategies.AsNoTracking().Where(s => strategyIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
         var baskets = await BasketsAsync(strategies.Values, cancellationToken);
         var positions = await PositionsAsync(context, planIds, cancellationToken);
-        var accounts = await LockAccountsAsync(context, work.Select(w => w.Plan.UserId).Distinct().Order().ToArray(), now, cancellationToken);
+        var users = work.Select(w => w.Plan.UserId).Distinct().Order().ToArray();
+        // Holdings before cash, in the order an exchange fill takes them, so a fill of the same user cannot deadlock with the batch.
+        var basketSecurities = baskets.Values.SelectMany(b => b).Select(i => i.Security.Id).Distinct().ToArray();
+        await context.Database.ExecuteSqlInterpolatedAsync($"""
+            SELECT 1 FROM investments WHERE user_id = ANY({users}) AND security_id = ANY({basketSecurities}) AND platform = {ExchangeOptions.Platform}
+            ORDER BY id FOR UPDATE
+            """, cancellationToken);
+        var accounts = await LockAccountsAsync(context, users, now, cancellationToken);
 
         var fills = new List<(Guid UserId, Security Security, TransactionDraft Draft, OrderExecution Execution)>();
         var resting = new List<(TradingOrder Order, Security Security)>();
