@@ -260,9 +260,13 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
     [Fact]
     public async Task Fund_legs_are_placed_by_amount_and_wait_for_the_NAV_with_the_cash_blocked()
     {
-        var (api, _) = await InvestorAsync(50_000m);
+        var (api, userId) = await InvestorAsync(50_000m);
         using var _api = api;
-        var plan = await SubscribeAsync(api, await StrategyAsync("""{"stocks": 50, "mutual_funds": 50}"""), 10_000m, day: 17);
+        var goalId = Guid.NewGuid();
+        await fixture.Database.OwnerExecuteAsync(
+            "INSERT INTO goals (id, user_id, name, category, target_amount, target_date, start_date) VALUES ($1, $2, 'Education', 'education', 500000, '2031-01-01', '2026-11-27')",
+            goalId, userId);
+        var plan = await SubscribeAsync(api, await StrategyAsync("""{"stocks": 50, "mutual_funds": 50}"""), 10_000m, day: 17, goalId: goalId);
 
         await RunAsync("2026-12-17");
 
@@ -274,6 +278,19 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         var (_, cash) = await api.GetAsync("cash");
         // ₹5,000 to funds, 60/40 by the basket's weights, blocked until the NAV.
         Assert.Equal(5_000m, D(cash!["blocked"]));
+
+        // The next NAVs fill them: the execution counts them and the goal links their holdings too.
+        foreach (var symbol in new[] { "UTI-NIFTY50-DG", "PPFAS-FLEXI-DG" })
+        {
+            var nav = Fixture.Prices[symbol];
+            var (priced, _) = await fixture.Admin.PostAsync($"admin/securities/{symbol}/bars",
+                new[] { new { timestamp = "2026-11-23", open = nav, high = nav, low = nav, close = nav, volume = 1L } });
+            Assert.Equal(HttpStatusCode.NoContent, priced);
+        }
+
+        await UntilOrdersAsync(api, "open", 0);
+        Assert.Equal(5, (await ExecutionsAsync(api, S(plan["id"])))[0]!["ordersExecuted"]!.GetValue<int>());
+        Assert.Equal(5, await fixture.Database.OwnerScalarAsync<int>("SELECT cardinality(linked_investment_ids) FROM goals WHERE id = $1", goalId));
     }
 
     [Fact]

@@ -416,7 +416,8 @@ public sealed class PlanBatchWriter(
         return rows.ToDictionary(a => a.UserId);
     }
 
-    private static async Task LinkGoalsAsync(SparkDbContext context, List<(Guid GoalId, Guid UserId, Guid SecurityId)> links, DateTimeOffset now,
+    /// <summary>Links the paper holdings of (user, security) to each goal, unless another live goal of the user counts them (decision 0012).</summary>
+    internal static async Task LinkGoalsAsync(SparkDbContext context, List<(Guid GoalId, Guid UserId, Guid SecurityId)> links, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         if (links.Count == 0) return;

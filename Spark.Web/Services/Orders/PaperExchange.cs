@@ -318,6 +318,20 @@ public sealed partial class PaperExchange(
             return;
         }
 
+        if (order.PlanExecutionId is { } planExecution && order.Status == OrderStatus.Executed)
+        {
+            // A plan's fund leg fills at the NAV, after its execution was written: count it, and link its holding to the plan's goal.
+            await context.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE plan_executions SET orders_executed = orders_executed + 1 WHERE id = {planExecution}", cancellationToken);
+            var goal = await context.PlanExecutions.Where(e => e.Id == planExecution)
+                .Join(context.Plans, e => e.PlanId, p => p.Id, (e, p) => p.LinkedGoalId).SingleOrDefaultAsync(cancellationToken);
+            if (goal is { } goalId && order.Side == OrderSide.Buy)
+            {
+                await context.SaveChangesAsync(cancellationToken);
+                await AutoInvest.PlanBatchWriter.LinkGoalsAsync(context, [(goalId, owner.UserId, order.SecurityId)], now, cancellationToken);
+            }
+        }
+
         context.CashLedger.Add(new CashLedgerEntry
         {
             UserId = owner.UserId, OrderId = order.Id,
