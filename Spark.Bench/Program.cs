@@ -203,6 +203,19 @@ for (var i = 0; i < 16; i++)
 if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "orders")
 {
     // Placement alone, repeated, with and without Idempotency-Key: for profiling it.
+    // The floor under it: an authenticated read of one row (JWT, session check, RLS scope, one query) at the same concurrency.
+    var reads = new System.Collections.Concurrent.ConcurrentBag<double>();
+    await Task.WhenAll(clients.Select(async client =>
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            using var response = await client.GetAsync("api/v1/cash");
+            await response.Content.ReadAsByteArrayAsync();
+            reads.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+    }));
+    Console.WriteLine($"GET /api/v1/cash p95 under 16 clients: {ExchangeBench.Ms(Percentile([.. reads], 0.95))}");
     Console.WriteLine($"placing orders (process {Environment.ProcessId})");
     var rounds = int.TryParse(Environment.GetEnvironmentVariable("SPARK_BENCH_ROUNDS"), out var r) ? r : 2;
     foreach (var key in Enumerable.Range(0, rounds * 2).Select(i => i % 2 == 0))
