@@ -386,6 +386,18 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         Assert.Equal(D(before!["balance"]) + value - decimal.Round(value * 0.00001m, 2, MidpointRounding.AwayFromZero), D(after!["balance"]));
     }
 
+    private static async Task UntilNotifiedAsync(ApiClient api, string type)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var (_, list) = await api.GetAsync("notifications");
+            if (list!["items"]!.AsArray().Any(n => S(n!["type"]) == type)) return;
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"No {type} notification arrived.");
+            await Task.Yield();
+        }
+    }
+
     private async Task NavAsync(decimal nav, string date)
     {
         var (status, _) = await fixture.Admin.PostAsync("admin/securities/PLANFUND/bars",
@@ -424,8 +436,8 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         Assert.Equal((2_000m, 0m), (D(cash!["balance"]), D(cash["blocked"])));
         var (_, orders) = await api.GetAsync("orders?status=executed");
         Assert.Empty(orders!["items"]!.AsArray());
-        var (_, notifications) = await api.GetAsync("notifications");
-        Assert.Contains(notifications!["items"]!.AsArray(), n => S(n!["type"]) == "auto_invest_failed");
+        // Plan events reach the bell through the notification outbox, a moment after the run.
+        await UntilNotifiedAsync(api, "auto_invest_failed");
         var (_, after) = await api.GetAsync($"plans/{id}");
         Assert.Equal("2027-01-15", S(after!["nextExecutionDate"]));
     }
