@@ -87,6 +87,14 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         await execution.ClickAsync();
         await Expect(execution.GetByRole(AriaRole.Link, new() { Name = "executed" })).ToHaveCountAsync(5);
         await Pages.SnapshotAsync(page, "auto-invest-plan-executed");
+        // At phone width (loaded afresh, as a phone would), the tables scroll inside their cards, not the page.
+        await page.SetViewportSizeAsync(375, 800);
+        await page.ReloadAsync();
+        await Pages.WaitUntilInteractiveAsync(page);
+        await Expect(page.GetByTestId("plan-mix")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The plan page scrolls sideways at 375px.");
+        await Pages.SnapshotAsync(page, "auto-invest-plan-phone");
+        await page.SetViewportSizeAsync(1280, 900);
 
         await page.GotoAsync("orders");
         await Pages.WaitUntilInteractiveAsync(page);
