@@ -95,6 +95,8 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, ILogger<
             LogTakenOver(log, route);
         }
 
+        var ticket = http.RequestServices.GetRequiredService<IdempotencyTicket>();
+        ticket.Hold(userId, route, key);
         var original = http.Response.Body;
         await using var buffer = new MemoryStream();
         http.Response.Body = buffer;
@@ -115,6 +117,10 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, ILogger<
         if (http.Response.StatusCode >= 500)
         {
             await ReleaseAsync(context, userId, route, key);
+        }
+        else if (ticket.Completed && http.Response.StatusCode < 400)
+        {
+            // The write stored its answer in its own transaction: nothing more to record.
         }
         else
         {

@@ -44,6 +44,7 @@ public static partial class SparkHostingExtensions
         });
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
+        services.AddScoped<Api.IdempotencyTicket>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));

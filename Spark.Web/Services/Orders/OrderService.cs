@@ -25,7 +25,7 @@ using Security = Spark.Core.Market.Security;
 public sealed class OrderService(
     SparkDb db, SecurityCatalog catalog, PriceBook prices, IBrokerGateway exchange,
     IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
-    Notifications.NotificationOutbox notifications, TimeProvider clock)
+    Notifications.NotificationOutbox notifications, Api.IdempotencyTicket idempotency, TimeProvider clock)
 {
     /// <summary>Null when the account may trade now; otherwise what to do first (KYC, two-factor sign-in), in the investor's words.</summary>
     public async Task<string?> EligibilityAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -115,11 +115,14 @@ public sealed class OrderService(
         account.Blocked += block;
         account.UpdatedAt = now;
         await context.SaveChangesAsync(cancellationToken);
+        var view = OrderView.From(order, children: [.. children.Select(c => OrderView.From(c))]);
+        // A request holding an Idempotency-Key stores its answer in this transaction: one durable commit for both.
+        await idempotency.CompleteAsync(context, StatusCodes.Status201Created, view, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         exchange.Register(order, children, security);
         notifications.Post(userId, Notifications.NotificationKinds.OrderPlaced,
             $"{Describe(order)} placed", $"Your {order.Type.ToString().ToLowerInvariant()} order is open on the paper exchange.", $"/orders/{order.Id}");
-        return OrderView.From(order, children: [.. children.Select(c => OrderView.From(c))]);
+        return view;
     }
 
     public async Task<OrderView?> CancelAsync(Guid userId, Guid orderId, CancellationToken cancellationToken = default)
