@@ -345,29 +345,31 @@ public sealed class PlanBatchWriter(
         plan.UpdatedAt = now;
     }
 
-    private static object Details(Decision decision, IReadOnlyList<LegResult> placed, string? error) => new
+    /// <summary>What allocation_details keeps: every leg with its order and outcome, the leftover, the drift and the proposal.</summary>
+    private static object Details(Decision decision, IReadOnlyList<LegResult> placed, string? error)
     {
-        legs = decision.Allocation.Legs.Select(l => new
+        object Leg(AllocationLeg l, OrderSide side, string unplaced)
         {
-            assetClass = l.AssetClass, symbol = l.Symbol, side = "buy", budget = l.Budget, quantity = l.Quantity, amount = l.Amount,
-            estimatedPrice = l.EstimatedPrice, estimatedCost = l.EstimatedCost, estimatedCharges = l.EstimatedCharges, note = l.Note,
-            orderId = placed.FirstOrDefault(p => p.Side == OrderSide.Buy && p.Leg.Symbol == l.Symbol)?.OrderId,
-            status = placed.FirstOrDefault(p => p.Side == OrderSide.Buy && p.Leg.Symbol == l.Symbol)?.Status ?? (error is null ? "skipped" : "not_placed"),
-            fillPrice = placed.FirstOrDefault(p => p.Side == OrderSide.Buy && p.Leg.Symbol == l.Symbol)?.FillPrice,
-        }).Concat(decision.Sells.Select(l => new
+            var result = placed.FirstOrDefault(p => p.Side == side && p.Leg.Symbol == l.Symbol);
+            return new
+            {
+                assetClass = l.AssetClass, symbol = l.Symbol, side = side == OrderSide.Buy ? "buy" : "sell", budget = l.Budget, quantity = l.Quantity,
+                amount = l.Amount, estimatedPrice = l.EstimatedPrice, estimatedCost = l.EstimatedCost, estimatedCharges = l.EstimatedCharges,
+                note = l.Note, orderId = result?.OrderId, status = result?.Status ?? unplaced, fillPrice = result?.FillPrice,
+            };
+        }
+
+        return new
         {
-            assetClass = l.AssetClass, symbol = l.Symbol, side = "sell", budget = l.Budget, quantity = l.Quantity, amount = l.Amount,
-            estimatedPrice = l.EstimatedPrice, estimatedCost = l.EstimatedCost, estimatedCharges = l.EstimatedCharges, note = l.Note,
-            orderId = placed.FirstOrDefault(p => p.Side == OrderSide.Sell && p.Leg.Symbol == l.Symbol)?.OrderId,
-            status = placed.FirstOrDefault(p => p.Side == OrderSide.Sell && p.Leg.Symbol == l.Symbol)?.Status ?? "not_placed",
-            fillPrice = placed.FirstOrDefault(p => p.Side == OrderSide.Sell && p.Leg.Symbol == l.Symbol)?.FillPrice,
-        })),
-        leftover = decision.Allocation.Leftover,
-        rebalanced = decision.Rebalanced,
-        drift = decision.Proposal.Drifts.Select(d => new { assetClass = d.AssetClass, targetRate = d.TargetRate, currentRate = Money.Rate(d.CurrentRate), driftRate = Money.Rate(d.DriftRate) }),
-        newMoney = decision.Proposal.NewMoney,
-        proposedTrades = decision.Proposal.Trades,
-    };
+            legs = decision.Allocation.Legs.Select(l => Leg(l, OrderSide.Buy, error is null ? "skipped" : "not_placed"))
+                .Concat(decision.Sells.Select(l => Leg(l, OrderSide.Sell, "not_placed"))),
+            leftover = decision.Allocation.Leftover,
+            rebalanced = decision.Rebalanced,
+            drift = decision.Proposal.Drifts.Select(d => new { assetClass = d.AssetClass, targetRate = d.TargetRate, currentRate = Money.Rate(d.CurrentRate), driftRate = Money.Rate(d.DriftRate) }),
+            newMoney = decision.Proposal.NewMoney,
+            proposedTrades = decision.Proposal.Trades,
+        };
+    }
 
     private async Task<Dictionary<Guid, IReadOnlyList<Instrument>>> BasketsAsync(IEnumerable<AutoInvestStrategy> strategies, CancellationToken cancellationToken)
     {
