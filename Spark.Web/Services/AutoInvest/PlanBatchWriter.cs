@@ -14,6 +14,7 @@ using Spark.Core.Portfolio;
 using Spark.Core.Time;
 using Spark.Data;
 using Spark.Web.Services.Market;
+using Spark.Web.Services.Goals;
 using Spark.Web.Services.Orders;
 using Spark.Web.Services.Portfolio;
 
@@ -90,10 +91,9 @@ public sealed class PlanBatchWriter(
             """, cancellationToken);
         var accounts = await LockAccountsAsync(context, users, now, cancellationToken);
 
-        var fills = new List<(Guid UserId, Security Security, TransactionDraft Draft, OrderExecution Execution)>();
+        var fills = new List<(Guid UserId, Security Security, TransactionDraft Draft, OrderExecution Execution, Guid? GoalId)>();
         var resting = new List<(TradingOrder Order, Security Security)>();
         var outcomes = new List<PlanOutcome>();
-        var goalLinks = new List<(Guid GoalId, Guid UserId, Guid SecurityId)>();
         var orders = new List<TradingOrder>();
         var cashEntries = new List<CashLedgerEntry>();
         var contributions = new List<GoalContribution>();
@@ -161,7 +161,7 @@ public sealed class PlanBatchWriter(
                         leg.Quantity, fillPrice, amount, charges.Brokerage + charges.ExchangeCharges + charges.SebiFee + charges.DpCharges,
                         charges.Stt + charges.StampDuty, charges.Gst, today, ExchangeOptions.Platform, $"order:{order.Id}:1",
                         $"Auto-invest {strategy.Name}");
-                    fills.Add((due.UserId, instrument.Security, draft, fill));
+                    fills.Add((due.UserId, instrument.Security, draft, fill, side == OrderSide.Buy ? due.LinkedGoalId : null));
                     placed.Add(new LegResult(leg, side, order.Id, "executed", fillPrice, side == OrderSide.Buy ? amount + charges.Total : -(amount - charges.Total)));
                 }
                 else
@@ -174,7 +174,6 @@ public sealed class PlanBatchWriter(
                     placed.Add(new LegResult(leg, side, order.Id, "placed", null, side == OrderSide.Buy ? leg.EstimatedCost : 0m));
                 }
 
-                if (side == OrderSide.Buy && due.LinkedGoalId is { } goalId) goalLinks.Add((goalId, due.UserId, instrument.Security.Id));
             }
 
             account.UpdatedAt = now;
@@ -205,12 +204,15 @@ public sealed class PlanBatchWriter(
             var rows = await ledger.AppendManyAsync(context, [.. fills.Select(f => (f.UserId, f.Security, f.Draft))], cancellationToken);
             for (var i = 0; i < rows.Count; i++) fills[i].Execution.TransactionId = rows[i].Id;
             await context.InsertAsync([.. fills.Select(f => f.Execution)], cancellationToken);
+            // A plan linked to a goal links what it bought (fund legs link when they fill at the NAV).
+            await GoalLinking.LinkPurchasesAsync(context,
+                [.. fills.Select((f, i) => (f.GoalId, rows[i].InvestmentId)).Where(x => x.GoalId is not null && x.InvestmentId is not null)
+                    .Select(x => (x.GoalId!.Value, x.InvestmentId!.Value))], now, cancellationToken);
         }
 
-        await context.UpdateAsync(executions.Values.Where(e => work.Any(w => w.ExecutionId == e.Id)).ToList(), ExecutionColumns, cancellationToken);
+        await context.UpdateAsync([.. work.Select(w => executions[w.ExecutionId])], ExecutionColumns, cancellationToken);
         await context.UpdateAsync(plans.Values, PlanColumns, cancellationToken);
         await context.UpdateAsync(accounts.Values, AccountColumns, cancellationToken);
-        await LinkGoalsAsync(context, goalLinks, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
 
         foreach (var (order, security) in resting) exchange.Register(order, [], security);
@@ -416,28 +418,6 @@ public sealed class PlanBatchWriter(
             RETURNING *
             """).AsNoTracking().ToListAsync(cancellationToken);
         return rows.ToDictionary(a => a.UserId);
-    }
-
-    /// <summary>Links the paper holdings of (user, security) to each goal, unless another live goal of the user counts them (decision 0012).</summary>
-    internal static async Task LinkGoalsAsync(SparkDbContext context, List<(Guid GoalId, Guid UserId, Guid SecurityId)> links, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        if (links.Count == 0) return;
-        var distinct = links.Distinct().ToList();
-        // A holding counts toward one goal (decision 0012): one linked to another live goal of the user stays there.
-        await context.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE goals g SET linked_investment_ids = ARRAY(SELECT DISTINCT x FROM unnest(coalesce(g.linked_investment_ids, ARRAY[]::uuid[]) || l.ids) AS x ORDER BY x),
-                               updated_at = {now}
-            FROM (SELECT k.goal_id, array_agg(DISTINCT i.id) AS ids
-                  FROM unnest({distinct.Select(l => l.GoalId).ToArray()}, {distinct.Select(l => l.UserId).ToArray()}, {distinct.Select(l => l.SecurityId).ToArray()})
-                       AS k(goal_id, user_id, security_id)
-                  JOIN investments i ON i.user_id = k.user_id AND i.security_id = k.security_id AND i.platform = {ExchangeOptions.Platform}
-                  WHERE NOT EXISTS (SELECT 1 FROM goals o WHERE o.user_id = k.user_id AND o.id <> k.goal_id AND o.deleted_at IS NULL
-                                                           AND i.id = ANY(o.linked_investment_ids))
-                  GROUP BY k.goal_id) l
-            WHERE g.id = l.goal_id AND g.deleted_at IS NULL
-              AND NOT (l.ids <@ coalesce(g.linked_investment_ids, ARRAY[]::uuid[]))
-            """, cancellationToken);
     }
 
     private sealed record PositionRow(Guid PlanId, Guid SecurityId, decimal Quantity);

@@ -327,8 +327,7 @@ public sealed partial class PaperExchange(
                 .Join(context.Plans, e => e.PlanId, p => p.Id, (e, p) => p.LinkedGoalId).SingleOrDefaultAsync(cancellationToken);
             if (goal is { } goalId && order.Side == OrderSide.Buy)
             {
-                await context.SaveChangesAsync(cancellationToken);
-                await AutoInvest.PlanBatchWriter.LinkGoalsAsync(context, [(goalId, owner.UserId, order.SecurityId)], now, cancellationToken);
+                await Goals.GoalLinking.LinkPurchasesAsync(context, [(goalId, row.InvestmentId!.Value)], now, cancellationToken);
             }
         }
 
