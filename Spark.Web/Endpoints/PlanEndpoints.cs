@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spark.Web.Api;
-using Spark.Web.Security;
 using Spark.Web.Services.AutoInvest;
 using Spark.Web.Services.Portfolio;
 using Spark.Web.Shell;
@@ -65,13 +64,10 @@ public static class PlanEndpoints
 
     /// <summary>Runs the plans due on a date now (Development and tests: a fake clock does not reach Quartz triggers).</summary>
     private static async Task<Results<Ok<PlanRunResult>, ProblemHttpResult, ValidationProblem>> RunAsync(RunPlansRequest? request, HttpContext http,
-        IHostEnvironment environment, PlanExecutor executor, AuditTrail audit, CancellationToken cancellationToken)
+        IHostEnvironment environment, PlanExecutor executor, CancellationToken cancellationToken)
     {
         if (!environment.IsDevelopment()) return Problems.NotFound();
         if (request?.Date is not { } date) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Give the date to run, as YYYY-MM-DD."] });
-        var result = await executor.RunDueAsync(date, cancellationToken);
-        await audit.RecordAsync(AuditActions.PlansRun, http.User.UserId(), entityType: "plan_run", entityId: null,
-            details: new { date, result.Executed, result.Skipped, result.Failed }, cancellationToken: cancellationToken);
-        return TypedResults.Ok(result);
+        return TypedResults.Ok(await executor.RunForAdminAsync(date, http.User.UserId(), cancellationToken));
     }
 }
