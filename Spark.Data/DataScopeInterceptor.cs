@@ -24,9 +24,18 @@ public sealed class DataScopeInterceptor : DbConnectionInterceptor
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static DbCommand CreateCommand(DbConnection connection, ConnectionEndEventData eventData)
+    /// <summary>Sets <paramref name="scope"/> on a connection opened outside EF (<see cref="RequestConnection"/>).</summary>
+    public static async Task ApplyAsync(DbConnection connection, DataScope scope, CancellationToken cancellationToken)
     {
-        var scope = (eventData.Context as SparkDbContext)?.Scope ?? DataScope.None;
+        await using var command = CreateCommand(connection, scope);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbCommand CreateCommand(DbConnection connection, ConnectionEndEventData eventData) =>
+        CreateCommand(connection, (eventData.Context as SparkDbContext)?.Scope ?? DataScope.None);
+
+    private static DbCommand CreateCommand(DbConnection connection, DataScope scope)
+    {
         var command = connection.CreateCommand();
         command.CommandText = Sql;
         AddParameter(command, scope.UserId?.ToString() ?? "");

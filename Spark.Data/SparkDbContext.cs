@@ -32,6 +32,27 @@ public class SparkDbContext(DbContextOptions<SparkDbContext> options, TimeProvid
     /// <summary>Whose rows this unit of work may see under row-level security; see <see cref="SparkDb"/>.</summary>
     public DataScope Scope { get; set; } = DataScope.None;
 
+    /// <summary>The request's shared connection this context borrowed (see <see cref="RequestConnection"/>), returned on dispose.</summary>
+    internal RequestConnection? Borrowed { get; set; }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        ReturnBorrowed();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        ReturnBorrowed();
+    }
+
+    private void ReturnBorrowed()
+    {
+        Borrowed?.Return();
+        Borrowed = null;
+    }
+
     public DbSet<UserSecurity> UserSecurity => Set<UserSecurity>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();

@@ -48,15 +48,18 @@ public sealed class RowLevelSecurityTests(TestDatabase database) : IClassFixture
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, Assert.IsType<PostgresException>(error.InnerException).SqlState);
     }
 
-    [Fact]
-    public async Task A_pooled_connection_never_carries_the_previous_units_user()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the running app's defaults: statements prepared, so Npgsql resets with RESET ALL instead of DISCARD ALL
+    public async Task A_pooled_connection_never_carries_the_previous_units_user(bool preparing)
     {
         var (alice, bob) = (await TestData.UserAsync(database, "Alice"), await TestData.UserAsync(database, "Bob"));
         var security = await TestData.SecurityAsync(database);
         await TestData.SaveAsync(database, alice.Id, TestData.Investment(alice.Id, security));
         await TestData.SaveAsync(database, bob.Id, TestData.Investment(bob.Id, security));
         // A pool of one (a data source of its own): every context below runs on the same server session.
-        await using var pool = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.AppConnectionString) { MaxPoolSize = 1 }.ConnectionString);
+        var single = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { MaxPoolSize = 1 }.ConnectionString;
+        await using var pool = NpgsqlDataSource.Create(preparing ? SparkDatabase.WithRuntimeDefaults(single) : single);
         SparkDbContext On(DataScope scope)
         {
             var options = new DbContextOptionsBuilder<SparkDbContext>();
@@ -64,11 +67,12 @@ public sealed class RowLevelSecurityTests(TestDatabase database) : IClassFixture
             return new SparkDbContext(options.Options) { Scope = scope };
         }
 
-        async Task<(int Pid, List<Guid> Owners)> ReadAsync(DataScope scope)
+        async Task<(int Pid, List<Guid> Owners, long Prepared)> ReadAsync(DataScope scope)
         {
             await using var context = On(scope);
             var pid = await context.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
-            return (pid, await context.Investments.Select(i => i.UserId).ToListAsync());
+            var prepared = await context.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM pg_prepared_statements").SingleAsync();
+            return (pid, await context.Investments.Select(i => i.UserId).ToListAsync(), prepared);
         }
 
         var asBob = await ReadAsync(DataScope.ForUser(bob.Id));
@@ -80,6 +84,7 @@ public sealed class RowLevelSecurityTests(TestDatabase database) : IClassFixture
         Assert.Equal([bob.Id], asBob.Owners);
         Assert.Equal([alice.Id], asAlice.Owners);
         Assert.Empty(nobody.Owners);
+        Assert.Equal(preparing, nobody.Prepared > 0);
     }
 
     [Fact]

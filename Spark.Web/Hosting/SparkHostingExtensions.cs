@@ -26,8 +26,8 @@ public static partial class SparkHostingExtensions
 
         services.Configure<SparkOptions>(configuration.GetSection(SparkOptions.Section));
         var options = configuration.GetSection(SparkOptions.Section).Get<SparkOptions>() ?? new SparkOptions();
-        var connectionString = configuration.GetConnectionString("Spark")
-            ?? throw new InvalidOperationException("ConnectionStrings:Spark is not set (see README, Configuration).");
+        var connectionString = SparkDatabase.WithRuntimeDefaults(configuration.GetConnectionString("Spark")
+            ?? throw new InvalidOperationException("ConnectionStrings:Spark is not set (see README, Configuration)."));
 
         services.AddSingleton(TimeProvider.System);
         services.AddDbContextFactory<SparkDbContext>(o => o.UseSpark(connectionString));
@@ -84,6 +84,12 @@ public static partial class SparkHostingExtensions
         });
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseRouting();
+        // Each API request shares one connection among its contexts (opened once its bearer token names the user).
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.Use(async (http, next) =>
+        {
+            await using var shared = Spark.Data.RequestConnection.Begin();
+            await next(http);
+        }));
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
