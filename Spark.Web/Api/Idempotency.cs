@@ -52,7 +52,59 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, ILogger<
         var route = $"{http.Request.Method} {http.Request.Path}";
         var hash = await HashAsync(http.Request);
         var now = clock.GetUtcNow();
-        await using var context = db.ForUser(userId);
+        // Contexts live only around their own statements: the request's shared connection is free for the write meanwhile.
+        await using (var context = db.ForUser(userId))
+        {
+            if (!await ClaimAsync(http, context, userId, route, key, hash, now)) return;
+        }
+
+        var ticket = http.RequestServices.GetRequiredService<IdempotencyTicket>();
+        ticket.Hold(userId, route, key);
+        var original = http.Response.Body;
+        await using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        try
+        {
+            await next(http);
+        }
+        catch
+        {
+            await ReleaseAsync(db, userId, route, key);
+            throw;
+        }
+        finally
+        {
+            http.Response.Body = original;
+        }
+
+        if (http.Response.StatusCode >= 500)
+        {
+            await ReleaseAsync(db, userId, route, key);
+        }
+        else if (ticket.Completed && http.Response.StatusCode < 400)
+        {
+            // The write stored its answer in its own transaction: nothing more to record.
+        }
+        else
+        {
+            var body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            var completed = SnakeCaseEnum.ToStored(IdempotencyState.Completed);
+            await using var context = db.ForUser(userId);
+            await context.Database.ExecuteSqlInterpolatedAsync($"""
+                UPDATE idempotency_keys
+                SET state = {completed}, response_status = {http.Response.StatusCode}, response_content_type = {http.Response.ContentType},
+                    response_body = {body}
+                WHERE user_id = {userId} AND route = {route} AND key = {key}
+                """);
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, http.RequestAborted);
+    }
+
+    /// <summary>Claims the key for this request; false when the answer (replay, 409 or 422) has been written instead.</summary>
+    private async Task<bool> ClaimAsync(HttpContext http, SparkDbContext context, Guid userId, string route, string key, string hash, DateTimeOffset now)
+    {
         var state = SnakeCaseEnum.ToStored(IdempotencyState.InProgress);
         // The claim need not wait for its own disk flush: the request's own commit comes later and flushes it
         // too, and a claim lost to a crash before that protected nothing yet. (One batch is one implicit
@@ -70,13 +122,13 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, ILogger<
             {
                 await Results.Problem("This Idempotency-Key was already used with a different request. Use a new key for a new request.",
                     statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused").ExecuteAsync(http);
-                return;
+                return false;
             }
 
             if (record.State == IdempotencyState.Completed)
             {
                 await ReplayAsync(http, record);
-                return;
+                return false;
             }
 
             // Still running, unless its lease ran out (the request crashed): then this retry takes the key over.
@@ -89,53 +141,13 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, ILogger<
                 http.Response.Headers.RetryAfter = "1";
                 await Results.Problem("The first request with this Idempotency-Key is still being processed. Retry in a moment.",
                     statusCode: StatusCodes.Status409Conflict, title: "Request in progress").ExecuteAsync(http);
-                return;
+                return false;
             }
 
             LogTakenOver(log, route);
         }
 
-        var ticket = http.RequestServices.GetRequiredService<IdempotencyTicket>();
-        ticket.Hold(userId, route, key);
-        var original = http.Response.Body;
-        await using var buffer = new MemoryStream();
-        http.Response.Body = buffer;
-        try
-        {
-            await next(http);
-        }
-        catch
-        {
-            await ReleaseAsync(context, userId, route, key);
-            throw;
-        }
-        finally
-        {
-            http.Response.Body = original;
-        }
-
-        if (http.Response.StatusCode >= 500)
-        {
-            await ReleaseAsync(context, userId, route, key);
-        }
-        else if (ticket.Completed && http.Response.StatusCode < 400)
-        {
-            // The write stored its answer in its own transaction: nothing more to record.
-        }
-        else
-        {
-            var body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-            var completed = SnakeCaseEnum.ToStored(IdempotencyState.Completed);
-            await context.Database.ExecuteSqlInterpolatedAsync($"""
-                UPDATE idempotency_keys
-                SET state = {completed}, response_status = {http.Response.StatusCode}, response_content_type = {http.Response.ContentType},
-                    response_body = {body}
-                WHERE user_id = {userId} AND route = {route} AND key = {key}
-                """);
-        }
-
-        buffer.Position = 0;
-        await buffer.CopyToAsync(original, http.RequestAborted);
+        return true;
     }
 
     /// <summary>The body's hash after normalising JSON (property order and spacing do not make a different request).</summary>
@@ -173,8 +185,11 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, ILogger<
         if (!string.IsNullOrEmpty(record.ResponseBody)) await http.Response.WriteAsync(record.ResponseBody);
     }
 
-    private static Task ReleaseAsync(SparkDbContext context, Guid userId, string route, string key) =>
-        context.IdempotencyKeys.Where(r => r.UserId == userId && r.Route == route && r.Key == key).ExecuteDeleteAsync();
+    private static async Task ReleaseAsync(SparkDb db, Guid userId, string route, string key)
+    {
+        await using var context = db.ForUser(userId);
+        await context.IdempotencyKeys.Where(r => r.UserId == userId && r.Route == route && r.Key == key).ExecuteDeleteAsync();
+    }
 
     [LoggerMessage(LogLevel.Warning, "Idempotency key on {Route} taken over after its first request's lease ran out")]
     private static partial void LogTakenOver(ILogger logger, string route);

@@ -40,14 +40,6 @@ public sealed class OrderService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var (security, side, type, validity, quantity) = await CheckFieldsAsync(request, cancellationToken);
-        await using var context = db.ForUser(userId);
-        var user = await context.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.KycStatus, u.TwoFactorEnabled })
-            .SingleOrDefaultAsync(cancellationToken) ?? throw new DomainException("Sign in again.");
-        if (TradingEligibility.Check(user.KycStatus, user.TwoFactorEnabled, options.Value.Security.RequireTwoFactorForTrading) is { } why)
-        {
-            throw new DomainException(why);
-        }
-
         var support = OrderSupport.Check(security.Type, type, validity);
         if (!support.Accepted) throw new DomainException(support.Reason!);
 
@@ -64,8 +56,14 @@ public sealed class OrderService(
         // A fund purchase blocks its amount; a redemption, like any sell, blocks nothing.
         var block = side == OrderSide.Sell ? 0m : fund ? request.Amount!.Value : Money.Paisa(quantity * estimate) + charges!.Total;
 
+        await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
-        var account = await CashAccounts.LockAsync(context, userId, now, cancellationToken);
+        var (account, kyc, twoFactor) = await CashAccounts.LockForTradingAsync(context, userId, now, cancellationToken);
+        if (TradingEligibility.Check(kyc, twoFactor, options.Value.Security.RequireTwoFactorForTrading) is { } why)
+        {
+            throw new DomainException(why);
+        }
+
         if (side == OrderSide.Buy && block > account.Available)
         {
             throw new DomainException(string.Create(CultureInfo.InvariantCulture,
@@ -114,10 +112,10 @@ public sealed class OrderService(
 
         account.Blocked += block;
         account.UpdatedAt = now;
-        await context.SaveChangesAsync(cancellationToken);
         var view = OrderView.From(order, children: [.. children.Select(c => OrderView.From(c))]);
-        // A request holding an Idempotency-Key stores its answer in this transaction: one durable commit for both.
-        await idempotency.CompleteAsync(context, StatusCodes.Status201Created, view, cancellationToken);
+        // A request holding an Idempotency-Key stores its answer in the same batch and transaction: one durable commit for both.
+        idempotency.Complete(context, StatusCodes.Status201Created, view);
+        await context.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         exchange.Register(order, children, security);
         notifications.Post(userId, Notifications.NotificationKinds.OrderPlaced,
