@@ -121,6 +121,25 @@ public sealed class NotificationApiTests(WebAppFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_pushed_unread_count_stops_counting_at_the_cap_while_the_list_stays_exact()
+    {
+        var (user, api) = await SignedInAsync();
+        using var _ = api;
+        var batch = Enumerable.Range(1, NotificationService.PushedUnreadCap + 4)
+            .Select(i => new PendingNotification(user.Id, NotificationKinds.OrderPlaced, $"Order {i} placed", "Open on the paper exchange.", "/orders")).ToList();
+        var pushed = new List<NotificationChange>();
+        using var subscription = fixture.App.Services.GetRequiredService<INotificationFeed>().Subscribe(user.Id, pushed.Add);
+
+        await Notifications.NotifyManyAsync(batch[..2]);
+        await Notifications.NotifyManyAsync(batch[2..]);
+        var (_, list) = await api.GetAsync("notifications");
+
+        Assert.Equal([2, 2], pushed.Take(2).Select(c => c.UnreadCount));
+        Assert.All(pushed.Skip(2), c => Assert.Equal(NotificationService.PushedUnreadCap, c.UnreadCount));
+        Assert.Equal(NotificationService.PushedUnreadCap + 4, list!["unreadCount"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_kind_the_user_turned_off_is_neither_stored_nor_pushed()
     {
         var (user, api) = await SignedInAsync();

@@ -7,7 +7,7 @@ using Spark.Web.Shell;
 
 namespace Spark.Web.Hubs;
 
-/// <summary>The unread count after a change (method "unreadCount").</summary>
+/// <summary>The unread count after a change (method "unreadCount"): exact up to 100, and 100 for 100 or more.</summary>
 public sealed record UnreadCountMessage(int UnreadCount);
 
 /// <summary>

@@ -36,7 +36,7 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
         var row = Row(userId, type, title, message, link, metadata);
         context.Notifications.Add(row);
         await context.SaveChangesAsync(cancellationToken);
-        var unread = await context.Notifications.CountAsync(n => n.UserId == userId && !n.IsRead, cancellationToken);
+        var unread = (await UnreadForPushAsync(context, [userId], cancellationToken)).GetValueOrDefault(userId);
         var view = View(row);
         feed.Publish(new NotificationChange(userId, view, unread));
         return view;
@@ -68,9 +68,7 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
         }
 
         var notified = rows.Select(r => r.UserId).Distinct().ToArray();
-        var unread = await context.Notifications.Where(n => notified.Contains(n.UserId) && !n.IsRead)
-            .GroupBy(n => n.UserId).Select(g => new { UserId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.UserId, x => x.Count, cancellationToken);
+        var unread = await UnreadForPushAsync(context, notified, cancellationToken);
         foreach (var row in rows) feed.Publish(new NotificationChange(row.UserId, View(row), unread.GetValueOrDefault(row.UserId)));
         return rows.Count;
     }
@@ -145,9 +143,26 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
 
     private async Task PublishCountAsync(SparkDbContext context, Guid userId, CancellationToken cancellationToken)
     {
-        var unread = await context.Notifications.CountAsync(n => n.UserId == userId && !n.IsRead, cancellationToken);
+        var unread = (await UnreadForPushAsync(context, [userId], cancellationToken)).GetValueOrDefault(userId);
         feed.Publish(new NotificationChange(userId, null, unread));
     }
+
+    /// <summary>
+    /// What a push says is unread: the exact count up to <see cref="PushedUnreadCap"/>, and that cap for anything more
+    /// (the bell shows "99+"). Counting stops there, so a push costs the same for a user with ten thousand unread
+    /// notifications (an API trader's order events) as for one with ten; the list's <c>unreadCount</c> stays exact.
+    /// </summary>
+    private static async Task<Dictionary<Guid, int>> UnreadForPushAsync(SparkDbContext context, Guid[] users, CancellationToken cancellationToken) =>
+        await context.Database.SqlQuery<UnreadCount>($"""
+            SELECT u.id AS user_id,
+                   (SELECT count(*) FROM (SELECT 1 FROM user_notifications n WHERE n.user_id = u.id AND NOT n.is_read LIMIT {PushedUnreadCap}) c)::int AS count
+            FROM unnest({users}) AS u(id)
+            """).ToDictionaryAsync(x => x.UserId, x => x.Count, cancellationToken);
+
+    /// <summary>The most a pushed unread count says (see <see cref="UnreadForPushAsync"/>).</summary>
+    public const int PushedUnreadCap = 100;
+
+    private sealed record UnreadCount(Guid UserId, int Count);
 
     private static NotificationView View(UserNotification n) => new(n.Id, n.Type, n.Title, n.Message, n.Link, n.IsRead, n.CreatedAt, n.ReadAt);
 }
