@@ -105,15 +105,15 @@ internal static class ExchangeBench
     /// queue on their cash account by design), placing limit buys that rest far below the price.
     /// </summary>
     public static async Task<(double P95, int Count, int Failed)> PlacementAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<Spark.Core.Market.Security> securities,
-        bool idempotencyKey = true)
+        bool idempotencyKey = true, int perClient = 40)
     {
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var failed = 0;
         await Task.WhenAll(Enumerable.Range(0, clients.Count).Select(async worker =>
         {
-            for (var i = 0; i < 40; i++)
+            for (var i = 0; i < perClient; i++)
             {
-                var security = securities[(worker * 40 + i) % securities.Count];
+                var security = securities[(worker * perClient + i) % securities.Count];
                 using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/orders")
                 {
                     Content = JsonContent.Create(new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 1, price = 50m, validity = "gtc" }),
@@ -127,6 +127,29 @@ internal static class ExchangeBench
             }
         }));
         return (Percentile([.. latencies], 0.95), latencies.Count, failed);
+    }
+
+    public static List<Spark.Core.Market.Security> Tradable(IEnumerable<(Spark.Core.Market.Security Security, decimal Anchor)> securities) =>
+        [.. securities.Select(s => s.Security).Where(s => s.Type is Spark.Core.Market.SecurityType.Stock or Spark.Core.Market.SecurityType.Etf)];
+
+    /// <summary>16 signed-in traders (verified, two-factor, ₹10 crore each), one HTTP client each; and the last one's id.</summary>
+    public static async Task<(List<HttpClient> Clients, Guid LastTrader)> TradersAsync(IServiceProvider services, string ownerConnection, string address)
+    {
+        const string TraderPassword = "benchmark trader passphrase 2026";
+        var clients = new List<HttpClient>();
+        var traderId = Guid.Empty;
+        for (var i = 0; i < 16; i++)
+        {
+            var traderEmail = $"bench-trader-{i}-{Guid.NewGuid():N}@spark.local";
+            traderId = await TraderAsync(services, ownerConnection, traderEmail, TraderPassword);
+            var http = new HttpClient { BaseAddress = new Uri(address) };
+            var token = await LoginAsync(http, traderEmail, TraderPassword);
+            await EnableTwoFactorAsync(ownerConnection, traderId);
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            clients.Add(http);
+        }
+
+        return (clients, traderId);
     }
 
     /// <summary>A verified trader with two-factor sign-in and ₹10 crore of paper cash.</summary>
