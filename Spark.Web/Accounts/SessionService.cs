@@ -22,6 +22,23 @@ public sealed class SessionService(SparkDb db, TimeProvider clock)
     /// <summary>last_activity is written at most this often, not on every request.</summary>
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// What every authenticated request asks, compiled once: EF would otherwise translate-check the expression tree (and
+    /// compile a closure for its subquery) on each request.
+    /// </summary>
+    private static readonly Func<SparkDbContext, Guid, Guid, CancellationToken, Task<ActiveSession?>> SessionState =
+        EF.CompileAsyncQuery((SparkDbContext context, Guid userId, Guid sessionId, CancellationToken _) => context.UserSessions
+            .Where(s => s.Id == sessionId && s.UserId == userId)
+            .Select(s => new ActiveSession(
+                s.Revoked,
+                s.ExpiresAt,
+                s.LastActivity,
+                s.Client,
+                context.UserSecurity.Where(x => x.UserId == userId).Select(x => (int?)x.SessionTimeoutMinutes).FirstOrDefault()))
+            .SingleOrDefault());
+
+    private sealed record ActiveSession(bool Revoked, DateTimeOffset ExpiresAt, DateTimeOffset LastActivity, SessionClient Client, int? IdleMinutes);
+
     public async Task<UserSession> StartAsync(Guid userId, SessionClient client, ClientInfo info, TimeSpan lifetime,
         string tokenHash, string? refreshTokenHash = null, CancellationToken cancellationToken = default)
     {
@@ -53,17 +70,7 @@ public sealed class SessionService(SparkDb db, TimeProvider clock)
     {
         await using var context = db.ForUser(userId);
         var now = clock.GetUtcNow();
-        var session = await context.UserSessions
-            .Where(s => s.Id == sessionId && s.UserId == userId)
-            .Select(s => new
-            {
-                s.Revoked,
-                s.ExpiresAt,
-                s.LastActivity,
-                s.Client,
-                IdleMinutes = context.UserSecurity.Where(x => x.UserId == userId).Select(x => (int?)x.SessionTimeoutMinutes).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
+        var session = await SessionState(context, userId, sessionId, cancellationToken);
         if (session is null || session.Revoked || session.ExpiresAt <= now) return false;
         if (session.Client == SessionClient.Web && session.IdleMinutes is > 0 and var idle && session.LastActivity.AddMinutes(idle) <= now)
         {
