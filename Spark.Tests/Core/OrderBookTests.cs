@@ -34,6 +34,13 @@ public sealed class OrderBookTests
         Quantity = quantity, TriggerPrice = trigger, LimitPrice = limit, Validity = validity, PlacedAt = Open,
     };
 
+    /// <summary>The order as stored after <paramref name="filled"/> of it filled (a restart reloads it so).</summary>
+    private static RestingOrder Filled(RestingOrder o, decimal filled) => new()
+    {
+        OrderId = o.OrderId, SecurityId = o.SecurityId, Side = o.Side, Type = o.Type, Quantity = o.Quantity, Filled = filled,
+        LimitPrice = o.LimitPrice, TriggerPrice = o.TriggerPrice, Validity = o.Validity, PlacedAt = o.PlacedAt,
+    };
+
     private static OrderEventKind[] KindsOf(TickResult result, Guid orderId) =>
         [.. result.Events.Where(e => e.OrderId == orderId).Select(e => e.Kind)];
 
@@ -395,6 +402,74 @@ public sealed class OrderBookTests
         Assert.Equal([new OrderEvent(stop.OrderId, OrderEventKind.Cancelled, At(2), 0, CancelReason.SiblingFilled)],
             profit.Events.Where(e => e.OrderId == stop.OrderId));
         Assert.Same(TickResult.None, book.OnTick(Infy, 90m, At(3)));
+        Assert.Equal(0, book.OpenOrderCount);
+    }
+
+    [Fact]
+    public void A_restored_bracket_whose_entry_filled_keeps_its_one_cancels_other_link()
+    {
+        var book = new OrderBook();
+        var entry = Filled(Limit(OrderSide.Buy, 50, 100m), 50);
+        var target = Limit(OrderSide.Sell, 50, 110m);
+        var stop = Stop(OrderSide.Sell, 50, 95m);
+
+        var cleanups = book.RestoreBracket(entry, OrderStatus.Executed, target, OrderStatus.Placed, stop, OrderStatus.Placed, At(1));
+        var stopped = book.OnTick(Infy, 94.50m, At(2));
+
+        Assert.Empty(cleanups);
+        Assert.Equal(new Fill(stop.OrderId, 50, 94.50m, At(2), true), Assert.Single(stopped.Fills));
+        Assert.Equal([OrderEventKind.Cancelled], KindsOf(stopped, target.OrderId));
+        Assert.Same(TickResult.None, book.OnTick(Infy, 111m, At(3)));
+        Assert.Equal(0, book.OpenOrderCount);
+    }
+
+    [Fact]
+    public void A_restored_bracket_sells_only_what_its_closed_entry_bought_less_what_the_sibling_sold()
+    {
+        var book = new OrderBook();
+        // The entry bought 30 of 50 and was cancelled; the target had sold 10 of them before the restart.
+        var entry = Filled(Limit(OrderSide.Buy, 50, 100m), 30);
+        var target = Filled(Limit(OrderSide.Sell, 50, 110m), 10);
+        var stop = Stop(OrderSide.Sell, 50, 95m);
+
+        book.RestoreBracket(entry, OrderStatus.Cancelled, target, OrderStatus.PartiallyFilled, stop, OrderStatus.Placed, At(1));
+        var stopped = book.OnTick(Infy, 94.50m, At(2));
+
+        Assert.Equal(new Fill(stop.OrderId, 20, 94.50m, At(2), true), Assert.Single(stopped.Fills));
+        Assert.Equal([new OrderEvent(target.OrderId, OrderEventKind.Filled, At(2), 10)], stopped.Events.Where(e => e.OrderId == target.OrderId));
+        Assert.Equal(0, book.OpenOrderCount);
+    }
+
+    [Fact]
+    public void A_restored_bracket_with_an_open_entry_activates_its_pending_children_on_the_entry_fill()
+    {
+        var book = new OrderBook();
+        var entry = Limit(OrderSide.Buy, 50, 100m);
+        var target = Limit(OrderSide.Sell, 50, 110m);
+        var stop = Stop(OrderSide.Sell, 50, 95m);
+
+        book.RestoreBracket(entry, OrderStatus.Placed, target, OrderStatus.Pending, stop, OrderStatus.Pending, At(1));
+        Assert.Same(TickResult.None, book.OnTick(Infy, 112m, At(2)));
+        var entered = book.OnTick(Infy, 100m, At(3));
+        var profit = book.OnTick(Infy, 110m, At(4));
+
+        Assert.Equal([OrderEventKind.Activated], KindsOf(entered, target.OrderId));
+        Assert.Equal(new Fill(target.OrderId, 50, 110m, At(4), true), Assert.Single(profit.Fills));
+        Assert.Equal([OrderEventKind.Cancelled], KindsOf(profit, stop.OrderId));
+    }
+
+    [Fact]
+    public void A_restored_child_with_nothing_left_to_sell_is_closed_at_once()
+    {
+        var book = new OrderBook();
+        // Before the restart the stop sold everything the entry bought, but the target's cancel was never recorded.
+        var entry = Filled(Limit(OrderSide.Buy, 40, 100m), 40);
+        var target = Limit(OrderSide.Sell, 40, 110m);
+        var stop = Filled(Stop(OrderSide.Sell, 40, 95m), 40);
+
+        var cleanups = book.RestoreBracket(entry, OrderStatus.Executed, target, OrderStatus.Placed, stop, OrderStatus.Executed, At(1));
+
+        Assert.Equal([new OrderEvent(target.OrderId, OrderEventKind.Cancelled, At(1), 0, CancelReason.SiblingFilled)], cleanups);
         Assert.Equal(0, book.OpenOrderCount);
     }
 

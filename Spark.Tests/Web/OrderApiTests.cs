@@ -246,6 +246,46 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
     }
 
     [Fact]
+    public async Task A_bracket_whose_entry_filled_comes_back_after_a_restart_with_its_legs_live_and_still_one_cancels_other()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (placed, bracket) = await api.PostAsync("orders",
+            new { symbol = security.Symbol, side = "buy", type = "bracket", quantity = 5, price = 100m, targetPrice = 110m, stopLoss = 95m, validity = "gtc" });
+        Assert.Equal(HttpStatusCode.Created, placed);
+        var id = bracket!["id"]!.GetValue<string>();
+        var first = PaperExchangeFor();
+        await first.LoadOpenOrdersAsync(CancellationToken.None);
+
+        // The entry buys on one exchange process...
+        Assert.Equal(1, await first.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 99.95m, 100m, DateTimeOffset.UtcNow)]));
+        var (_, entered) = await api.GetAsync($"orders/{id}");
+        var legs = entered!["children"]!.AsArray();
+        Assert.Equal("executed", entered["status"]!.GetValue<string>());
+        Assert.All(legs, leg => Assert.Equal("placed", leg!["status"]!.GetValue<string>()));
+
+        // ...and after a restart the stop sells the five once, and the target is cancelled rather than selling them again.
+        var restarted = PaperExchangeFor();
+        await restarted.LoadOpenOrdersAsync(CancellationToken.None);
+        var stopFills = await restarted.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 94m, 100m, DateTimeOffset.UtcNow)]);
+        var targetFills = await restarted.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 111m, 100m, DateTimeOffset.UtcNow)]);
+
+        Assert.Equal((1, 0), (stopFills, targetFills));
+        var (_, after) = await api.GetAsync($"orders/{id}");
+        var byType = after!["children"]!.AsArray().ToDictionary(c => c!["type"]!.GetValue<string>());
+        Assert.Equal(("executed", 5m), (byType["stop_loss"]!["status"]!.GetValue<string>(), D(byType["stop_loss"]!["filledQuantity"])));
+        Assert.Equal(("cancelled", "The other leg of the bracket filled."),
+            (byType["limit"]!["status"]!.GetValue<string>(), byType["limit"]!["rejectionReason"]!.GetValue<string>()));
+        var held = await fixture.Database.OwnerScalarAsync<decimal>(
+            "SELECT coalesce(sum(quantity), 0) FROM investments WHERE security_id = $1", security.Id);
+        Assert.Equal(0m, held);
+    }
+
+    private Spark.Web.Services.Orders.PaperExchange PaperExchangeFor() =>
+        Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Spark.Web.Services.Orders.PaperExchange>(fixture.App.Services);
+
+    [Fact]
     public async Task The_trades_export_lists_every_fill_with_its_charges()
     {
         using var api = await TraderAsync();

@@ -95,6 +95,53 @@ public sealed class OrderBook
     }
 
     /// <summary>
+    /// Puts a stored bracket back as it stood (after a restart): the entry open, or closed with what it bought; the
+    /// target and stop pending, active or closed; linked one-cancels-other again. The children's quantities follow
+    /// from the entry and each other's fills as they would have in this book. Returns the events of children that
+    /// turn out to have nothing left to sell, for the caller to record.
+    /// </summary>
+    public IReadOnlyList<OrderEvent> RestoreBracket(RestingOrder entry, OrderStatus entryStatus, RestingOrder target, OrderStatus targetStatus,
+        RestingOrder stop, OrderStatus stopStatus, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(stop);
+        var book = BookOf(entry.SecurityId);
+        var link = new BracketLink(entry, target, stop);
+        entry.Link(link, null, null);
+        target.Link(link, entry.OrderId, entry.OrderId);
+        stop.Link(link, entry.OrderId, entry.OrderId);
+        entry.Status = entryStatus;
+        target.Status = targetStatus;
+        stop.Status = stopStatus;
+        var events = new List<OrderEvent>();
+        if (!entry.IsFinal)
+        {
+            _open.Add(entry.OrderId, entry);
+            book.Index(entry);
+        }
+
+        // What each child may sell in all: the entry's quantity while it is open, what it bought once it closed; less what the sibling sold.
+        var basis = entry.IsFinal ? entry.Filled : entry.Quantity;
+        foreach (var child in new[] { target, stop })
+        {
+            if (child.IsFinal) continue;
+            child.SetQuantity(basis - link.SiblingOf(child).Filled);
+            _open.Add(child.OrderId, child);
+            if (child.Remaining <= 0)
+            {
+                CloseSpent(child, book, link.SiblingOf(child).Filled > 0 ? CancelReason.SiblingFilled : CancelReason.EntryClosed, at, events);
+            }
+            else if (child.Status != OrderStatus.Pending)
+            {
+                book.Index(child);
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>
     /// Changes the quantity, limit or trigger of an open order. Refused when the order is final, when the new
     /// quantity does not exceed what has filled, or when the change does not fit the order's type.
     /// </summary>

@@ -16,5 +16,6 @@ public interface IBrokerGateway
 
     ModifyResult Modify(Guid orderId, decimal? quantity, decimal? limitPrice, decimal? triggerPrice);
 
-    void Forget(Guid orderId, DateTimeOffset at);
+    /// <summary>Withdraws an order's unfilled rest; returns how that ended other orders (a bracket entry's target and stop).</summary>
+    IReadOnlyList<OrderEvent> Forget(Guid orderId, DateTimeOffset at);
 }

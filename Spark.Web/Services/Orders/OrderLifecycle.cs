@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Spark.Core.Cash;
 using Spark.Core.Orders;
+using Spark.Core.Orders.Matching;
 using Spark.Data;
 
 namespace Spark.Web.Services.Orders;
@@ -73,5 +74,40 @@ public static class OrderLifecycle
         order.RejectionReason = reason;
         order.CancelledAt = now;
         order.UpdatedAt = now;
+    }
+
+    /// <summary>Why the exchange ended an order, in the investor's words.</summary>
+    public static string Reason(CancelReason? reason) => reason switch
+    {
+        CancelReason.ImmediateOrCancel => "Immediate-or-cancel: the rest could not fill at once.",
+        CancelReason.SiblingFilled => "The other leg of the bracket filled.",
+        CancelReason.EntryClosed => "The bracket's entry order closed.",
+        CancelReason.DayClose => "A day order expires at the close.",
+        CancelReason.GtcLifetime => "Good-till-triggered orders last at most a year.",
+        _ => "Cancelled.",
+    };
+
+    /// <summary>
+    /// Records how the book ended an order without a last fill of its own: cancelled or expired with the reason, or a
+    /// bracket child with nothing left to sell (its sibling sold the shares, or its entry closed having bought fewer),
+    /// which is executed for what it sold (its quantity now that) or cancelled if it sold nothing.
+    /// </summary>
+    /// <param name="order">Tracked by <paramref name="context"/>, locked by the caller.</param>
+    public static async Task EndAsync(SparkDbContext context, TradingOrder order, OrderEvent e, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(e);
+        if (!order.IsOpen) return;
+        if (e.Kind == OrderEventKind.Filled && order.FilledQuantity > 0m)
+        {
+            order.Quantity = order.FilledQuantity;
+            order.Status = OrderStatus.Executed;
+            order.ExecutedAt ??= now;
+            order.UpdatedAt = now;
+            return;
+        }
+
+        await CloseAsync(context, order, Reason(e.Reason), now, cancellationToken);
     }
 }

@@ -132,9 +132,15 @@ public sealed class OrderService(
         if (!order.IsOpen) throw new OrderFinalException(order.Status);
 
         // Under the order's row lock a fill of it cannot commit meanwhile; the engine forgets the rest at once.
-        exchange.Forget(order.Id, clock.GetUtcNow());
+        var ended = exchange.Forget(order.Id, clock.GetUtcNow());
         await OrderLifecycle.CloseAsync(context, order, "Cancelled by you.", clock.GetUtcNow(), cancellationToken);
         var children = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE parent_order_id = {orderId} FOR UPDATE").ToListAsync(cancellationToken);
+        // A bracket entry that bought some leaves its target and stop protecting that; one with nothing left to sell ends.
+        foreach (var e in ended)
+        {
+            if (children.Find(c => c.Id == e.OrderId) is { } child) await OrderLifecycle.EndAsync(context, child, e, clock.GetUtcNow(), cancellationToken);
+        }
+
         foreach (var child in children.Where(c => c.IsOpen && order.FilledQuantity == 0m))
         {
             exchange.Forget(child.Id, clock.GetUtcNow());

@@ -90,13 +90,16 @@ public sealed partial class PaperExchange(
         }
     }
 
-    /// <summary>Removes an order from the book (the caller holds its row lock and records the cancel).</summary>
-    public void Forget(Guid orderId, DateTimeOffset at)
+    /// <summary>
+    /// Removes an order from the book (the caller holds its row lock and records the cancel); returns what that did to
+    /// other orders, for the caller to record in the same transaction.
+    /// </summary>
+    public IReadOnlyList<OrderEvent> Forget(Guid orderId, DateTimeOffset at)
     {
         _fundOrders.TryRemove(orderId, out _);
         lock (_gate)
         {
-            _book.Cancel(orderId, at);
+            return [.. _book.Cancel(orderId, at).Events.Where(e => e.OrderId != orderId)];
         }
     }
 
@@ -133,7 +136,10 @@ public sealed partial class PaperExchange(
             await PersistFillAsync(fill, cancellationToken);
         }
 
-        foreach (var e in events.Where(e => e.Kind is OrderEventKind.Cancelled or OrderEventKind.Expired))
+        // An order the book completed without a last fill of its own is a bracket child with nothing left to sell.
+        var completedByFill = fills.Where(f => f.Final).Select(f => f.OrderId).ToHashSet();
+        foreach (var e in events.Where(e => e.Kind is OrderEventKind.Cancelled or OrderEventKind.Expired
+            || (e.Kind == OrderEventKind.Filled && !completedByFill.Contains(e.OrderId))))
         {
             await CloseAsync(e, cancellationToken);
         }
@@ -198,36 +204,54 @@ public sealed partial class PaperExchange(
     }
 
     /// <summary>
-    /// Puts the stored open orders back into the book after a restart. A bracket whose entry is still open comes
-    /// back linked; the children of a filled entry come back as plain orders (their one-cancels-other link is
-    /// not restored: a known gap).
+    /// Puts the stored open orders back into the book after a restart. A bracket with any leg still open comes back
+    /// whole and linked one-cancels-other, its entry open or closed with what it bought (see
+    /// <see cref="OrderBook.RestoreBracket"/>); a child found to have nothing left to sell is recorded as such.
     /// </summary>
     public async Task LoadOpenOrdersAsync(CancellationToken cancellationToken)
     {
-        await using var context = db.ForSystem("paper exchange start");
-        var open = await context.Orders.AsNoTracking()
-            .Where(o => o.Platform == ExchangeOptions.Platform
-                && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
-            .ToListAsync(cancellationToken);
-        var children = open.Where(o => o.ParentOrderId is not null).ToLookup(o => o.ParentOrderId!.Value);
-        var loaded = 0;
-        foreach (var order in open)
+        List<TradingOrder> open, brackets;
+        await using (var context = db.ForSystem("paper exchange start"))
         {
-            if (await catalog.GetAsync(order.SecurityId, cancellationToken) is not { } security) continue;
-            if (order.ParentOrderId is { } parent)
+            open = await context.Orders.AsNoTracking()
+                .Where(o => o.Platform == ExchangeOptions.Platform
+                    && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
+                .ToListAsync(cancellationToken);
+            var entries = open.Where(o => o.Type == OrderType.Bracket && o.ParentOrderId is null).Select(o => o.Id)
+                .Concat(open.Where(o => o.ParentOrderId is not null).Select(o => o.ParentOrderId!.Value)).Distinct().ToArray();
+            brackets = entries.Length == 0 ? [] : await context.Orders.AsNoTracking()
+                .Where(o => entries.Contains(o.Id) || (o.ParentOrderId != null && entries.Contains(o.ParentOrderId.Value)))
+                .ToListAsync(cancellationToken);
+        }
+
+        var loaded = 0;
+        var cleanups = new List<OrderEvent>();
+        var legs = brackets.Where(o => o.ParentOrderId is not null).ToLookup(o => o.ParentOrderId!.Value);
+        foreach (var entry in brackets.Where(o => o.ParentOrderId is null))
+        {
+            if (await catalog.GetAsync(entry.SecurityId, cancellationToken) is not { } security) continue;
+            var target = legs[entry.Id].SingleOrDefault(c => c.Type == OrderType.Limit);
+            var stop = legs[entry.Id].SingleOrDefault(c => c.Type == OrderType.StopLoss);
+            if (target is null || stop is null) continue;
+            lock (_gate)
             {
-                // A child whose entry is open is loaded with it; one whose entry filled is on its own.
-                if (open.Any(o => o.Id == parent) || order.Status == OrderStatus.Pending) continue;
-                Register(order, [], security);
-            }
-            else
-            {
-                Register(order, order.Type == OrderType.Bracket ? [.. children[order.Id]] : [], security);
+                _book.SetTickSize(security.Id, Instruments.TickSize(security));
+                foreach (var leg in new[] { entry, target, stop }) _owners[leg.Id] = new OrderOwner(entry.UserId, security.Id, security.Type);
+                cleanups.AddRange(_book.RestoreBracket(Resting(entry, OrderType.Limit), entry.Status, Resting(target, OrderType.Limit), target.Status,
+                    Resting(stop, OrderType.StopLoss), stop.Status, clock.GetUtcNow()));
             }
 
+            loaded += new[] { entry, target, stop }.Count(o => o.IsOpen);
+        }
+
+        foreach (var order in open.Where(o => o.Type != OrderType.Bracket && o.ParentOrderId is null))
+        {
+            if (await catalog.GetAsync(order.SecurityId, cancellationToken) is not { } security) continue;
+            Register(order, [], security);
             loaded++;
         }
 
+        foreach (var e in cleanups) await CloseAsync(e, cancellationToken);
         LogLoaded(log, loaded);
     }
 
@@ -293,9 +317,19 @@ public sealed partial class PaperExchange(
         order.AvgExecutionPrice = Money.UnitPrice(((order.AvgExecutionPrice ?? 0m) * before + fill.Price * fill.Quantity) / order.FilledQuantity);
         order.Fees = (order.Fees ?? 0m) + charges.Total;
         order.TotalCost = (order.TotalCost ?? 0m) + amount;
-        order.Status = order.FilledQuantity >= order.Quantity ? OrderStatus.Executed : OrderStatus.PartiallyFilled;
+        // The book's word on completion: a bracket child may be done before its stored quantity (the entry bought fewer,
+        // or the sibling sold some); it then stands for what it sold.
+        order.Status = fill.Final || order.FilledQuantity >= order.Quantity ? OrderStatus.Executed : OrderStatus.PartiallyFilled;
+        if (order.Status == OrderStatus.Executed && order.ParentOrderId is not null) order.Quantity = order.FilledQuantity;
         order.ExecutedAt = order.Status == OrderStatus.Executed ? fill.At.ToUniversalTime() : order.ExecutedAt;
         order.UpdatedAt = now;
+        if (order.Type == OrderType.Bracket)
+        {
+            // The entry bought: its target and stop are live from now (the book activated them with this fill).
+            await context.Orders.Where(o => o.ParentOrderId == order.Id && o.Status == OrderStatus.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, OrderStatus.Placed).SetProperty(o => o.PlacedAt, fill.At.ToUniversalTime())
+                    .SetProperty(o => o.UpdatedAt, now), cancellationToken);
+        }
 
         var account = await CashAccounts.LockAsync(context, owner.UserId, now, cancellationToken);
         if (order.Side == OrderSide.Buy)
@@ -373,6 +407,7 @@ public sealed partial class PaperExchange(
             $"/orders/{order.Id}");
     }
 
+    /// <summary>Records an order the book ended without a fill: cancelled, expired, or a bracket child with nothing left to sell.</summary>
     private async Task CloseAsync(OrderEvent e, CancellationToken cancellationToken)
     {
         if (!_owners.TryGetValue(e.OrderId, out var owner)) return;
@@ -381,21 +416,16 @@ public sealed partial class PaperExchange(
         var order = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE id = {e.OrderId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
         if (order is { IsOpen: true })
         {
-            var reason = e.Reason switch
-            {
-                CancelReason.ImmediateOrCancel => "Immediate-or-cancel: the rest could not fill at once.",
-                CancelReason.SiblingFilled => "The other leg of the bracket filled.",
-                CancelReason.EntryClosed => "The bracket's entry order closed.",
-                CancelReason.DayClose => "A day order expires at the close.",
-                CancelReason.GtcLifetime => "Good-till-triggered orders last at most a year.",
-                _ => "Cancelled.",
-            };
-            await OrderLifecycle.CloseAsync(context, order, reason, clock.GetUtcNow(), cancellationToken);
+            await OrderLifecycle.EndAsync(context, order, e, clock.GetUtcNow(), cancellationToken);
             await context.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
-            notifications.Post(owner.UserId,
-                e.Kind == OrderEventKind.Expired ? Notifications.NotificationKinds.OrderExpired : Notifications.NotificationKinds.OrderCancelled,
-                $"{OrderService.Describe(order)} {(e.Kind == OrderEventKind.Expired ? "expired" : "cancelled")}", reason, $"/orders/{order.Id}");
+            if (order.Status == OrderStatus.Cancelled)
+            {
+                notifications.Post(owner.UserId,
+                    e.Kind == OrderEventKind.Expired ? Notifications.NotificationKinds.OrderExpired : Notifications.NotificationKinds.OrderCancelled,
+                    $"{OrderService.Describe(order)} {(e.Kind == OrderEventKind.Expired ? "expired" : "cancelled")}", order.RejectionReason ?? "Cancelled.",
+                    $"/orders/{order.Id}");
+            }
         }
         else
         {
