@@ -129,6 +129,39 @@ internal static class ExchangeBench
         return (Percentile([.. latencies], 0.95), latencies.Count, failed);
     }
 
+    /// <summary>
+    /// The same placements paced: each client sends one order every <paramref name="interval"/> (the clients staggered
+    /// across it), so the rate is fixed below what the machine can take. Latency counts from each order's scheduled
+    /// moment, not from when a late client got round to sending it, so a backlog shows in the numbers.
+    /// </summary>
+    public static async Task<(double P95, int Count, int Failed)> PacedPlacementAsync(IReadOnlyList<HttpClient> clients,
+        IReadOnlyList<Spark.Core.Market.Security> securities, TimeSpan interval, int perClient)
+    {
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var failed = 0;
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, clients.Count).Select(async worker =>
+        {
+            for (var i = 0; i < perClient; i++)
+            {
+                var due = interval * i + interval * worker / clients.Count;
+                var wait = due - Stopwatch.GetElapsedTime(start);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                var security = securities[(worker * perClient + i) % securities.Count];
+                using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/orders")
+                {
+                    Content = JsonContent.Create(new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 1, price = 50m, validity = "gtc" }),
+                };
+                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                using var response = await clients[worker].SendAsync(request);
+                await response.Content.ReadAsByteArrayAsync();
+                latencies.Add((Stopwatch.GetElapsedTime(start) - due).TotalMilliseconds);
+                if ((int)response.StatusCode != 201) Interlocked.Increment(ref failed);
+            }
+        }));
+        return (Percentile([.. latencies], 0.95), latencies.Count, failed);
+    }
+
     public static List<Spark.Core.Market.Security> Tradable(IEnumerable<(Spark.Core.Market.Security Security, decimal Anchor)> securities) =>
         [.. securities.Select(s => s.Security).Where(s => s.Type is Spark.Core.Market.SecurityType.Stock or Spark.Core.Market.SecurityType.Etf)];
 
