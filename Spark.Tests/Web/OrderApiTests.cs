@@ -282,6 +282,24 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.Equal(0m, held);
     }
 
+    [Fact]
+    public async Task Changing_a_bracket_entrys_quantity_moves_its_target_and_stop_with_it()
+    {
+        using var api = await TraderAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (_, bracket) = await api.PostAsync("orders",
+            new { symbol = security.Symbol, side = "buy", type = "bracket", quantity = 5, price = 90m, targetPrice = 110m, stopLoss = 85m, validity = "gtc" });
+        var id = bracket!["id"]!.GetValue<string>();
+
+        var (status, changed) = await api.SendAsync(HttpMethod.Put, $"orders/{id}", new { quantity = 8 });
+        var (_, read) = await api.GetAsync($"orders/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(8m, D(changed!["quantity"]));
+        Assert.Equal([8m, 8m], read!["children"]!.AsArray().Select(c => D(c!["quantity"])));
+    }
+
     private Spark.Web.Services.Orders.PaperExchange PaperExchangeFor() =>
         Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Spark.Web.Services.Orders.PaperExchange>(fixture.App.Services);
 

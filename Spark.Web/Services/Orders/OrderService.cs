@@ -189,6 +189,15 @@ public sealed class OrderService(
             order.BlockedAmount = block;
         }
 
+        if (order.Type == OrderType.Bracket && quantity != order.Quantity)
+        {
+            // The book moved the open target and stop by as much (they protect the entry's quantity): so does the record.
+            var delta = quantity - order.Quantity;
+            await context.Orders.Where(o => o.ParentOrderId == order.Id
+                    && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
+                .ExecuteUpdateAsync(u => u.SetProperty(o => o.Quantity, o => o.Quantity + delta).SetProperty(o => o.UpdatedAt, now), cancellationToken);
+        }
+
         order.Quantity = quantity;
         order.Price = request.Price;
         order.StopLoss = request.StopLoss;
