@@ -249,12 +249,7 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
     public async Task A_bracket_whose_entry_filled_comes_back_after_a_restart_with_its_legs_live_and_still_one_cancels_other()
     {
         using var api = await TraderAsync();
-        var security = await TestData.NewSecurityAsync(fixture.Database);
-        await PriceAsync(security.Symbol, 100m);
-        var (placed, bracket) = await api.PostAsync("orders",
-            new { symbol = security.Symbol, side = "buy", type = "bracket", quantity = 5, price = 100m, targetPrice = 110m, stopLoss = 95m, validity = "gtc" });
-        Assert.Equal(HttpStatusCode.Created, placed);
-        var id = bracket!["id"]!.GetValue<string>();
+        var (security, id) = await BracketBuyAsync(api, entry: 100m, target: 110m, stop: 95m);
         var first = PaperExchangeFor();
         await first.LoadOpenOrdersAsync(CancellationToken.None);
 
@@ -286,11 +281,7 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
     public async Task Changing_a_bracket_entrys_quantity_moves_its_target_and_stop_with_it()
     {
         using var api = await TraderAsync();
-        var security = await TestData.NewSecurityAsync(fixture.Database);
-        await PriceAsync(security.Symbol, 100m);
-        var (_, bracket) = await api.PostAsync("orders",
-            new { symbol = security.Symbol, side = "buy", type = "bracket", quantity = 5, price = 90m, targetPrice = 110m, stopLoss = 85m, validity = "gtc" });
-        var id = bracket!["id"]!.GetValue<string>();
+        var (_, id) = await BracketBuyAsync(api, entry: 90m, target: 110m, stop: 85m);
 
         var (status, changed) = await api.SendAsync(HttpMethod.Put, $"orders/{id}", new { quantity = 8 });
         var (_, read) = await api.GetAsync($"orders/{id}");
@@ -298,6 +289,17 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(8m, D(changed!["quantity"]));
         Assert.Equal([8m, 8m], read!["children"]!.AsArray().Select(c => D(c!["quantity"])));
+    }
+
+    /// <summary>A new security priced at ₹100 and a GTC bracket buy of 5 of it; the bracket's id.</summary>
+    private async Task<(Spark.Core.Market.Security Security, string Id)> BracketBuyAsync(ApiClient api, decimal entry, decimal target, decimal stop)
+    {
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+        var (placed, bracket) = await api.PostAsync("orders",
+            new { symbol = security.Symbol, side = "buy", type = "bracket", quantity = 5, price = entry, targetPrice = target, stopLoss = stop, validity = "gtc" });
+        Assert.Equal(HttpStatusCode.Created, placed);
+        return (security, bracket!["id"]!.GetValue<string>());
     }
 
     private Spark.Web.Services.Orders.PaperExchange PaperExchangeFor() =>
