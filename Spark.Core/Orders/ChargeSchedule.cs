@@ -56,6 +56,13 @@ public sealed class ChargeSchedule
     public List<DatedValue> MutualFundStampDuty { get; set; } = [new() { EffectiveFrom = MutualFundStampDutyStart, Value = 0.00005m }];
 
     /// <summary>
+    /// The exit load of equity-oriented funds unless a fund's own terms say otherwise (security metadata
+    /// <c>exitLoad: { rate, withinDays }</c>): 1 % of the value of units redeemed within 365 days of purchase, the
+    /// most common term of Indian equity schemes. Debt, liquid and gold funds carry none unless their metadata says so.
+    /// </summary>
+    public List<DatedExitLoad> EquityFundExitLoad { get; set; } = [new() { EffectiveFrom = Always, Rate = 0.01m, WithinDays = 365 }];
+
+    /// <summary>
     /// Exchange transaction charges on turnover, by exchange (NSE 0.00297 %, BSE 0.00375 %, the flat rates from
     /// 1 October 2024). Looked up ignoring case; an instrument without an exchange trades on <see cref="DefaultExchange"/>.
     /// </summary>

@@ -23,7 +23,11 @@ public sealed record ChargesBreakdown(
     decimal StampDuty,
     decimal Gst,
     decimal DpCharges,
-    decimal Total);
+    decimal Total)
+{
+    /// <summary>A fund redemption's exit load (included in <see cref="Total"/>); zero for everything else.</summary>
+    public decimal ExitLoad { get; init; }
+}
 
 /// <summary>The Indian charges on a trade, from a <see cref="ChargeSchedule"/>: a pure function of its inputs.</summary>
 public static class ChargesCalculator
@@ -107,18 +111,31 @@ public static class ChargesCalculator
     }
 
     /// <summary>
-    /// Charges for redeeming <paramref name="units"/> of a fund at <paramref name="nav"/>: the only levy is STT on
-    /// equity-oriented funds (paid by the seller, on the redemption value); no stamp duty, exchange or SEBI fees, since
-    /// the units go back to the fund house. Exit loads are the scheme's and not modelled.
+    /// Charges for redeeming <paramref name="units"/> of a fund at <paramref name="nav"/>: STT on equity-oriented funds
+    /// (paid by the seller, on the redemption value) and the scheme's exit load on the
+    /// <paramref name="unitsUnderLoad"/> redeemed too soon (see <see cref="ExitLoads.UnitsUnderLoad"/>); no stamp duty,
+    /// exchange or SEBI fees, since the units go back to the fund house.
     /// </summary>
-    public static ChargesBreakdown CalculateMutualFundRedemption(ChargeSchedule schedule, decimal units, decimal nav, DateOnly tradeDate, bool equityOriented)
+    public static ChargesBreakdown CalculateMutualFundRedemption(ChargeSchedule schedule, decimal units, decimal nav, DateOnly tradeDate, bool equityOriented,
+        ExitLoadTerms? exitLoad = null, decimal unitsUnderLoad = 0m)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(units);
         ArgumentOutOfRangeException.ThrowIfNegative(nav);
+        ArgumentOutOfRangeException.ThrowIfNegative(unitsUnderLoad);
         var value = Money.Paisa(units * nav);
         var stt = equityOriented ? Money.Paisa(value * ValueOn(schedule.EquityFundSellStt, tradeDate)) : 0m;
-        return Breakdown(value, stt: stt);
+        var load = exitLoad is { Applies: true } terms ? Money.Paisa(Math.Min(unitsUnderLoad, units) * nav * terms.Rate) : 0m;
+        return Breakdown(value, stt: stt) with { ExitLoad = load, Total = stt + load };
+    }
+
+    /// <summary>The default exit load of equity-oriented funds on <paramref name="date"/> (none for other funds).</summary>
+    public static ExitLoadTerms DefaultExitLoad(ChargeSchedule schedule, bool equityOriented, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return equityOriented && Latest(schedule.EquityFundExitLoad, date, l => l.EffectiveFrom) is { } terms
+            ? new ExitLoadTerms(terms.Rate, terms.WithinDays)
+            : ExitLoadTerms.None;
     }
 
     private static ChargesBreakdown Breakdown(

@@ -348,21 +348,24 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         var (_, cash) = await api.GetAsync("cash");
         Assert.Equal((1_00_000m - 9_999.47m - 0.50m, 0m), (D(cash!["balance"]), D(cash["blocked"])));
 
-        // Redemption is by units at the next NAV, with STT of 0.001 % on an equity fund's redemption value:
-        // 100.5 units × ₹52 = ₹5,226.00, STT ₹0.05226 → ₹0.05, proceeds ₹5,225.95.
+        // Redemption is by units at the next NAV, with STT of 0.001 % on an equity fund's redemption value and, for units
+        // held less than a year, the 1 % exit load: 100.5 units × ₹52 = ₹5,226.00, STT ₹0.05226 → ₹0.05, exit load
+        // ₹52.26, proceeds ₹5,173.69. The ticket's estimate at the last NAV (₹51): load 100.5 × ₹51 × 1 % = ₹51.255 → ₹51.26.
         var (byAmount, amountProblem) = await api.PostAsync("orders", new { symbol = fund.Symbol, side = "sell", type = "market", amount = 1_000m, validity = "day" });
         Assert.Equal(HttpStatusCode.BadRequest, byAmount);
         Assert.True(amountProblem!["errors"]!.AsObject().ContainsKey("quantity"));
         var (tooMany, _) = await api.PostAsync("orders", new { symbol = fund.Symbol, side = "sell", type = "market", quantity = 196.069m, validity = "day" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany);
+        var (_, preview) = await api.PostAsync("orders/charges-preview", new { symbol = fund.Symbol, side = "sell", type = "market", quantity = 100.5m });
+        Assert.Equal(51.26m, D(preview!["charges"]!["exitLoad"]));
         var (redeemed, redemption) = await api.PostAsync("orders", new { symbol = fund.Symbol, side = "sell", type = "market", quantity = 100.5m, validity = "day" });
         Assert.Equal(HttpStatusCode.Created, redeemed);
         await PriceAsync(fund.Symbol, 52m, "2026-11-24");
         var sold = await UntilAsync(api, redemption!["id"]!.GetValue<string>(), "executed");
 
-        Assert.Equal((100.5m, 52m, 0.05m), (D(sold["filledQuantity"]), D(sold["averageExecutionPrice"]), D(sold["charges"])));
+        Assert.Equal((100.5m, 52m, 52.31m), (D(sold["filledQuantity"]), D(sold["averageExecutionPrice"]), D(sold["charges"])));
         var (_, after) = await api.GetAsync("cash");
-        Assert.Equal(1_00_000m - 9_999.47m - 0.50m + 5_225.95m, D(after!["balance"]));
+        Assert.Equal(1_00_000m - 9_999.47m - 0.50m + 5_173.69m, D(after!["balance"]));
         var (_, holdings) = await api.GetAsync("investments");
         Assert.Equal(95.568m, D(holdings!["items"]!.AsArray().Single(h => h!["symbol"]!.GetValue<string>() == fund.Symbol)!["quantity"]));
     }

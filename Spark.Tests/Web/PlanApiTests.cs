@@ -378,12 +378,14 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         Assert.Equal(("PLANFUND", "sell", units), (S(redemption["symbol"]), S(redemption["side"]), D(redemption["quantity"])));
         var (_, before) = await api.GetAsync("cash");
 
-        // At the next NAV the units pay their value less STT of 0.001 % of it.
+        // At the next NAV the units pay their value less STT of 0.001 % of it and, bought within the year, the 1 % exit load.
         await NavAsync(500m, "2026-11-26");
         await UntilOrdersAsync(api, "open", 0);
         var (_, after) = await api.GetAsync("cash");
         var value = units * 500m;
-        Assert.Equal(D(before!["balance"]) + value - decimal.Round(value * 0.00001m, 2, MidpointRounding.AwayFromZero), D(after!["balance"]));
+        var stt = decimal.Round(value * 0.00001m, 2, MidpointRounding.AwayFromZero);
+        var exitLoad = decimal.Round(value * 0.01m, 2, MidpointRounding.AwayFromZero);
+        Assert.Equal(D(before!["balance"]) + value - stt - exitLoad, D(after!["balance"]));
     }
 
     private static async Task UntilNotifiedAsync(ApiClient api, string type)

@@ -158,7 +158,7 @@ public sealed class PlanBatchWriter(
                         ExecutedAt = now, PlatformExecutionId = $"paper-{order.Id:N}-1",
                     };
                     var draft = new TransactionDraft(instrument.Security.Symbol, side == OrderSide.Buy ? TransactionType.Buy : TransactionType.Sell,
-                        leg.Quantity, fillPrice, amount, charges.Brokerage + charges.ExchangeCharges + charges.SebiFee + charges.DpCharges,
+                        leg.Quantity, fillPrice, amount, charges.Brokerage + charges.ExchangeCharges + charges.SebiFee + charges.DpCharges + charges.ExitLoad,
                         charges.Stt + charges.StampDuty, charges.Gst, today, ExchangeOptions.Platform, $"order:{order.Id}:1",
                         $"Auto-invest {strategy.Name}");
                     fills.Add((due.UserId, instrument.Security, draft, fill, side == OrderSide.Buy ? due.LinkedGoalId : null));

@@ -31,6 +31,34 @@ public static class Instruments
         _ => TaxClass.Other,
     };
 
+    /// <summary>
+    /// A fund's exit load on <paramref name="date"/>: its own terms when its metadata has <c>exitLoad: { rate, withinDays }</c>
+    /// (a rate of 0 for none), otherwise the schedule's default for equity-oriented funds; none for anything but a fund.
+    /// </summary>
+    public static ExitLoadTerms ExitLoad(Security security, ChargeSchedule schedule, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(security);
+        if (security.Type != SecurityType.MutualFund) return ExitLoadTerms.None;
+        if (security.Metadata?.RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } metadata
+            && metadata.TryGetProperty("exitLoad", out var own) && own.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            var rate = own.TryGetProperty("rate", out var r) && r.TryGetDecimal(out var rv) ? rv : 0m;
+            var days = own.TryGetProperty("withinDays", out var d) && d.TryGetInt32(out var dv) ? dv : 0;
+            return new ExitLoadTerms(rate, days);
+        }
+
+        return ChargesCalculator.DefaultExitLoad(schedule, IsEquityOriented(security), date);
+    }
+
+    /// <summary>A fund redemption's charges: STT, and the exit load on the units (oldest lots first) redeemed within the load period.</summary>
+    public static ChargesBreakdown RedemptionCharges(ChargeSchedule schedule, Security security, decimal units, decimal nav, DateOnly date,
+        IEnumerable<(DateOnly Bought, decimal Units)> lotsOldestFirst)
+    {
+        var load = ExitLoad(security, schedule, date);
+        var underLoad = load.Applies ? ExitLoads.UnitsUnderLoad(lotsOldestFirst, units, date, load.WithinDays) : 0m;
+        return ChargesCalculator.CalculateMutualFundRedemption(schedule, units, nav, date, IsEquityOriented(security), load, underLoad);
+    }
+
     /// <summary>Prices move in 5 paise on NSE and BSE; crypto in 1 paisa.</summary>
     public static decimal TickSize(Security security) => security.Type == SecurityType.Crypto ? 0.01m : 0.05m;
 

@@ -263,23 +263,24 @@ public sealed class OrderService(
 
         // A redemption is estimated at the last NAV.
         var price = fund ? (prices.TryGet(security.Id, out var last) ? last.Price : 0m) : EstimatePrice(security, side, type, request);
-        var charges = fund
-            ? ChargesCalculator.CalculateMutualFundRedemption(schedule.Value, quantity, price, today, Instruments.IsEquityOriented(security))
-            : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, price, today);
-        CapitalGainsEstimate? gains = null;
+        List<OpenLot> lots = [];
         if (side == OrderSide.Sell)
         {
             await using var context = db.ForUser(userId);
-            var lots = await context.InvestmentLots.AsNoTracking()
+            lots = await context.InvestmentLots.AsNoTracking()
                 .Where(l => l.Type == LotSide.Buy && l.RemainingQuantity > 0m && context.Investments.Any(i =>
                     i.Id == l.InvestmentId && i.SecurityId == security.Id && i.Platform == (request.Platform ?? ExchangeOptions.Platform)))
                 .OrderBy(l => l.TransactionDate).ThenBy(l => l.Id)
                 .Select(l => new OpenLot(l.TransactionDate, l.RemainingQuantity, l.Quantity, l.Price, Money.Paisa(l.RemainingQuantity * l.Price)))
                 .ToListAsync(cancellationToken);
-            if (lots.Sum(l => l.Quantity) >= quantity)
-            {
-                gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.Total, today, Instruments.Tax(security), 0m, null);
-            }
+        }
+
+        var charges = fund ? Instruments.RedemptionCharges(schedule.Value, security, quantity, price, today, lots.Select(l => (l.Date, l.Quantity)))
+            : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, price, today);
+        CapitalGainsEstimate? gains = null;
+        if (side == OrderSide.Sell && lots.Sum(l => l.Quantity) >= quantity)
+        {
+            gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.Total, today, Instruments.Tax(security), 0m, null);
         }
 
         var cost = side == OrderSide.Buy ? Money.Paisa(quantity * price) + charges.Total : Money.Paisa(quantity * price) - charges.Total;
