@@ -84,8 +84,9 @@ public static partial class SparkHostingExtensions
         });
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseRouting();
-        // Each API request shares one connection among its contexts (opened once its bearer token names the user).
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.Use(async (http, next) =>
+        // Each API request shares one connection among its contexts (opened once its bearer token names the user); not
+        // an upload (imports' multipart forms), which would hold a pooled connection while the client sends the file.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api") && !http.Request.HasFormContentType, api => api.Use(async (http, next) =>
         {
             await using var shared = Spark.Data.RequestConnection.Begin();
             await next(http);
