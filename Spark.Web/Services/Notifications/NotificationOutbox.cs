@@ -15,6 +15,9 @@ public sealed partial class NotificationOutbox(NotificationService notifications
     private readonly Channel<PendingNotification> _queue = Channel.CreateBounded<PendingNotification>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    /// <summary>Notifications queued and not yet taken for sending.</summary>
+    public int Queued => _queue.Reader.Count;
+
     public void Post(Guid userId, string type, string title, string message, string? link) =>
         _queue.Writer.TryWrite(new PendingNotification(userId, type, title, message, link));
 
