@@ -80,18 +80,7 @@ public sealed class OrderBook
         Validate(target, book);
         Validate(stop, book);
         ValidateBracket(entry, target, stop);
-
-        var link = new BracketLink(entry, target, stop);
-        entry.Link(link, null, null);
-        target.Link(link, entry.OrderId, entry.OrderId);
-        stop.Link(link, entry.OrderId, entry.OrderId);
-        _open.Add(entry.OrderId, entry);
-        _open.Add(target.OrderId, target);
-        _open.Add(stop.OrderId, stop);
-        entry.Status = OrderStatus.Placed;
-        target.Status = OrderStatus.Pending;
-        stop.Status = OrderStatus.Pending;
-        book.Index(entry);
+        RestoreBracket(entry, OrderStatus.Placed, target, OrderStatus.Pending, stop, OrderStatus.Pending, entry.PlacedAt);
     }
 
     /// <summary>

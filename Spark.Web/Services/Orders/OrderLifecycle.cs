@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Spark.Core.Accounts;
 using Spark.Core.Cash;
 using Spark.Core.Orders;
 using Spark.Core.Orders.Matching;
 using Spark.Data;
+using Spark.Data.Conversions;
 
 namespace Spark.Web.Services.Orders;
 
@@ -24,10 +26,10 @@ public static class CashAccounts
     }
 
     /// <summary>
-    /// <see cref="LockAsync"/> and, in the same round trip, what <see cref="Spark.Core.Accounts.TradingEligibility"/> needs
+    /// <see cref="LockAsync"/> and, in the same round trip, what <see cref="TradingEligibility"/> needs
     /// to know of the user (an order reads both before anything else). The account comes back tracked, as from LockAsync.
     /// </summary>
-    public static async Task<(CashAccount Account, Spark.Core.Accounts.KycStatus Kyc, bool TwoFactorEnabled)> LockForTradingAsync(
+    public static async Task<(CashAccount Account, KycStatus Kyc, bool TwoFactorEnabled)> LockForTradingAsync(
         SparkDbContext context, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -40,13 +42,13 @@ public static class CashAccounts
             SELECT account.id, account.user_id, account.currency, account.balance, account.blocked, account.created_at, account.updated_at,
                    u.kyc_status, u.two_factor_enabled
             FROM account JOIN users u ON u.id = account.user_id
-            """).ToListAsync(cancellationToken)).SingleOrDefault() ?? throw new Core.DomainException("Sign in again.");
+            """).ToListAsync(cancellationToken)).SingleOrDefault() ?? throw new Spark.Core.DomainException("Sign in again.");
         var account = new CashAccount
         {
             Id = row.Id, UserId = row.UserId, Currency = row.Currency, Balance = row.Balance, Blocked = row.Blocked, CreatedAt = row.CreatedAt, UpdatedAt = row.UpdatedAt,
         };
         context.CashAccounts.Attach(account);
-        return (account, Spark.Data.Conversions.SnakeCaseEnum.FromStored<Spark.Core.Accounts.KycStatus>(row.KycStatus), row.TwoFactorEnabled);
+        return (account, SnakeCaseEnum.FromStored<KycStatus>(row.KycStatus), row.TwoFactorEnabled);
     }
 
     private sealed record TraderAccount(Guid Id, Guid UserId, string Currency, decimal Balance, decimal Blocked, DateTimeOffset CreatedAt,
