@@ -40,6 +40,20 @@ public sealed class OrderComponentTests : BunitContext
     }
 
     [Fact]
+    public void A_fund_redemption_shows_its_exit_load_and_other_trades_show_none()
+    {
+        // 100.5 units at ₹51: ₹5,125.50; 1 % exit load ₹51.26 and STT ₹0.05.
+        var redemption = new ChargesBreakdown(5_125.50m, 0m, 0.05m, 0m, 0m, 0m, 0m, 0m, 51.31m) { ExitLoad = 51.26m };
+
+        var fund = Render<ChargesSummary>(p => p.Add(c => c.Preview, new ChargesPreview(redemption, 51m, 5_074.19m, null)).Add(c => c.Side, OrderSide.Sell));
+        var share = Render<ChargesSummary>(p => p.Add(c => c.Preview, new ChargesPreview(Charges, 1000m, 1_00_118.62m, null)).Add(c => c.Side, OrderSide.Buy));
+
+        Assert.Equal("₹51.26", fund.Find("[data-testid=charge-exit-load]").TextContent);
+        Assert.Equal("₹51.31", fund.Find("[data-testid=charge-total]").TextContent);
+        Assert.Empty(share.FindAll("[data-testid=charge-exit-load]"));
+    }
+
+    [Fact]
     public void A_sell_of_equity_shows_the_gain_split_and_the_estimated_tax_with_a_sign_and_colour()
     {
         var lot = new LotGain(new DateOnly(2025, 1, 10), 10m, 9000m, 9900m, 900m, false, 300);
