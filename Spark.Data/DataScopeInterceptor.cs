@@ -24,11 +24,13 @@ public sealed class DataScopeInterceptor : DbConnectionInterceptor
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Sets <paramref name="scope"/> on a connection opened outside EF (<see cref="RequestConnection"/>).</summary>
-    public static async Task ApplyAsync(DbConnection connection, DataScope scope, CancellationToken cancellationToken)
+    /// <summary>The statement that sets <paramref name="scope"/>, for a batch on a connection opened outside EF (<see cref="RequestConnection"/>).</summary>
+    public static Npgsql.NpgsqlBatchCommand ScopeCommand(DataScope scope)
     {
-        await using var command = CreateCommand(connection, scope);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(scope);
+        var command = new Npgsql.NpgsqlBatchCommand(Sql);
+        foreach (var value in Values(scope)) command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+        return command;
     }
 
     private static DbCommand CreateCommand(DbConnection connection, ConnectionEndEventData eventData) =>
@@ -38,15 +40,16 @@ public sealed class DataScopeInterceptor : DbConnectionInterceptor
     {
         var command = connection.CreateCommand();
         command.CommandText = Sql;
-        AddParameter(command, scope.UserId?.ToString() ?? "");
-        AddParameter(command, scope.BypassesRowSecurity ? "on" : "off");
+        foreach (var value in Values(scope))
+        {
+            var parameter = command.CreateParameter();
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
         return command;
     }
 
-    private static void AddParameter(DbCommand command, string value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
+    /// <summary>The two settings' values: the user's id (empty for none) and whether row-level security is bypassed.</summary>
+    private static string[] Values(DataScope scope) => [scope.UserId?.ToString() ?? "", scope.BypassesRowSecurity ? "on" : "off"];
 }

@@ -39,15 +39,29 @@ public sealed class RequestConnection : IAsyncDisposable
     }
 
     /// <summary>Opens the connection for <paramref name="userId"/> and sets their scope on it; once per request.</summary>
-    public async Task OpenAsync(SparkDb db, Guid userId, CancellationToken cancellationToken)
+    public Task OpenAsync(SparkDb db, Guid userId, CancellationToken cancellationToken) =>
+        OpenAsync<bool>(db, userId, null, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="OpenAsync(SparkDb, Guid, CancellationToken)"/>, and in the same round trip runs <paramref name="first"/>
+    /// under the new scope (the request's session check, which every API request makes first), answering what
+    /// <paramref name="read"/> makes of its rows.
+    /// </summary>
+    public async Task<T?> OpenAsync<T>(SparkDb db, Guid userId, NpgsqlBatchCommand? first, Func<NpgsqlDataReader, CancellationToken, Task<T>>? read,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (Volatile.Read(ref state) != Unopened) throw new InvalidOperationException("The request's connection is already open.");
         var opened = new NpgsqlConnection(db.ConnectionString);
+        T? answer = default;
         try
         {
             await opened.OpenAsync(cancellationToken);
-            await DataScopeInterceptor.ApplyAsync(opened, DataScope.ForUser(userId), cancellationToken);
+            await using var batch = new NpgsqlBatch(opened);
+            batch.BatchCommands.Add(DataScopeInterceptor.ScopeCommand(DataScope.ForUser(userId)));
+            if (first is not null) batch.BatchCommands.Add(first);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (first is not null && read is not null && await reader.NextResultAsync(cancellationToken)) answer = await read(reader, cancellationToken);
         }
         catch
         {
@@ -58,6 +72,7 @@ public sealed class RequestConnection : IAsyncDisposable
         connection = opened;
         UserId = userId;
         if (Interlocked.CompareExchange(ref state, Free, Unopened) != Unopened) await opened.DisposeAsync();
+        return answer;
     }
 
     /// <summary>The open connection, if it is this user's and nobody has it; give it back with <see cref="Return"/>.</summary>

@@ -38,6 +38,21 @@ public sealed class RequestConnectionTests(TestDatabase database) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_first_query_sent_with_the_opening_runs_under_the_users_scope()
+    {
+        var user = await TestData.UserAsync(database);
+        var db = database.AppDb();
+        await using var shared = RequestConnection.Begin();
+
+        var scope = await shared.OpenAsync(db, user.Id, new NpgsqlBatchCommand("SELECT current_setting('app.user_id', true)"),
+            async (reader, ct) => await reader.ReadAsync(ct) ? reader.GetString(0) : null, CancellationToken.None);
+        await using var context = db.ForUser(user.Id);
+
+        Assert.Equal(user.Id.ToString(), scope);
+        Assert.Equal(user.Id.ToString(), await ScopeAsync(context));
+    }
+
+    [Fact]
     public async Task Parallel_work_another_user_and_the_system_scope_get_connections_of_their_own()
     {
         var (user, other) = (await TestData.UserAsync(database), await TestData.UserAsync(database));

@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Spark.Core.Accounts;
 using Spark.Core.Security;
+using Npgsql;
 using Spark.Data;
+using Spark.Data.Conversions;
 
 namespace Spark.Web.Accounts;
 
@@ -23,19 +25,39 @@ public sealed class SessionService(SparkDb db, TimeProvider clock)
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// What every authenticated request asks, compiled once: EF would otherwise translate-check the expression tree (and
-    /// compile a closure for its subquery) on each request.
+    /// What every authenticated request asks of its session. Inside an API request it rides in the same round trip as
+    /// opening the request's connection and setting the user's scope (<see cref="RequestConnection"/>); elsewhere it
+    /// runs on the context's connection. Plain SQL either way, so there is one text of it.
     /// </summary>
-    private static readonly Func<SparkDbContext, Guid, Guid, CancellationToken, Task<ActiveSession?>> SessionState =
-        EF.CompileAsyncQuery((SparkDbContext context, Guid userId, Guid sessionId, CancellationToken _) => context.UserSessions
-            .Where(s => s.Id == sessionId && s.UserId == userId)
-            .Select(s => new ActiveSession(
-                s.Revoked,
-                s.ExpiresAt,
-                s.LastActivity,
-                s.Client,
-                context.UserSecurity.Where(x => x.UserId == userId).Select(x => (int?)x.SessionTimeoutMinutes).FirstOrDefault()))
-            .SingleOrDefault());
+    private const string StateSql = """
+        SELECT s.revoked, s.expires_at, s.last_activity, s.client,
+               (SELECT x.session_timeout_minutes FROM user_security x WHERE x.user_id = $1 LIMIT 1)
+        FROM user_sessions s
+        WHERE s.id = $2 AND s.user_id = $1
+        """;
+
+    private static NpgsqlBatchCommand StateCommand(Guid userId, Guid sessionId) =>
+        new(StateSql) { Parameters = { new NpgsqlParameter { Value = userId }, new NpgsqlParameter { Value = sessionId } } };
+
+    private static async Task<ActiveSession?> ReadStateAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken)
+            ? new ActiveSession(reader.GetBoolean(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2),
+                SnakeCaseEnum.FromStored<SessionClient>(reader.GetString(3)), await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetInt32(4))
+            : null;
+
+    private async Task<ActiveSession?> StateAsync(Guid userId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        if (RequestConnection.Current is { UserId: null } shared)
+        {
+            return await shared.OpenAsync(db, userId, StateCommand(userId, sessionId), ReadStateAsync, cancellationToken);
+        }
+
+        await using var context = db.ForUser(userId);
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)context.Database.GetDbConnection()) { BatchCommands = { StateCommand(userId, sessionId) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadStateAsync(reader, cancellationToken);
+    }
 
     private sealed record ActiveSession(bool Revoked, DateTimeOffset ExpiresAt, DateTimeOffset LastActivity, SessionClient Client, int? IdleMinutes);
 
@@ -68,9 +90,8 @@ public sealed class SessionService(SparkDb db, TimeProvider clock)
     /// <summary>Whether the session still works; <paramref name="touch"/> records activity (requests do, revalidation does not).</summary>
     public async Task<bool> IsActiveAsync(Guid userId, Guid sessionId, bool touch, CancellationToken cancellationToken = default)
     {
-        await using var context = db.ForUser(userId);
         var now = clock.GetUtcNow();
-        var session = await SessionState(context, userId, sessionId, cancellationToken);
+        var session = await StateAsync(userId, sessionId, cancellationToken);
         if (session is null || session.Revoked || session.ExpiresAt <= now) return false;
         if (session.Client == SessionClient.Web && session.IdleMinutes is > 0 and var idle && session.LastActivity.AddMinutes(idle) <= now)
         {
@@ -78,6 +99,7 @@ public sealed class SessionService(SparkDb db, TimeProvider clock)
         }
         if (touch && now - session.LastActivity >= TouchInterval)
         {
+            await using var context = db.ForUser(userId);
             await context.UserSessions.Where(s => s.Id == sessionId)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastActivity, now), cancellationToken);
         }

@@ -30,12 +30,7 @@ public static partial class SparkHostingExtensions
                 // A token works only while its session does: revoking a session stops its tokens at once.
                 OnTokenValidated = async context =>
                 {
-                    // An API request's contexts for this user share one connection, scoped once (not a hub's: it lasts as long as its socket).
-                    if (context.Principal?.UserId() is { } userId && Spark.Data.RequestConnection.Current is { UserId: null } shared)
-                    {
-                        await shared.OpenAsync(context.HttpContext.RequestServices.GetRequiredService<Spark.Data.SparkDb>(), userId, context.HttpContext.RequestAborted);
-                    }
-
+                    // In an API request the session check opens the request's shared connection (SessionService, RequestConnection).
                     if (!await SessionIsActiveAsync(context.HttpContext, context.Principal, touch: true)) context.Fail("This session has ended.");
                 },
                 // Browsers' SignalR clients cannot set headers: hubs take the token from the query string.
