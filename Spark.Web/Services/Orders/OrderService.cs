@@ -267,12 +267,7 @@ public sealed class OrderService(
         if (side == OrderSide.Sell)
         {
             await using var context = db.ForUser(userId);
-            lots = await context.InvestmentLots.AsNoTracking()
-                .Where(l => l.Type == LotSide.Buy && l.RemainingQuantity > 0m && context.Investments.Any(i =>
-                    i.Id == l.InvestmentId && i.SecurityId == security.Id && i.Platform == (request.Platform ?? ExchangeOptions.Platform)))
-                .OrderBy(l => l.TransactionDate).ThenBy(l => l.Id)
-                .Select(l => new OpenLot(l.TransactionDate, l.RemainingQuantity, l.Quantity, l.Price, Money.Paisa(l.RemainingQuantity * l.Price)))
-                .ToListAsync(cancellationToken);
+            lots = await OpenLotsAsync(context, security.Id, request.Platform ?? ExchangeOptions.Platform, cancellationToken);
         }
 
         var charges = fund ? Instruments.RedemptionCharges(schedule.Value, security, quantity, price, today, lots.Select(l => (l.Date, l.Quantity)))
@@ -286,6 +281,15 @@ public sealed class OrderService(
         var cost = side == OrderSide.Buy ? Money.Paisa(quantity * price) + charges.Total : Money.Paisa(quantity * price) - charges.Total;
         return new ChargesPreview(charges, price, cost, gains);
     }
+
+    /// <summary>A holding's open buy lots, oldest first: what a sale's capital gains and a redemption's exit load are counted on.</summary>
+    internal static Task<List<OpenLot>> OpenLotsAsync(SparkDbContext context, Guid securityId, string platform, CancellationToken cancellationToken) =>
+        context.InvestmentLots.AsNoTracking()
+            .Where(l => l.Type == LotSide.Buy && l.RemainingQuantity > 0m
+                && context.Investments.Any(i => i.Id == l.InvestmentId && i.SecurityId == securityId && i.Platform == platform))
+            .OrderBy(l => l.TransactionDate).ThenBy(l => l.Id)
+            .Select(l => new OpenLot(l.TransactionDate, l.RemainingQuantity, l.Quantity, l.Price, Money.Paisa(l.RemainingQuantity * l.Price)))
+            .ToListAsync(cancellationToken);
 
     private async Task<(Security Security, OrderSide Side, OrderType Type, OrderValidity Validity, decimal Quantity)> CheckFieldsAsync(
         OrderRequest request, CancellationToken cancellationToken)

@@ -288,7 +288,7 @@ public sealed partial class PaperExchange(
         var charges = fund && order.Side == OrderSide.Buy
             ? ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, order.Amount ?? order.BlockedAmount, today)
             : fund
-            ? Instruments.RedemptionCharges(schedule.Value, security, fill.Quantity, fill.Price, today, await OpenLotsAsync(context, security.Id, cancellationToken))
+            ? Instruments.RedemptionCharges(schedule.Value, security, fill.Quantity, fill.Price, today, (await OrderService.OpenLotsAsync(context, security.Id, ExchangeOptions.Platform, cancellationToken)).Select(l => (l.Date, l.Quantity)))
             : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), order.Side, fill.Quantity, fill.Price, today, firstSellToday);
         var amount = Money.Paisa(fill.Quantity * fill.Price);
         var sequence = await context.OrderExecutions.CountAsync(e => e.OrderId == order.Id, cancellationToken) + 1;
@@ -407,15 +407,6 @@ public sealed partial class PaperExchange(
         notifications.Post(userId, Notifications.NotificationKinds.OrderRejected, $"{OrderService.Describe(order)} rejected", reason,
             $"/orders/{order.Id}");
     }
-
-    /// <summary>The paper holding's open lots of a security, oldest first (what a redemption's exit load is counted on).</summary>
-    private static async Task<List<(DateOnly Bought, decimal Units)>> OpenLotsAsync(SparkDbContext context, Guid securityId, CancellationToken cancellationToken) =>
-        [.. (await context.InvestmentLots.AsNoTracking()
-            .Where(l => l.Type == LotSide.Buy && l.RemainingQuantity > 0m
-                && context.Investments.Any(i => i.Id == l.InvestmentId && i.SecurityId == securityId && i.Platform == ExchangeOptions.Platform))
-            .OrderBy(l => l.TransactionDate).ThenBy(l => l.Id)
-            .Select(l => new { l.TransactionDate, l.RemainingQuantity })
-            .ToListAsync(cancellationToken)).Select(l => (l.TransactionDate, l.RemainingQuantity))];
 
     /// <summary>Records an order the book ended without a fill: cancelled, expired, or a bracket child with nothing left to sell.</summary>
     private async Task CloseAsync(OrderEvent e, CancellationToken cancellationToken)
