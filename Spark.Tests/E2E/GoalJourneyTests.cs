@@ -12,7 +12,7 @@ namespace Spark.Tests.E2E;
 [Trait("Category", "E2E")]
 public sealed class GoalJourneyTests(BrowserFixture browser)
 {
-    private static readonly DateOnly Today = IndiaTime.Today(TimeProvider.System);
+    private DateOnly Today => browser.Web.Clock.Today;
 
     [Fact]
     public async Task An_investor_creates_a_goal_sees_its_projection_and_fan_and_sets_money_aside()

@@ -18,7 +18,7 @@ namespace Spark.Tests.E2E;
 [Trait("Category", "E2E")]
 public sealed class MarketJourneyTests(BrowserFixture browser)
 {
-    private static DateOnly Today => IndiaTime.Today(TimeProvider.System);
+    private DateOnly Today => browser.Web.Clock.Today;
 
     [Fact]
     public async Task An_investor_finds_infosys_by_part_of_its_name_or_its_isin_and_opens_its_page()
@@ -116,7 +116,7 @@ public sealed class MarketJourneyTests(BrowserFixture browser)
         await Pages.SnapshotAsync(page, "market-security");
 
         // A new price reaches the open page as a tick: the header changes in place and flashes upwards.
-        var now = IndiaTime.ToIst(DateTimeOffset.UtcNow);
+        var now = IndiaTime.ToIst(browser.Web.Clock.GetUtcNow());
         await PostBarsAsync(api, symbol, new
         {
             timestamp = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, now.Offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),

@@ -130,7 +130,7 @@ public sealed class PortfolioJourneyTests(BrowserFixture browser)
         await Pages.SnapshotAsync(page, "dashboard-empty-phone");
     }
 
-    private static DateOnly Yesterday => IndiaTime.Today(TimeProvider.System).AddDays(-1);
+    private DateOnly Yesterday => browser.Web.Clock.Today.AddDays(-1);
 
     private async Task<ApiClient> AdminAsync()
     {
@@ -161,9 +161,9 @@ public sealed class PortfolioJourneyTests(BrowserFixture browser)
     /// The browser tests share one database and a seeded security may be priced by others: the day of a test's bar
     /// is the latest one stored (daily or intraday) or yesterday, so the bar it posts is the newest and sets the price.
     /// </summary>
-    private static async Task<DateOnly> PriceDayAsync(ApiClient api, string symbol)
+    private async Task<DateOnly> PriceDayAsync(ApiClient api, string symbol)
     {
-        var day = IndiaTime.Today(TimeProvider.System).AddDays(-1);
+        var day = Yesterday;
         foreach (var interval in new[] { "1d", "1m" })
         {
             var (status, bars) = await api.GetAsync($"securities/{symbol}/bars?interval={interval}");

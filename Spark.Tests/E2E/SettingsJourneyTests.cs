@@ -23,7 +23,7 @@ public sealed class SettingsJourneyTests(BrowserFixture browser)
         await Pages.WaitUntilInteractiveAsync(page);
         await page.GetByTestId("start-2fa").ClickAsync();
         var key = (await page.GetByTestId("shared-key").InnerTextAsync()).Replace(" ", "", StringComparison.Ordinal);
-        await page.GetByLabel("6-digit code").FillAsync(AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow));
+        await page.GetByLabel("6-digit code").FillAsync(AuthenticatorCodes.Compute(key, browser.Web.Clock.GetUtcNow()));
         await page.GetByTestId("enable-2fa").ClickAsync();
         await Expect(page.GetByTestId("recovery-codes").Locator("span")).ToHaveCountAsync(10);
         await Pages.SnapshotAsync(page, "settings-2fa-recovery-codes");
@@ -33,7 +33,7 @@ public sealed class SettingsJourneyTests(BrowserFixture browser)
         await Pages.SignInAsync(page, user.Email!, TestData.Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Enter your code" })).ToBeVisibleAsync();
         // The code that turned 2FA on is spent; the next step's code is accepted.
-        await page.GetByLabel("Authenticator code").FillAsync(AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow.AddSeconds(30)));
+        await page.GetByLabel("Authenticator code").FillAsync(AuthenticatorCodes.Compute(key, browser.Web.Clock.GetUtcNow().AddSeconds(30)));
         await page.GetByTestId("verify-code").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/dashboard$"));
     }

@@ -75,7 +75,7 @@ public sealed class ShellJourneyTests(BrowserFixture browser)
 
         await Pages.SignInAsync(page, investor.Email, investor.Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Enter your code" })).ToBeVisibleAsync();
-        await page.GetByLabel("Authenticator code").FillAsync(AuthenticatorCodes.Compute(investor.AuthenticatorKey!, DateTimeOffset.UtcNow));
+        await page.GetByLabel("Authenticator code").FillAsync(AuthenticatorCodes.Compute(investor.AuthenticatorKey!, browser.Web.Clock.GetUtcNow()));
         await page.GetByTestId("verify-code").ClickAsync();
         await Pages.WaitUntilInteractiveAsync(page);
 

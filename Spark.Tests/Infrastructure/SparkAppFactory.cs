@@ -3,14 +3,17 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Spark.Tests.Infrastructure;
 
 /// <summary>
 /// Spark served by Kestrel on a free loopback port against a test database, with the scheduler off.
-/// Tests talk to it over real HTTP (and browsers through <see cref="BaseAddress"/>).
+/// Tests talk to it over real HTTP (and browsers through <see cref="BaseAddress"/>). The app runs on
+/// <see cref="Clock"/>, never the machine's date: a test reads "today" from it.
 /// </summary>
 public sealed class SparkAppFactory : WebApplicationFactory<Program>
 {
@@ -18,12 +21,16 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> settings;
 
     /// <param name="settings">Configuration for this host on top of the test defaults (rate limits off, jobs off).</param>
-    public SparkAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="clock">The app's clock; by default one starting at <see cref="TestClock.DefaultStart"/>.</param>
+    public SparkAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, TestClock? clock = null)
     {
         this.database = database;
         this.settings = settings ?? new Dictionary<string, string?>();
+        Clock = clock ?? new TestClock();
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
     }
+
+    public TestClock Clock { get; }
 
     public string StateDirectory { get; } = Directory.CreateTempSubdirectory("spark-test-").FullName;
 
@@ -52,6 +59,11 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
         // Tests post prices at any hour; a test about market hours builds the exchange with its own options.
         builder.UseSetting("Spark:Exchange:EnforceMarketHours", "false");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 
@@ -73,6 +85,8 @@ public sealed class WebAppFixture : IAsyncLifetime
 
     internal WebAppFixture(IReadOnlyDictionary<string, string?> settings) => this.settings = settings;
 
+    public TestClock Clock { get; } = new();
+
     public TestDatabase Database { get; } = new();
 
     public SparkAppFactory App { get; private set; } = default!;
@@ -80,7 +94,7 @@ public sealed class WebAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        App = new SparkAppFactory(Database, settings);
+        App = new SparkAppFactory(Database, settings, Clock);
         _ = App.BaseAddress;
     }
 

@@ -27,7 +27,8 @@ public sealed class StubSmtpServer : IAsyncDisposable
         {
             TcpClient client;
             try { client = await listener.AcceptTcpClientAsync(stop.Token); }
-            catch (OperationCanceledException) { return; }
+            // Disposal stops the listener: an accept already under way, or one begun just after, ends the loop.
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or ObjectDisposedException or SocketException) { return; }
             using (client)
             {
                 var stream = client.GetStream();

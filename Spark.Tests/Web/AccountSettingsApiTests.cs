@@ -47,7 +47,7 @@ public sealed class AccountSettingsApiTests(WebAppFixture fixture) : IClassFixtu
     {
         var (_, api) = await SignedInAsync();
         using var _ = api;
-        var minor = DateOnly.FromDateTime(DateTime.Today.AddYears(-17));
+        var minor = fixture.Clock.Today.AddYears(-17);
 
         var refused = await api.SendAsync(HttpMethod.Put, "me/profile", new { name = "Ishaan Verma", dateOfBirth = minor, phone = "9876543210" });
         var saved = await api.SendAsync(HttpMethod.Put, "me/profile", new { name = "Ishaan Verma", dateOfBirth = new DateOnly(1990, 5, 17), phone = "9876543210", investmentGoals = new[] { "retirement" } });

@@ -142,14 +142,14 @@ public sealed class ApiAuthenticationTests(WebAppFixture fixture) : IClassFixtur
         await api.LoginAsync(user.Email!, TestData.Password);
         var setup = await api.PostAsync("me/2fa/setup");
         var key = setup.Body!["sharedKey"]!.GetValue<string>();
-        var wrong = await api.PostAsync("me/2fa/enable", new { code = "000000" == AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow) ? "111111" : "000000" });
-        var enabled = await api.PostAsync("me/2fa/enable", new { code = AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow) });
+        var wrong = await api.PostAsync("me/2fa/enable", new { code = "000000" == AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow()) ? "111111" : "000000" });
+        var enabled = await api.PostAsync("me/2fa/enable", new { code = AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow()) });
         var recoveryCodes = enabled.Body!["recoveryCodes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
 
         using var client = Api();
         var withoutCode = await client.LoginAsync(user.Email!, TestData.Password);
         // The code that enabled 2FA was spent; the next step's code is new (codes one step ahead are accepted).
-        var nextCode = AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow.AddSeconds(30));
+        var nextCode = AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow().AddSeconds(30));
         var withCode = await client.LoginAsync(user.Email!, TestData.Password, nextCode);
         var replayed = await Api().LoginAsync(user.Email!, TestData.Password, nextCode);
         var withRecovery = await Api().LoginAsync(user.Email!, TestData.Password, recoveryCodes[0]);

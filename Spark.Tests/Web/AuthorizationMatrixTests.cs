@@ -45,7 +45,7 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
         {
             // Through the service: the order factory turns the owner's 2FA on, so signing in again would need a code.
             await using var scope = fixture.App.Services.CreateAsyncScope();
-            var today = Spark.Core.Time.IndiaTime.Today(TimeProvider.System);
+            var today = fixture.Clock.Today;
             return (await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Goals.GoalService>().CreateAsync(owner.Id,
                 new Spark.Web.Services.Goals.GoalRequest($"Goal {Guid.NewGuid():N}", "custom", 1_00_000m, today, today.AddYears(3)))).Id;
         },

@@ -80,10 +80,10 @@ public sealed class CashApiTests(WebAppFixture fixture) : IClassFixture<WebAppFi
         // Arrange the two states a concurrent or crashed first request leaves: in progress with a live lease, and
         // in progress with a lease that ran out.
         await fixture.Database.OwnerExecuteAsync(
-            "UPDATE idempotency_keys SET state = 'in_progress', locked_until = now() + interval '1 minute' WHERE user_id = $1 AND key = $2", userId, running);
+            "UPDATE idempotency_keys SET state = 'in_progress', locked_until = $3 WHERE user_id = $1 AND key = $2", userId, running, fixture.Clock.GetUtcNow().AddMinutes(1));
         await fixture.Database.OwnerExecuteAsync(
-            "INSERT INTO idempotency_keys (user_id, route, key, request_hash, state, locked_until, created_at) SELECT user_id, route, $2, request_hash, 'in_progress', now() - interval '1 second', now() FROM idempotency_keys WHERE user_id = $1 AND key = $3",
-            userId, crashed, running);
+            "INSERT INTO idempotency_keys (user_id, route, key, request_hash, state, locked_until, created_at) SELECT user_id, route, $2, request_hash, 'in_progress', $4, $5 FROM idempotency_keys WHERE user_id = $1 AND key = $3",
+            userId, crashed, running, fixture.Clock.GetUtcNow().AddSeconds(-1), fixture.Clock.GetUtcNow());
 
         var busy = await api.SendWithKeyAsync("cash/deposit", Body, running);
         Assert.Equal(HttpStatusCode.Conflict, busy.Status);
@@ -100,7 +100,7 @@ public sealed class CashApiTests(WebAppFixture fixture) : IClassFixture<WebAppFi
         using var _api = api;
         var key = Guid.NewGuid().ToString();
         await api.SendWithKeyAsync("cash/deposit", """{"amount": 1}""", key);
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(47));
+        var clock = new FakeTimeProvider(fixture.Clock.GetUtcNow().AddHours(47));
         await using var scope = fixture.App.Services.CreateAsyncScope();
         var job = ActivatorUtilities.CreateInstance<IdempotencyCleanupJob>(scope.ServiceProvider, (TimeProvider)clock);
 

@@ -11,7 +11,7 @@ namespace Spark.Tests.Web;
 /// <summary>Goals over real HTTP: the fields and their rules, progress without double counting, milestones, states, the projection.</summary>
 public sealed class GoalApiTests(WebAppFixture fixture) : IClassFixture<WebAppFixture>
 {
-    private static readonly DateOnly Today = IndiaTime.Today(TimeProvider.System);
+    private DateOnly Today => fixture.Clock.Today;
 
     private static decimal D(JsonNode? node) => node!.GetValue<decimal>();
 
@@ -46,7 +46,7 @@ public sealed class GoalApiTests(WebAppFixture fixture) : IClassFixture<WebAppFi
         return (bought!["investmentId"]!.GetValue<Guid>(), security.Symbol);
     }
 
-    private static object Goal(string name, decimal target = 10_000m, Guid[]? linked = null, int years = 5) => new
+    private object Goal(string name, decimal target = 10_000m, Guid[]? linked = null, int years = 5) => new
     {
         name, category = "house", targetAmount = target, startDate = Day(Today), targetDate = Day(Today.AddYears(years)),
         monthlyContribution = 0m, linkedInvestmentIds = linked,
@@ -208,7 +208,7 @@ public sealed class GoalApiTests(WebAppFixture fixture) : IClassFixture<WebAppFi
 
         await using (var context = fixture.Database.App(Spark.Data.DataScope.System("plan execution test")))
         {
-            var linked = await Spark.Web.Services.Goals.GoalLinking.LinkPurchasesAsync(context, [(car, taken), (car, free), (car, free), (house, taken)], DateTimeOffset.UtcNow);
+            var linked = await Spark.Web.Services.Goals.GoalLinking.LinkPurchasesAsync(context, [(car, taken), (car, free), (car, free), (house, taken)], fixture.Clock.GetUtcNow());
             Assert.Equal(1, linked);
         }
 

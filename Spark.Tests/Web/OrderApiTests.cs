@@ -238,7 +238,7 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         // A second exchange, as a restarted process would build it, loads the stored open orders.
         var restarted = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Spark.Web.Services.Orders.PaperExchange>(fixture.App.Services);
         await restarted.LoadOpenOrdersAsync(CancellationToken.None);
-        var fills = await restarted.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 89.5m, 100m, DateTimeOffset.UtcNow)]);
+        var fills = await restarted.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 89.5m, 100m, fixture.Clock.GetUtcNow())]);
 
         Assert.Equal(1, fills);
         var (_, filled) = await api.GetAsync($"orders/{order!["id"]}");
@@ -254,7 +254,7 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         await first.LoadOpenOrdersAsync(CancellationToken.None);
 
         // The entry buys on one exchange process...
-        Assert.Equal(1, await first.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 99.95m, 100m, DateTimeOffset.UtcNow)]));
+        Assert.Equal(1, await first.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 99.95m, 100m, fixture.Clock.GetUtcNow())]));
         var (_, entered) = await api.GetAsync($"orders/{id}");
         var legs = entered!["children"]!.AsArray();
         Assert.Equal("executed", entered["status"]!.GetValue<string>());
@@ -263,8 +263,8 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         // ...and after a restart the stop sells the five once, and the target is cancelled rather than selling them again.
         var restarted = PaperExchangeFor();
         await restarted.LoadOpenOrdersAsync(CancellationToken.None);
-        var stopFills = await restarted.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 94m, 100m, DateTimeOffset.UtcNow)]);
-        var targetFills = await restarted.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 111m, 100m, DateTimeOffset.UtcNow)]);
+        var stopFills = await restarted.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 94m, 100m, fixture.Clock.GetUtcNow())]);
+        var targetFills = await restarted.ProcessAsync([new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 111m, 100m, fixture.Clock.GetUtcNow())]);
 
         Assert.Equal((1, 0), (stopFills, targetFills));
         var (_, after) = await api.GetAsync($"orders/{id}");
@@ -380,7 +380,7 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
         var capped = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Spark.Web.Services.Orders.PaperExchange>(fixture.App.Services,
             Microsoft.Extensions.Options.Options.Create(new Spark.Web.Services.Orders.ExchangeOptions { MaxQuantityPerTick = 3m, EnforceMarketHours = false }));
         await capped.LoadOpenOrdersAsync(CancellationToken.None);
-        var tick = new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 99m, 100m, DateTimeOffset.UtcNow);
+        var tick = new Spark.Web.Services.Market.PriceTick(security.Id, security.Symbol, 99m, 100m, fixture.Clock.GetUtcNow());
 
         await capped.ProcessAsync([tick]);
         var (_, partly) = await api.GetAsync($"orders/{id}");

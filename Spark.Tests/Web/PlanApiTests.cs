@@ -474,11 +474,11 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
         var stale = S((await SubscribeAsync(api, await StrategyAsync(), 5_000m, day: 16))["id"]);
         var fresh = S((await SubscribeAsync(api, await StrategyAsync(), 5_000m, day: 16))["id"]);
         await fixture.Database.OwnerExecuteAsync(
-            "INSERT INTO plan_executions (plan_id, user_id, execution_date, amount_invested, status, created_at) VALUES ($1, $2, '2026-12-16', 0, 'pending', now() - interval '1 hour')",
-            Guid.Parse(stale), userId);
+            "INSERT INTO plan_executions (plan_id, user_id, execution_date, amount_invested, status, created_at) VALUES ($1, $2, '2026-12-16', 0, 'pending', $3)",
+            Guid.Parse(stale), userId, fixture.App.Clock.GetUtcNow().AddHours(-1));
         await fixture.Database.OwnerExecuteAsync(
-            "INSERT INTO plan_executions (plan_id, user_id, execution_date, amount_invested, status, created_at) VALUES ($1, $2, '2026-12-16', 0, 'pending', now())",
-            Guid.Parse(fresh), userId);
+            "INSERT INTO plan_executions (plan_id, user_id, execution_date, amount_invested, status, created_at) VALUES ($1, $2, '2026-12-16', 0, 'pending', $3)",
+            Guid.Parse(fresh), userId, fixture.App.Clock.GetUtcNow());
 
         await RunAsync("2026-12-16");
 

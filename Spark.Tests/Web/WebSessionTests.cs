@@ -62,7 +62,7 @@ public sealed partial class WebSessionTests(WebAppFixture fixture) : IClassFixtu
         await using var context = fixture.Database.App(DataScope.ForUser(user.Id));
         context.UserSecurity.Add(new UserSecurity { UserId = user.Id, SessionTimeoutMinutes = 30 });
         await context.SaveChangesAsync();
-        await context.UserSessions.ExecuteUpdateAsync(u => u.SetProperty(s => s.LastActivity, DateTimeOffset.UtcNow.AddMinutes(-31)));
+        await context.UserSessions.ExecuteUpdateAsync(u => u.SetProperty(s => s.LastActivity, fixture.Clock.GetUtcNow().AddMinutes(-31)));
 
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("dashboard")).StatusCode);
     }

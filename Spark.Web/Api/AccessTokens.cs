@@ -47,6 +47,13 @@ public sealed class AccessTokens(JwtSigningKey signingKey, IOptions<JwtOptions> 
         IssuerSigningKey = signingKey.Key,
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         ClockSkew = TimeSpan.FromSeconds(30),
+        // Expiry is judged by the clock that stamped the token (the library would read the wall clock).
+        LifetimeValidator = (notBefore, expires, _, parameters) =>
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            return expires is { } end && now < end + parameters.ClockSkew
+                && (notBefore is not { } start || now >= start - parameters.ClockSkew);
+        },
         NameClaimType = SparkClaimsPrincipalFactory.NameClaim,
         RoleClaimType = "role",
     };
