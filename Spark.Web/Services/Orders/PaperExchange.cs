@@ -217,6 +217,9 @@ public sealed partial class PaperExchange(
                 {
                     _resyncNeeded = true;
                     loops.Faulted(LoopName, e);
+                    // Rebuilt as soon as the database answers, not at the next tick, which may be far off (or never, off hours);
+                    // ticks queue meanwhile and are matched after.
+                    await loops.RetryTransientAsync(LoopName, ReloadAsync, cancellationToken);
                 }
             }
         }, stoppingToken);
