@@ -341,4 +341,79 @@ public sealed class ApiOutageTests(OutageAppFixture fixture) : IClassFixture<Out
         await fixture.AssertBooksReconcileAsync();
         Assert.True(fixture.HostRunning);
     }
+
+    [Fact]
+    public async Task A_plan_run_cut_by_an_outage_executes_each_plan_once_after_recovery_with_nothing_stuck()
+    {
+        using var admin = await AdminAsync();
+        foreach (var (symbol, close) in new Dictionary<string, decimal> { ["ITC"] = 450m, ["BEL"] = 400m, ["BANKBARODA"] = 250m, ["NIFTYBEES"] = 280m, ["GOLDBEES"] = 106m })
+        {
+            await PriceAsync(admin, symbol, close, "2026-11-20");
+        }
+
+        var strategy = Guid.NewGuid();
+        await fixture.Database.OwnerExecuteAsync(
+            "INSERT INTO auto_invest_strategies (id, name, risk_level, expected_returns, min_investment, allocation) VALUES ($1, $2, 'medium', 12, 1000, '{\"stocks\": 60, \"etfs\": 40}'::jsonb)",
+            strategy, $"Fault strategy {strategy:N}");
+        var investors = new List<(ApiClient Api, Guid UserId)>();
+        for (var i = 0; i < 12; i++)
+        {
+            var investor = await TraderAsync(50_000m);
+            investors.Add(investor);
+            var (status, plan) = await investor.Api.PostAsync("plans", new { strategyId = strategy, monthlyInvestment = 10_000m, executionDay = 3, autoRebalance = false });
+            Assert.True(status == HttpStatusCode.Created, plan?.ToJsonString());
+        }
+
+        // Due on a fixed Wednesday, whatever today is.
+        await fixture.Database.OwnerExecuteAsync(
+            "UPDATE auto_invest_plans SET start_date = '2027-03-01', next_execution_date = '2027-03-03', execution_day = 3 WHERE strategy_id = $1", strategy);
+        const string Plans = "SELECT id FROM auto_invest_plans WHERE strategy_id = $1";
+
+        var run = admin.PostAsync("admin/plans/run", new { date = "2027-03-03" });
+        var started = Stopwatch.StartNew();
+        while (!run.IsCompleted && await fixture.Database.OwnerScalarAsync<long>($"SELECT count(*) FROM plan_executions WHERE plan_id IN ({Plans})", strategy) == 0)
+        {
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "the run never began");
+            await Task.Yield();
+        }
+
+        fixture.Proxy.Cut();
+        var outage = Stopwatch.StartNew();
+        var (cutStatus, _) = await run;
+        Assert.True(cutStatus is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"the cut run answered {cutStatus}");
+        Assert.True(fixture.HostRunning);
+        var remaining = OutageAppFixture.OutageLength - outage.Elapsed;
+        if (remaining > TimeSpan.Zero) await Task.Delay(remaining);
+        fixture.Proxy.Restore();
+        await fixture.UntilReadyAsync(TimeSpan.FromSeconds(30));
+
+        // A claim the outage left pending is taken over only once stale (PlanClaims.StaleAfter): age it rather than wait.
+        await fixture.Database.OwnerExecuteAsync(
+            $"UPDATE plan_executions SET created_at = created_at - interval '16 minutes' WHERE status = 'pending' AND plan_id IN ({Plans})", strategy);
+        var (again, result) = await admin.PostAsync("admin/plans/run", new { date = "2027-03-03" });
+        Assert.True(again == HttpStatusCode.OK, result?.ToJsonString());
+        var (twice, _) = await admin.PostAsync("admin/plans/run", new { date = "2027-03-03" });
+        Assert.Equal(HttpStatusCode.OK, twice);
+
+        // Each plan executed exactly once, for its date, and completed.
+        Assert.Equal(12L, await fixture.Database.OwnerScalarAsync<long>(
+            $"SELECT count(*) FROM plan_executions WHERE execution_date = '2027-03-03' AND status = 'completed' AND plan_id IN ({Plans})", strategy));
+        Assert.Equal(12L, await fixture.Database.OwnerScalarAsync<long>($"SELECT count(*) FROM plan_executions WHERE plan_id IN ({Plans})", strategy));
+        var users = investors.Select(i => i.UserId).ToArray();
+        var until = Stopwatch.StartNew();
+        long open;
+        while ((open = await fixture.Database.OwnerScalarAsync<long>(
+            "SELECT count(*) FROM trading_orders WHERE user_id = ANY($1) AND status IN ('pending', 'placed', 'partially_filled')", users)) > 0)
+        {
+            Assert.True(until.Elapsed < TimeSpan.FromSeconds(30), $"{open} plan orders still open");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Equal(0L, await fixture.Database.OwnerScalarAsync<long>("SELECT count(*) FROM cash_accounts WHERE user_id = ANY($1) AND blocked <> 0", users));
+        Assert.Equal(60L, await fixture.Database.OwnerScalarAsync<long>(
+            "SELECT count(*) FROM trading_orders WHERE user_id = ANY($1) AND status = 'executed'", users));
+        await fixture.AssertBooksReconcileAsync();
+        Assert.True(fixture.HostRunning);
+        foreach (var (api, _) in investors) api.Dispose();
+    }
 }
