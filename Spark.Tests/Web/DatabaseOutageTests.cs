@@ -92,3 +92,31 @@ public sealed class DatabaseOutageTests
         Assert.True(loops.States["test-loop"].IsHealthy);
     }
 }
+
+/// <summary>The container's health check: `Spark.Web health URL` exits 0 only on a 200.</summary>
+public sealed class HealthProbeTests
+{
+    [Theory]
+    [InlineData(System.Net.HttpStatusCode.OK, 0)]
+    [InlineData(System.Net.HttpStatusCode.ServiceUnavailable, 1)]
+    public async Task The_probe_exits_zero_only_when_the_endpoint_answers_200(System.Net.HttpStatusCode status, int exit)
+    {
+        using var handler = new Answering(_ => new HttpResponseMessage(status));
+
+        Assert.Equal(exit, await Spark.Web.Cli.HealthProbe.RunAsync(["health", "http://spark.test/health/live"], handler));
+    }
+
+    [Fact]
+    public async Task The_probe_exits_one_when_nothing_answers()
+    {
+        using var handler = new Answering(_ => throw new HttpRequestException("Connection refused"));
+
+        Assert.Equal(1, await Spark.Web.Cli.HealthProbe.RunAsync(["health", "http://spark.test/health/live"], handler));
+    }
+
+    private sealed class Answering(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(answer(request));
+    }
+}
