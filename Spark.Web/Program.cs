@@ -1,6 +1,9 @@
 using Spark.Web.Cli;
 using Spark.Web.Hosting;
 
+// The container's health check: answered before any host is built (it needs no configuration or database).
+if (HealthProbe.IsInvocation(args)) return await HealthProbe.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSpark();
 var app = builder.Build();

@@ -19,13 +19,17 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
 {
     private readonly TestDatabase database;
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
 
     /// <param name="settings">Configuration for this host on top of the test defaults (rate limits off, jobs off).</param>
     /// <param name="clock">The app's clock; by default one starting at <see cref="TestClock.DefaultStart"/>.</param>
-    public SparkAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, TestClock? clock = null)
+    /// <param name="services">Replacements after the app's own registrations and the clock (a fake clock, say).</param>
+    public SparkAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, TestClock? clock = null,
+        Action<IServiceCollection>? services = null)
     {
         this.database = database;
         this.settings = settings ?? new Dictionary<string, string?>();
+        this.services = services;
         Clock = clock ?? new TestClock();
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
     }
@@ -65,6 +69,7 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(Clock);
         });
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 
     protected override void Dispose(bool disposing)

@@ -18,7 +18,8 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
     /// <summary>Routes anyone may open. Adding a route here is a decision: say why in the review.</summary>
     private static readonly HashSet<string> PublicRoutes =
     [
-        "/", "/not-found", "/Error", "/health", "/openapi/{documentName}.json", "/scalar/{documentName?}",
+        "/", "/not-found", "/Error", "/health", "/health/live", "/health/ready", // supervisors ask without credentials
+        "/openapi/{documentName}.json", "/scalar/{documentName?}",
         "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh",
         "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ForgotPasswordConfirmation",
         "/Account/ResetPassword", "/Account/ResetPasswordConfirmation", "/Account/InvalidPasswordReset",

@@ -187,8 +187,16 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, ILogger<
 
     private static async Task ReleaseAsync(SparkDb db, Guid userId, string route, string key)
     {
-        await using var context = db.ForUser(userId);
-        await context.IdempotencyKeys.Where(r => r.UserId == userId && r.Route == route && r.Key == key).ExecuteDeleteAsync();
+        try
+        {
+            await using var context = db.ForUser(userId);
+            await context.IdempotencyKeys.Where(r => r.UserId == userId && r.Route == route && r.Key == key).ExecuteDeleteAsync();
+        }
+        catch (Exception e) when (Hosting.BackgroundLoops.IsTransient(e))
+        {
+            // The database is away (most likely what failed the request too): the claim's lease frees the key instead,
+            // and the request's own error, not this one, is what the client should see.
+        }
     }
 
     [LoggerMessage(LogLevel.Warning, "Idempotency key on {Route} taken over after its first request's lease ran out")]

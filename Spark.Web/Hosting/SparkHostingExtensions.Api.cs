@@ -45,6 +45,7 @@ public static partial class SparkHostingExtensions
             };
         });
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseOutageHandler>();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddScoped<Api.IdempotencyTicket>();
         services.ConfigureHttpJsonOptions(o =>

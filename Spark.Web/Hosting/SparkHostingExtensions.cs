@@ -52,7 +52,11 @@ public static partial class SparkHostingExtensions
         AddApi(services, configuration);
 
         services.AddDataProtection().SetApplicationName("Spark").PersistKeysToDbContext<SparkDbContext>();
-        services.AddHealthChecks().AddNpgSql(connectionString, name: "database", tags: ["ready"]);
+        services.AddSingleton<BackgroundLoops>();
+        var health = services.AddHealthChecks()
+            .AddNpgSql(connectionString, name: SparkHealth.Database, tags: [SparkHealth.Ready], timeout: TimeSpan.FromSeconds(3))
+            .AddCheck<BackgroundLoopsHealthCheck>("background-loops", tags: [SparkHealth.Ready]);
+        if (options.Jobs.Enabled) health.AddCheck<SchedulerHealthCheck>("scheduler", tags: [SparkHealth.Ready]);
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
         services.AddScoped<PartitionMaintenanceJob>();
@@ -81,6 +85,7 @@ public static partial class SparkHostingExtensions
         {
             if (!app.Environment.IsDevelopment()) web.UseExceptionHandler("/Error", createScopeForErrors: true);
             web.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+            web.UseMiddleware<DatabaseOutagePage>();
         });
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseRouting();
@@ -98,7 +103,7 @@ public static partial class SparkHostingExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapHealthChecks("/health");
+        app.MapSparkHealthChecks();
         app.MapOpenApi();
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
         app.MapSparkApi();

@@ -51,21 +51,22 @@ public sealed class MarketHub(SecurityCatalog catalog) : Hub
 }
 
 /// <summary>Forwards the market feed to hub groups off the publisher's thread, so a slow client never slows the market.</summary>
-public sealed class MarketHubRelay(IMarketFeed feed, IHubContext<MarketHub> hub) : BackgroundService
+public sealed class MarketHubRelay(IMarketFeed feed, IHubContext<MarketHub> hub, Hosting.BackgroundLoops loops) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<PriceTick>> _queue = Channel.CreateBounded<IReadOnlyList<PriceTick>>(
         new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // A send that throws (a hub lifetime manager's fault) restarts the relay instead of stopping the host.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => loops.RunAsync("market-hub-relay", async cancellationToken =>
     {
         using var subscription = feed.Subscribe(ticks => _queue.Writer.TryWrite(ticks));
-        await foreach (var ticks in _queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var ticks in _queue.Reader.ReadAllAsync(cancellationToken))
         {
             foreach (var tick in ticks)
             {
                 await hub.Clients.Group(MarketHub.Group(tick.Symbol)).SendAsync("tick",
-                    new TickMessage(tick.Symbol, tick.Price, tick.PreviousClose, tick.Change, tick.ChangeRate, tick.At), stoppingToken);
+                    new TickMessage(tick.Symbol, tick.Price, tick.PreviousClose, tick.Change, tick.ChangeRate, tick.At), cancellationToken);
             }
         }
-    }
+    }, stoppingToken);
 }

@@ -37,19 +37,20 @@ public sealed class NotificationHub : Hub
 }
 
 /// <summary>Forwards the notification feed to each user's hub group off the publisher's thread.</summary>
-public sealed class NotificationHubRelay(INotificationFeed feed, IHubContext<NotificationHub> hub) : BackgroundService
+public sealed class NotificationHubRelay(INotificationFeed feed, IHubContext<NotificationHub> hub, Hosting.BackgroundLoops loops) : BackgroundService
 {
     private readonly Channel<NotificationChange> _queue = Channel.CreateBounded<NotificationChange>(
         new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // A send that throws (a hub lifetime manager's fault) restarts the relay instead of stopping the host.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => loops.RunAsync("notification-hub-relay", async cancellationToken =>
     {
         using var subscription = feed.Subscribe(change => _queue.Writer.TryWrite(change));
-        await foreach (var change in _queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var change in _queue.Reader.ReadAllAsync(cancellationToken))
         {
             var user = hub.Clients.Group(NotificationHub.Group(change.UserId));
-            if (change.Created is { } created) await user.SendAsync("notification", created, stoppingToken);
-            await user.SendAsync("unreadCount", new UnreadCountMessage(change.UnreadCount), stoppingToken);
+            if (change.Created is { } created) await user.SendAsync("notification", created, cancellationToken);
+            await user.SendAsync("unreadCount", new UnreadCountMessage(change.UnreadCount), cancellationToken);
         }
-    }
+    }, stoppingToken);
 }

@@ -16,7 +16,7 @@ using Security = Spark.Core.Market.Security;
 /// </summary>
 public sealed partial class MarketSimulatorService(
     SparkDb db, SecurityCatalog catalog, MarketDataService market, PriceBook prices, IMarketFeed feed, IOptions<SparkOptions> options,
-    TimeProvider clock, ILogger<MarketSimulatorService> log) : BackgroundService
+    TimeProvider clock, BackgroundLoops loops, ILogger<MarketSimulatorService> log) : BackgroundService
 {
     private const int BatchSize = 20_000;
     private readonly Dictionary<Guid, DateOnly> _lastDaily = [];
@@ -29,29 +29,39 @@ public sealed partial class MarketSimulatorService(
     /// <summary>The simulator as configured: every bar of the market follows from it.</summary>
     public PriceSimulator Simulator { get; } = new(options.Value.Market.Seed, SimulatedMarket.AnchorDate);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The loop's name in /health/ready and the log.</summary>
+    public const string LoopName = "market-simulator";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => loops.RunAsync(LoopName, async cancellationToken =>
     {
-        try
+        loops.Starting(LoopName);
+        await StartAsync(clock.GetUtcNow(), cancellationToken);
+        loops.Healthy(LoopName);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Options.TickMilliseconds), clock);
+        var minute = Minute(clock.GetUtcNow());
+        // Prices keep moving through a database outage (a tick needs no database); only storing bars waits for it.
+        var backoff = new BackgroundLoops.Backoff();
+        DateTimeOffset? retryAt = null;
+        while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            await StartAsync(clock.GetUtcNow(), stoppingToken);
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Options.TickMilliseconds), clock);
-            var minute = Minute(clock.GetUtcNow());
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            var now = clock.GetUtcNow();
+            Tick(now);
+            if (Minute(now) == minute && (retryAt is null || now < retryAt)) continue;
+            minute = Minute(now);
+            try
             {
-                var now = clock.GetUtcNow();
-                Tick(now);
-                if (Minute(now) != minute)
-                {
-                    minute = Minute(now);
-                    await CatchUpAsync(now, stoppingToken);
-                }
+                await CatchUpAsync(now, cancellationToken);
+                retryAt = null;
+                backoff.Reset();
+                loops.Healthy(LoopName);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                loops.Faulted(LoopName, e);
+                retryAt = now + backoff.Next();
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    }, stoppingToken);
 
     /// <summary>Loads the securities and writes what is missing up to <paramref name="now"/>.</summary>
     public async Task StartAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -85,6 +95,32 @@ public sealed partial class MarketSimulatorService(
     {
         var today = MarketCalendar.IstDate(now);
         var earliest = today.AddYears(-Options.BackfillYears);
+        int written;
+        // The markers move ahead of the writes: if a write fails they go back, so the next attempt writes the same bars again.
+        var lastDaily = new Dictionary<Guid, DateOnly>(_lastDaily);
+        var lastMinute = new Dictionary<Guid, DateTimeOffset>(_lastMinute);
+        try
+        {
+            written = await CatchUpAsync(now, today, earliest, cancellationToken);
+        }
+        catch
+        {
+            Restore(_lastDaily, lastDaily);
+            Restore(_lastMinute, lastMinute);
+            throw;
+        }
+
+        return written;
+    }
+
+    private static void Restore<TValue>(Dictionary<Guid, TValue> markers, Dictionary<Guid, TValue> saved)
+    {
+        markers.Clear();
+        foreach (var (key, value) in saved) markers[key] = value;
+    }
+
+    private async Task<int> CatchUpAsync(DateTimeOffset now, DateOnly today, DateOnly earliest, CancellationToken cancellationToken)
+    {
         var daily = new List<DayBar>();
         var minutes = new List<MinuteBar>();
         var closes = new List<PriceTick>();

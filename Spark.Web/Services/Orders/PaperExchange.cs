@@ -28,14 +28,13 @@ internal sealed record OrderOwner(Guid UserId, Guid SecurityId, SecurityType Typ
 /// </summary>
 public sealed partial class PaperExchange(
     IMarketFeed feed, SparkDb db, SecurityCatalog catalog, IServiceScopeFactory scopes, IOptions<ExchangeOptions> options,
-    IOptions<ChargeSchedule> schedule, Notifications.NotificationOutbox notifications, TimeProvider clock, ILogger<PaperExchange> log)
+    IOptions<ChargeSchedule> schedule, Notifications.NotificationOutbox notifications, TimeProvider clock, Hosting.BackgroundLoops loops,
+    ILogger<PaperExchange> log)
     : BackgroundService, IBrokerGateway
 {
     private readonly Lock _gate = new();
-    private readonly OrderBook _book = new(new MatchingOptions
-    {
-        SlippageBasisPoints = options.Value.SlippageBasisPoints, MaxQuantityPerTick = options.Value.MaxQuantityPerTick,
-    });
+    private OrderBook _book = NewBook(options.Value);
+    private volatile bool _resyncNeeded;
     private readonly ConcurrentDictionary<Guid, OrderOwner> _owners = new();
 
     // Fund orders wait for the next NAV, outside the book: purchases by amount, redemptions by units.
@@ -55,16 +54,23 @@ public sealed partial class PaperExchange(
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(security);
+        // Reloading the book from the database (after a fault) may meet an order that its placement registers at the
+        // same time: whichever comes second finds it known (under the gate) and leaves it.
         if (security.Type == SecurityType.MutualFund)
         {
-            _owners[order.Id] = new OrderOwner(order.UserId, security.Id, security.Type);
-            _fundOrders[order.Id] = new FundOrder(security.Id, order.Side, order.Amount ?? order.BlockedAmount, order.Quantity - order.FilledQuantity,
-                order.PlacedAt ?? order.CreatedAt);
+            lock (_gate)
+            {
+                if (!_owners.TryAdd(order.Id, new OrderOwner(order.UserId, security.Id, security.Type))) return;
+                _fundOrders[order.Id] = new FundOrder(security.Id, order.Side, order.Amount ?? order.BlockedAmount, order.Quantity - order.FilledQuantity,
+                    order.PlacedAt ?? order.CreatedAt);
+            }
+
             return;
         }
 
         lock (_gate)
         {
+            if (_owners.ContainsKey(order.Id)) return;
             _book.SetTickSize(security.Id, Instruments.TickSize(security));
             _owners[order.Id] = new OrderOwner(order.UserId, security.Id, security.Type);
             if (order.Type == OrderType.Bracket && children.Count == 2)
@@ -184,24 +190,60 @@ public sealed partial class PaperExchange(
         return events.Count;
     }
 
+    /// <summary>The loop's name in /health/ready and the log.</summary>
+    public const string LoopName = "paper-exchange";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await LoadOpenOrdersAsync(stoppingToken);
+        // Started while the database is away, the exchange waits for it: the app serves (503s) and reports not ready meanwhile.
+        loops.Starting(LoopName);
+        await loops.RetryTransientAsync(LoopName, ReloadAsync, stoppingToken);
         using var subscription = feed.Subscribe(batch => _ticks.Writer.TryWrite(batch));
-        await foreach (var batch in _ticks.Reader.ReadAllAsync(stoppingToken))
+        await loops.RunAsync(LoopName, async cancellationToken =>
         {
-            try
+            await foreach (var batch in _ticks.Reader.ReadAllAsync(cancellationToken))
             {
-                await ProcessAsync(batch, stoppingToken);
-            }
+                try
+                {
+                    // A batch that failed half-way left the book ahead of the database (matched, not stored): the stored
+                    // orders are the truth, so the book is rebuilt from them before matching again.
+                    if (_resyncNeeded) await ReloadAsync(cancellationToken);
+                    await ProcessAsync(batch, cancellationToken);
+                    loops.Healthy(LoopName);
+                }
 #pragma warning disable CA1031 // One bad batch must not stop the exchange; the orders stay open for the next tick.
-            catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
-            {
-                LogBatchFailed(log, e);
+                {
+                    _resyncNeeded = true;
+                    loops.Faulted(LoopName, e);
+                    // Rebuilt as soon as the database answers, not at the next tick, which may be far off (or never, off hours);
+                    // ticks queue meanwhile and are matched after.
+                    await loops.RetryTransientAsync(LoopName, ReloadAsync, cancellationToken);
+                }
             }
-        }
+        }, stoppingToken);
     }
+
+    /// <summary>Empties the book and loads the stored open orders into it again.</summary>
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _book = NewBook(options.Value);
+            _owners.Clear();
+            _fundOrders.Clear();
+        }
+
+        _resyncNeeded = true;
+        await LoadOpenOrdersAsync(cancellationToken);
+        _resyncNeeded = false;
+    }
+
+    private static OrderBook NewBook(ExchangeOptions options) => new(new MatchingOptions
+    {
+        SlippageBasisPoints = options.SlippageBasisPoints, MaxQuantityPerTick = options.MaxQuantityPerTick,
+    });
 
     /// <summary>
     /// Puts the stored open orders back into the book after a restart. A bracket with any leg still open comes back
@@ -235,6 +277,7 @@ public sealed partial class PaperExchange(
             if (target is null || stop is null) continue;
             lock (_gate)
             {
+                if (_owners.ContainsKey(entry.Id)) continue;
                 _book.SetTickSize(security.Id, Instruments.TickSize(security));
                 foreach (var leg in new[] { entry, target, stop }) _owners[leg.Id] = new OrderOwner(entry.UserId, security.Id, security.Type);
                 cleanups.AddRange(_book.RestoreBracket(Resting(entry, OrderType.Limit), entry.Status, Resting(target, OrderType.Limit), target.Status,
@@ -449,9 +492,6 @@ public sealed partial class PaperExchange(
 
     [LoggerMessage(LogLevel.Information, "Paper exchange filled order {OrderId}: {Quantity} at {Price}")]
     private static partial void LogFilled(ILogger logger, Guid orderId, decimal quantity, decimal price);
-
-    [LoggerMessage(LogLevel.Error, "Paper exchange: a batch of ticks failed")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>A fund order waiting for its NAV: a purchase by amount, or a redemption of units.</summary>
