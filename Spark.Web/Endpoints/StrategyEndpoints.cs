@@ -12,20 +12,33 @@ namespace Spark.Web.Endpoints;
 /// <c>riskLevel</c> is very_high|high|medium|low and <c>rebalancingFrequency</c> monthly|quarterly|yearly.
 /// </summary>
 public sealed record StrategyRequest(
-    string? Name,
+    [property: System.ComponentModel.DataAnnotations.StringLength(255)] string? Name,
     string? Description,
     string? RiskLevel,
-    decimal? ExpectedReturnRate,
-    decimal? MinInvestment,
+    [property: Spark.Web.Api.Input.Numeric(5, 2, percentColumn: true)] decimal? ExpectedReturnRate,
+    [property: Spark.Web.Api.Input.Numeric(10, 2)] decimal? MinInvestment,
     Dictionary<string, decimal>? Allocation,
     string? RebalancingFrequency,
     bool? IsActive)
 {
-    internal StrategyInput ToInput() => new(Name, Description,
-        RiskLevel is not null && EnumWords.TryParse<StrategyRiskLevel>(RiskLevel, out var risk) ? risk : null,
-        ExpectedReturnRate, MinInvestment ?? 0m, Allocation,
-        RebalancingFrequency is not null && EnumWords.TryParse<RebalancingFrequency>(RebalancingFrequency, out var frequency) ? frequency : null,
-        IsActive ?? true);
+    internal StrategyInput ToInput()
+    {
+        var errors = new Dictionary<string, string[]>();
+        StrategyRiskLevel? risk = null;
+        RebalancingFrequency? frequency = null;
+        if (RiskLevel is not null)
+        {
+            if (EnumWords.TryParse<StrategyRiskLevel>(RiskLevel, out var r)) risk = r;
+            else errors["riskLevel"] = ["Use very_high, high, medium or low."];
+        }
+        if (RebalancingFrequency is not null)
+        {
+            if (EnumWords.TryParse<RebalancingFrequency>(RebalancingFrequency, out var f)) frequency = f;
+            else errors["rebalancingFrequency"] = ["Use monthly, quarterly or yearly."];
+        }
+        if (errors.Count > 0) throw new Spark.Core.FieldValidationException(errors);
+        return new(Name, Description, risk, ExpectedReturnRate, MinInvestment ?? 0m, Allocation, frequency, IsActive ?? true);
+    }
 }
 
 public static class StrategyEndpoints
