@@ -21,24 +21,11 @@ public sealed record StrategyRequest(
     string? RebalancingFrequency,
     bool? IsActive)
 {
-    internal StrategyInput ToInput()
-    {
-        var errors = new Dictionary<string, string[]>();
-        StrategyRiskLevel? risk = null;
-        RebalancingFrequency? frequency = null;
-        if (RiskLevel is not null)
-        {
-            if (EnumWords.TryParse<StrategyRiskLevel>(RiskLevel, out var r)) risk = r;
-            else errors["riskLevel"] = ["Use very_high, high, medium or low."];
-        }
-        if (RebalancingFrequency is not null)
-        {
-            if (EnumWords.TryParse<RebalancingFrequency>(RebalancingFrequency, out var f)) frequency = f;
-            else errors["rebalancingFrequency"] = ["Use monthly, quarterly or yearly."];
-        }
-        if (errors.Count > 0) throw new Spark.Core.FieldValidationException(errors);
-        return new(Name, Description, risk, ExpectedReturnRate, MinInvestment ?? 0m, Allocation, frequency, IsActive ?? true);
-    }
+    internal StrategyInput ToInput() => new(Name, Description,
+        RiskLevel is not null && EnumWords.TryParse<StrategyRiskLevel>(RiskLevel, out var risk) ? risk : null,
+        ExpectedReturnRate, MinInvestment ?? 0m, Allocation,
+        RebalancingFrequency is not null && EnumWords.TryParse<RebalancingFrequency>(RebalancingFrequency, out var frequency) ? frequency : null,
+        IsActive ?? true);
 }
 
 public static class StrategyEndpoints

@@ -17,8 +17,9 @@ public static class InputConverters
         ArgumentNullException.ThrowIfNull(options);
         options.Converters.Add(new TextConverter());
         options.Converters.Add(new DecimalConverter());
+        // DateTimeOffset is left to the serializer: bodies carry timestamps only where a client echoes a resource back (a
+        // fresh user's preferences say createdAt 0001-01-01), and nothing computes with them.
         options.Converters.Add(new DateConverter());
-        options.Converters.Add(new InstantConverter());
     }
 
     /// <summary>PostgreSQL text cannot hold NUL (SQLSTATE 22021), and no field is meant to hold a novel.</summary>
@@ -86,19 +87,5 @@ public static class InputConverters
 
         public override void Write(Utf8JsonWriter writer, DateOnly value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-    }
-
-    private sealed class InstantConverter : JsonConverter<DateTimeOffset>
-    {
-        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var at))
-            {
-                throw new JsonException("Use an ISO 8601 timestamp with offset.");
-            }
-            return InputLimits.InRange(at) ? at : throw new JsonException(InputLimits.DateRange);
-        }
-
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 }
