@@ -37,7 +37,7 @@ public static class Problems
 /// Errors below an endpoint, answered in one place as api.md assigns them: an unreadable request 400, field errors
 /// 400 with the <c>errors</c> map, conflicts 409, any other broken rule 422 with the rule's own words.
 /// </summary>
-public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -55,7 +55,13 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
             {
                 Status = 400, Title = "One or more validation errors occurred.",
             },
-            // A body that is not JSON of the endpoint's shape, or a query value that does not bind, is the caller's error.
+            // A query or route value that does not bind: the framework's message names the parameter ("int page").
+            BadHttpRequestException bad when Unbound().Match(bad.Message) is { Success: true } m => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [m.Groups["name"].Value] = [$"Use a value of type {m.Groups["type"].Value}."] })
+            {
+                Status = 400, Title = "One or more validation errors occurred.",
+            },
+            // A body that is not JSON of the endpoint's shape is the caller's error.
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode, Title = "Bad request",
@@ -74,6 +80,9 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
         httpContext.Response.StatusCode = details.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = details });
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>[^ \"]+) (?<name>[^ \"]+)\" from")]
+    private static partial System.Text.RegularExpressions.Regex Unbound();
 
     private static string FieldOf(string path) => path.TrimStart('$').TrimStart('.');
 
