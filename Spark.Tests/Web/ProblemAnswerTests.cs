@@ -24,14 +24,15 @@ public sealed class ProblemAnswerTests(WebAppFixture fixture) : IClassFixture<We
     }
 
     [Fact]
-    public async Task A_query_value_of_the_wrong_type_is_a_400_problem()
+    public async Task A_query_value_of_the_wrong_type_is_a_400_field_error_naming_the_parameter()
     {
         var user = await TestData.UserAsync(fixture.Database);
         using var api = new ApiClient(fixture.App.CreateHttpClient());
         await api.LoginAsync(user.Email!, TestData.Password);
 
-        var (status, _) = await api.GetAsync("transactions?page=first");
+        var (status, problem) = await api.GetAsync("transactions?page=first");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("int", problem!["errors"]!["page"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
+using Spark.Web.Api.Input;
 
 namespace Spark.Web.Endpoints;
 
@@ -17,7 +18,7 @@ public static class ApiEndpoints
     /// <summary>/api/v1: every endpoint demands a bearer token unless it says AllowAnonymous.</summary>
     public static RouteGroupBuilder MapSparkApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiUser).DisableAntiforgery();
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiUser).DisableAntiforgery().CheckInput();
         api.MapAuthEndpoints();
         api.MapMeEndpoints();
         api.MapAccountEndpoints();

@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spark.Web.Api;
+using Spark.Web.Api.Input;
 using Spark.Web.Services.Cash;
 using Spark.Web.Services.Portfolio;
 using Spark.Web.Shell;
 
 namespace Spark.Web.Endpoints;
 
-public sealed record CashAmountRequest(decimal Amount);
+public sealed record CashAmountRequest([property: Numeric(15, 2)] decimal Amount);
 
 public static class CashEndpoints
 {

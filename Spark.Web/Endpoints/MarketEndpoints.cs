@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spark.Core.Imports;
+using Spark.Web.Api.Input;
 using Spark.Core.Market;
 using Spark.Core.Time;
 using Spark.Web.Security;
@@ -20,7 +21,8 @@ public sealed record SecurityDetailResponse(Guid Id, string Symbol, string Name,
     string? Industry, int LotSize, decimal? MarketCap, string Currency, decimal? LastPrice, decimal? PreviousClose, decimal? DayChangeRate,
     decimal? Week52High, decimal? Week52Low, DateTimeOffset? PriceAsOf);
 
-public sealed record BarRequest([property: Required] string Timestamp, decimal Open, decimal High, decimal Low, decimal Close, long Volume);
+public sealed record BarRequest([property: Required] string Timestamp, [property: Numeric(15, 4)] decimal Open, [property: Numeric(15, 4)] decimal High,
+    [property: Numeric(15, 4)] decimal Low, [property: Numeric(15, 4)] decimal Close, long Volume);
 
 public sealed record BarImportResponse(int Imported, IReadOnlyList<ImportError> Errors);
 
@@ -76,8 +78,8 @@ public static class MarketEndpoints
         if (await catalog.FindAsync(symbol, cancellationToken) is not { } s) return Problems.NotFound($"No security has the symbol '{symbol}'.");
         var kind = interval switch { "1d" => BarInterval.Day, "1m" => BarInterval.Minute, _ => (BarInterval?)null };
         if (kind is null) return Problems.Invalid("interval", "Use 1d or 1m.");
-        if (!TryInstant(from, start: true, out var f)) return Problems.Invalid("from", "Use a date (2024-01-31) or an ISO 8601 timestamp.");
-        if (!TryInstant(to, start: false, out var t)) return Problems.Invalid("to", "Use a date (2024-01-31) or an ISO 8601 timestamp.");
+        if (!TryInstant(from, start: true, out var f)) return Problems.Invalid("from", "Use a date (2024-01-31) or an ISO 8601 timestamp, from 1900 to 2100.");
+        if (!TryInstant(to, start: false, out var t)) return Problems.Invalid("to", "Use a date (2024-01-31) or an ISO 8601 timestamp, from 1900 to 2100.");
         return TypedResults.Ok(await market.BarsAsync(s.Id, kind.Value, f, t, cancellationToken));
     }
 
@@ -144,12 +146,14 @@ public static class MarketEndpoints
         if (string.IsNullOrWhiteSpace(text)) return true;
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
         {
+            // Year 1 less the India offset is before DateTimeOffset.MinValue (issue #12: a 500 on from=0001-01-01).
+            if (!InputLimits.InRange(d)) return false;
             var day = start ? d : d.AddDays(1);
             instant = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), IndiaTime.Zone.BaseUtcOffset).AddTicks(start ? 0 : -1);
             return true;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) && InputLimits.InRange(t))
         {
             instant = t;
             return true;

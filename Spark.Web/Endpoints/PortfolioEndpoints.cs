@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spark.Core.Imports;
+using Spark.Web.Api.Input;
 using Spark.Core.Market;
 using Spark.Core.Platforms;
 using Spark.Core.Portfolio;
@@ -12,20 +13,20 @@ using Spark.Web.Shell;
 namespace Spark.Web.Endpoints;
 
 public sealed record TransactionRequest(
-    [property: Required] string? Symbol,
+    [property: Required, StringLength(50)] string? Symbol,
     [property: Required] TransactionType? Type,
-    decimal? Quantity,
-    decimal? Price,
-    decimal? Amount,
-    decimal? Fees,
-    decimal? Tax,
-    decimal? Gst,
+    [property: Numeric(20, 8)] decimal? Quantity,
+    [property: Numeric(15, 4)] decimal? Price,
+    [property: Numeric(15, 2)] decimal? Amount,
+    [property: Numeric(10, 2)] decimal? Fees,
+    [property: Numeric(10, 2)] decimal? Tax,
+    [property: Numeric(10, 2)] decimal? Gst,
     [property: Required] DateOnly? TransactionDate,
-    string? Platform,
-    string? ExternalId,
+    [property: StringLength(50)] string? Platform,
+    [property: StringLength(255)] string? ExternalId,
     string? Description,
-    decimal? RatioNew,
-    decimal? RatioOld)
+    [property: Numeric(20, 8)] decimal? RatioNew,
+    [property: Numeric(20, 8)] decimal? RatioOld)
 {
     public TransactionDraft ToDraft() => new(Symbol!.Trim().ToUpperInvariant(), Type!.Value, Quantity, Price, Amount, Fees ?? 0m, Tax ?? 0m, Gst ?? 0m,
         TransactionDate!.Value, string.IsNullOrWhiteSpace(Platform) ? PlatformNames.Manual : Platform.Trim().ToLowerInvariant(),
@@ -140,6 +141,7 @@ public static class PortfolioEndpoints
     private static async Task<Ok<Paged<InvestmentResponse>>> InvestmentsAsync(HttpContext http, PortfolioService portfolio, string status = "active",
         int page = 1, int pageSize = 100, CancellationToken cancellationToken = default)
     {
+        if (status is not ("active" or "sold" or "all")) throw new Spark.Core.FieldValidationException(new Dictionary<string, string[]> { ["status"] = ["Use active, sold or all."] });
         page = Math.Max(page, 1);
         pageSize = Math.Clamp(pageSize, 1, Paging.MaxPageSize);
         var view = await portfolio.GetAsync(Me(http), withSeries: false, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,7 +37,7 @@ public static class Problems
 /// Errors below an endpoint, answered in one place as api.md assigns them: an unreadable request 400, field errors
 /// 400 with the <c>errors</c> map, conflicts 409, any other broken rule 422 with the rule's own words.
 /// </summary>
-public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -48,17 +49,54 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
                 Status = 400, Title = "One or more validation errors occurred.",
             },
             ConflictException => new ProblemDetails { Status = 409, Title = "Conflict", Detail = exception.Message },
-            // A body that is not JSON of the endpoint's shape, or a query value that does not bind, is the caller's error.
+            // A JSON value no field can hold names its field (the path STJ records, "$.fees" → "fees").
+            BadHttpRequestException { InnerException: JsonException { Path: { Length: > 1 } path } json } => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [FieldOf(path)] = [Message(json)] })
+            {
+                Status = 400, Title = "One or more validation errors occurred.",
+            },
+            // A query or route value that does not bind: the framework's message names the parameter ("int page").
+            BadHttpRequestException bad when Unbound().Match(bad.Message) is { Success: true } m => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [m.Groups["name"].Value] = [$"Use a value of type {m.Groups["type"].Value}."] })
+            {
+                Status = 400, Title = "One or more validation errors occurred.",
+            },
+            // A body that is not JSON of the endpoint's shape is the caller's error.
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode, Title = "Bad request",
                 Detail = "The request could not be read: send JSON of the documented shape and query values of the documented types.",
             },
             DomainException => new ProblemDetails { Status = 422, Title = "Not allowed", Detail = exception.Message },
+            // The last line behind the input checks (decision 0037): a value PostgreSQL's types refuse (SQLSTATE class 22: NUL,
+            // overflow, a date out of range, text too long) or arithmetic it overflows came from the request, not from us.
+            _ when IsDataError(exception) => new ProblemDetails
+            {
+                Status = 400, Title = "Bad request", Detail = "A value in the request is outside what Spark can hold: check sizes, digits and dates.",
+            },
             _ => null!,
         };
         if (details is null) return false;
         httpContext.Response.StatusCode = details.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = details });
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>[^ \"]+) (?<name>[^ \"]+)\" from")]
+    private static partial System.Text.RegularExpressions.Regex Unbound();
+
+    private static string FieldOf(string path) => path.TrimStart('$').TrimStart('.');
+
+    /// <summary>Our converters' own words; the serializer's messages name .NET types and positions, which mean nothing to a caller.</summary>
+    private static string Message(JsonException json) =>
+        json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) || json.Message.Contains("Path:", StringComparison.Ordinal)
+            ? "This value is not of the documented type, or not one of the documented words."
+            : json.Message;
+
+    private static bool IsDataError(Exception exception) => exception switch
+    {
+        OverflowException => true,
+        Npgsql.PostgresException { SqlState: { } state } => state.StartsWith("22", StringComparison.Ordinal),
+        { InnerException: { } inner } => IsDataError(inner),
+        _ => false,
+    };
 }

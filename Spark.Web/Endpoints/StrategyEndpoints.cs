@@ -12,11 +12,11 @@ namespace Spark.Web.Endpoints;
 /// <c>riskLevel</c> is very_high|high|medium|low and <c>rebalancingFrequency</c> monthly|quarterly|yearly.
 /// </summary>
 public sealed record StrategyRequest(
-    string? Name,
+    [property: System.ComponentModel.DataAnnotations.StringLength(255)] string? Name,
     string? Description,
     string? RiskLevel,
-    decimal? ExpectedReturnRate,
-    decimal? MinInvestment,
+    [property: Spark.Web.Api.Input.Numeric(5, 2, percentColumn: true)] decimal? ExpectedReturnRate,
+    [property: Spark.Web.Api.Input.Numeric(10, 2)] decimal? MinInvestment,
     Dictionary<string, decimal>? Allocation,
     string? RebalancingFrequency,
     bool? IsActive)

@@ -44,16 +44,34 @@ public static partial class SparkHostingExtensions
                 },
             };
         });
-        services.AddProblemDetails();
+        // Field errors are keyed as the JSON spells the field (camelCase), whichever check found them: the built-in validation
+        // names record properties as C# does.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (context.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } validation)
+            {
+                foreach (var key in validation.Errors.Keys.Where(k => k.Length > 0 && char.IsUpper(k[0])).ToList())
+                {
+                    var field = JsonNamingPolicy.CamelCase.ConvertName(key);
+                    validation.Errors[field] = validation.Errors.TryGetValue(field, out var more) ? [.. more, .. validation.Errors[key]] : validation.Errors[key];
+                    validation.Errors.Remove(key);
+                }
+            }
+        });
         services.AddExceptionHandler<DatabaseOutageHandler>();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddScoped<Api.IdempotencyTicket>();
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            // Words only: a number would bind to any value of the enum's type, defined or not (issue #12: "type": 99).
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+            Api.Input.InputConverters.AddTo(o.SerializerOptions);
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.AddValidation();
+        // An unreadable body reaches DomainExceptionHandler in every environment, which names the field (the default outside
+        // Development is a bare 400).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.AddSparkRateLimits(configuration.GetValue("Spark:RateLimits:Enabled", true));
     }

@@ -13,6 +13,8 @@ using Spark.Web.Jobs;
 using Spark.Web.Security;
 using Spark.Web.Shell;
 
+using Spark.Web.Api.Input;
+
 namespace Spark.Web.Hosting;
 
 public static partial class SparkHostingExtensions
@@ -89,6 +91,7 @@ public static partial class SparkHostingExtensions
         });
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseRouting();
+        app.UseInputGuard();
         // Each API request shares one connection among its contexts (opened once its bearer token names the user); not
         // an upload (imports' multipart forms), which would hold a pooled connection while the client sends the file.
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/api") && !http.Request.HasFormContentType, api => api.Use(async (http, next) =>

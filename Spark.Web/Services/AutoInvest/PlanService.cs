@@ -15,7 +15,7 @@ using Spark.Web.Services.Portfolio;
 namespace Spark.Web.Services.AutoInvest;
 
 /// <summary>A subscription as the API and the subscribe dialog send it (api.md, POST /plans).</summary>
-public sealed record PlanRequest(Guid? StrategyId, decimal? MonthlyInvestment, int? ExecutionDay, bool? AutoRebalance, Guid? GoalId, DateOnly? StartDate);
+public sealed record PlanRequest(Guid? StrategyId, [property: Spark.Web.Api.Input.Numeric(10, 2)] decimal? MonthlyInvestment, int? ExecutionDay, bool? AutoRebalance, Guid? GoalId, DateOnly? StartDate);
 
 public sealed record PlanHolding(string Symbol, decimal Quantity, decimal? Price, decimal Value);
 

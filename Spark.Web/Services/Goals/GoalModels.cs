@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using Spark.Core.Accounts;
 using Spark.Core.Goals;
+using Spark.Web.Api.Input;
 
 namespace Spark.Web.Services.Goals;
 
@@ -47,20 +49,20 @@ public sealed record GoalView(
 /// value, and <see cref="LinkedInvestmentIds"/> left out keeps the links ([] removes them all).
 /// </summary>
 public sealed record GoalRequest(
-    string? Name = null,
-    string? Category = null,
-    decimal? TargetAmount = null,
+    [property: StringLength(255)] string? Name = null,
+    [property: StringLength(50)] string? Category = null,
+    [property: Numeric(15, 2)] decimal? TargetAmount = null,
     DateOnly? StartDate = null,
     DateOnly? TargetDate = null,
-    decimal? MonthlyContribution = null,
+    [property: Numeric(10, 2)] decimal? MonthlyContribution = null,
     string? Priority = null,
     string? RiskProfile = null,
-    decimal? ExpectedReturnRate = null,
+    [property: Numeric(5, 2, percentColumn: true)] decimal? ExpectedReturnRate = null,
     Dictionary<string, decimal>? InvestmentMix = null,
     string? Description = null,
     Guid[]? LinkedInvestmentIds = null);
 
-public sealed record ContributionRequest(decimal? Amount = null, DateOnly? ContributionDate = null, string? Source = null, string? Note = null);
+public sealed record ContributionRequest([property: Numeric(10, 2)] decimal? Amount = null, DateOnly? ContributionDate = null, string? Source = null, string? Note = null);
 
 public sealed record ContributionView(Guid Id, Guid GoalId, decimal Amount, ContributionSource Source, DateOnly ContributionDate, string? Note,
     DateTimeOffset CreatedAt);

@@ -1,22 +1,25 @@
+using System.ComponentModel.DataAnnotations;
 using Spark.Core.Orders;
+using Spark.Web.Api.Input;
 
 namespace Spark.Web.Services.Orders;
 
 /// <summary>An order as the ticket and the API send it (api.md, POST /orders).</summary>
 public sealed record OrderRequest(
-    string? Symbol,
+    [property: StringLength(50)] string? Symbol,
     OrderSide? Side,
     OrderType? Type,
-    decimal? Quantity,
-    decimal? Price,
-    decimal? StopLoss,
-    decimal? TargetPrice,
+    [property: Numeric(20, 8)] decimal? Quantity,
+    [property: Numeric(15, 4)] decimal? Price,
+    [property: Numeric(15, 4)] decimal? StopLoss,
+    [property: Numeric(15, 4)] decimal? TargetPrice,
     OrderValidity? Validity,
-    string? Platform,
-    decimal? Amount = null);
+    [property: StringLength(50)] string? Platform,
+    [property: Numeric(15, 2)] decimal? Amount = null);
 
 /// <summary>A change to an open order (api.md, PUT /orders/{id}): a new price, trigger or quantity.</summary>
-public sealed record OrderChange(decimal? Quantity, decimal? Price, decimal? StopLoss);
+public sealed record OrderChange([property: Numeric(20, 8)] decimal? Quantity, [property: Numeric(15, 4)] decimal? Price,
+    [property: Numeric(15, 4)] decimal? StopLoss);
 
 public sealed record FillView(decimal Quantity, decimal Price, decimal Charges, DateTimeOffset ExecutedAt);
 

@@ -70,20 +70,7 @@ public sealed class OrderService(
                 $"Not enough cash: this order may need {IndianFormat.Money(block)} with charges, and {IndianFormat.Money(account.Available)} is available. Add paper cash under Orders → Cash."));
         }
 
-        if (side == OrderSide.Sell)
-        {
-            var held = await context.Investments.Where(i => i.SecurityId == security.Id && i.Platform == ExchangeOptions.Platform)
-                .Select(i => (decimal?)i.Quantity).SingleOrDefaultAsync(cancellationToken) ?? 0m;
-            var selling = await context.Orders
-                .Where(o => o.SecurityId == security.Id && o.Side == OrderSide.Sell && o.Platform == ExchangeOptions.Platform && o.ParentOrderId == null
-                    && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
-                .SumAsync(o => (decimal?)(o.Quantity - o.FilledQuantity), cancellationToken) ?? 0m;
-            if (quantity > held - selling)
-            {
-                throw new DomainException(string.Create(CultureInfo.InvariantCulture,
-                    $"You can sell up to {Units(held - selling)} {security.Symbol} on the paper exchange: {Units(held)} held, {Units(selling)} already in open sell orders."));
-            }
-        }
+        if (side == OrderSide.Sell) await EnsureHeldAsync(context, security, quantity, null, cancellationToken);
 
         var order = NewOrder(userId, security, side, type, quantity, validity, now);
         order.Price = request.Price;
@@ -165,6 +152,11 @@ public sealed class OrderService(
         var request = new OrderRequest(order.Symbol, order.Side, order.Type, change.Quantity ?? order.Quantity, change.Price ?? order.Price,
             change.StopLoss ?? order.StopLoss, order.TargetPrice, order.Validity, order.Platform);
         var (_, _, _, _, quantity) = await CheckFieldsAsync(request, cancellationToken);
+        // Raising a sell past the holding would be refused only at fill time, after the order sat on the book (issue #12).
+        if (order.Side == OrderSide.Sell && order.ParentOrderId is null && quantity > order.Quantity)
+        {
+            await EnsureHeldAsync(context, security, quantity - order.FilledQuantity, order.Id, cancellationToken);
+        }
         var now = clock.GetUtcNow();
         var account = await CashAccounts.LockAsync(context, userId, now, cancellationToken);
         var block = 0m;
@@ -207,6 +199,24 @@ public sealed class OrderService(
         return OrderView.From(order);
     }
 
+    /// <summary>A sell (new, or an open one raised) may not exceed the holding less what other open sells already offer.</summary>
+    private static async Task EnsureHeldAsync(SparkDbContext context, Security security, decimal quantity, Guid? changing,
+        CancellationToken cancellationToken)
+    {
+        var held = await context.Investments.Where(i => i.SecurityId == security.Id && i.Platform == ExchangeOptions.Platform)
+            .Select(i => (decimal?)i.Quantity).SingleOrDefaultAsync(cancellationToken) ?? 0m;
+        var selling = await context.Orders
+            .Where(o => o.SecurityId == security.Id && o.Side == OrderSide.Sell && o.Platform == ExchangeOptions.Platform && o.ParentOrderId == null
+                && o.Id != changing
+                && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
+            .SumAsync(o => (decimal?)(o.Quantity - o.FilledQuantity), cancellationToken) ?? 0m;
+        if (quantity > held - selling)
+        {
+            throw new DomainException(string.Create(CultureInfo.InvariantCulture,
+                $"You can sell up to {Units(held - selling)} {security.Symbol} on the paper exchange: {Units(held)} held, {Units(selling)} already in open sell orders."));
+        }
+    }
+
     public async Task<Paged<OrderView>> ListAsync(Guid userId, string? status, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         page = Math.Max(page, 1);
@@ -215,10 +225,12 @@ public sealed class OrderService(
         var query = context.Orders.AsNoTracking().Where(o => o.ParentOrderId == null);
         query = status switch
         {
+            null or "" or "all" => query,
             "open" => query.Where(o => o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled),
             "executed" => query.Where(o => o.Status == OrderStatus.Executed),
             "cancelled" => query.Where(o => o.Status == OrderStatus.Cancelled || o.Status == OrderStatus.Rejected),
-            _ => query,
+            // A filter word nobody defined answering everything reads as "this filter matched all": refuse it instead.
+            _ => throw new FieldValidationException(new Dictionary<string, string[]> { ["status"] = ["Use open, executed, cancelled or all."] }),
         };
         var total = await query.CountAsync(cancellationToken);
         var orders = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize)
