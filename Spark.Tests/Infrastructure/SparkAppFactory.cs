@@ -16,12 +16,15 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
 {
     private readonly TestDatabase database;
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
 
     /// <param name="settings">Configuration for this host on top of the test defaults (rate limits off, jobs off).</param>
-    public SparkAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Replacements of the app's services (a test clock, say), applied after the app's own.</param>
+    public SparkAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         this.database = database;
         this.settings = settings ?? new Dictionary<string, string?>();
+        this.services = services;
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
     }
 
@@ -53,6 +56,7 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Spark:Exchange:EnforceMarketHours", "false");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (services is not null) builder.ConfigureServices(services);
     }
 
     protected override void Dispose(bool disposing)
