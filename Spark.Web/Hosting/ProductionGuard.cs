@@ -46,6 +46,15 @@ public static class ProductionGuard
         {
             problems.Add("Spark:Encryption keys are not set (PANs and two-factor keys cannot be protected)");
         }
+        if (!Uri.TryCreate(configuration["Spark:PublicUrl"], UriKind.Absolute, out var publicUrl) || publicUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            problems.Add("Spark:PublicUrl is not an absolute https URL (email links are built from it)");
+        }
+        var allowedHosts = configuration["AllowedHosts"];
+        if (string.IsNullOrWhiteSpace(allowedHosts) || allowedHosts.Split(';').Any(h => h.Trim() == "*"))
+        {
+            problems.Add("AllowedHosts is not restricted to Spark's own host names");
+        }
         return problems;
     }
 

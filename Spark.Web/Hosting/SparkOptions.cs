@@ -8,6 +8,17 @@ public sealed class SparkOptions
     /// <summary>Where development-only state lives (generated keys, the local mailbox). script/server points it at .spark/.</summary>
     public string StateDirectory { get; set; } = ".spark";
 
+    /// <summary>
+    /// The address users reach Spark at (https in Production). Every link in an email is built from it: the request's
+    /// Host header is chosen by the client, and a forged one once carried a valid reset token to another host.
+    /// </summary>
+    public string PublicUrl { get; set; } = "";
+
+    /// <summary><see cref="PublicUrl"/> with a trailing slash, for building links relative to it.</summary>
+    public Uri PublicBaseUri => Uri.TryCreate(PublicUrl.EndsWith('/') ? PublicUrl : PublicUrl + "/", UriKind.Absolute, out var uri)
+        ? uri
+        : throw new InvalidOperationException("Spark:PublicUrl is not set to an absolute URL (README, Configuration): email links need it.");
+
     public JobOptions Jobs { get; set; } = new();
 
     public SecurityOptions Security { get; set; } = new();
