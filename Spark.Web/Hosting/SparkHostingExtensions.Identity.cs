@@ -74,8 +74,10 @@ public static partial class SparkHostingExtensions
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = KeepSession);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.BackOffice, p => p.RequireRole(Roles.Admin, Roles.Support));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new StaffTwoFactorRequirement()))
+            .AddPolicy(Policies.BackOffice, p => p.RequireRole(Roles.Admin, Roles.Support).AddRequirements(new StaffTwoFactorRequirement()));
+        services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, StaffTwoFactorHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, StaffTwoFactorResultHandler>();
 
         services.AddIdentityCore<SparkUser>(o =>
             {

@@ -48,6 +48,9 @@ public sealed class SparkOptions
         /// <summary>Trading logins use a second factor: orders and auto-invest plans need 2FA on (the market norm).</summary>
         public bool RequireTwoFactorForTrading { get; set; } = true;
 
+        /// <summary>Admins and support reach the back office only with two-factor sign-in on.</summary>
+        public bool RequireTwoFactorForStaff { get; set; } = true;
+
         /// <summary>How often an open circuit re-checks its session; a revoked session is signed out within this.</summary>
         public int CircuitRevalidationSeconds { get; set; } = 60;
     }
