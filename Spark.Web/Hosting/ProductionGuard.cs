@@ -46,6 +46,10 @@ public static class ProductionGuard
         {
             problems.Add("Spark:Encryption keys are not set (PANs and two-factor keys cannot be protected)");
         }
+        if (string.IsNullOrWhiteSpace(configuration["Spark:DataProtection:KeyEncryptionKey"]))
+        {
+            problems.Add("Spark:DataProtection:KeyEncryptionKey is not set (sign-in keys would be stored unencrypted)");
+        }
         if (!Uri.TryCreate(configuration["Spark:PublicUrl"], UriKind.Absolute, out var publicUrl) || publicUrl.Scheme != Uri.UriSchemeHttps)
         {
             problems.Add("Spark:PublicUrl is not an absolute https URL (email links are built from it)");

@@ -52,6 +52,9 @@ public static partial class SparkHostingExtensions
         AddApi(services, configuration);
 
         services.AddDataProtection().SetApplicationName("Spark").PersistKeysToDbContext<SparkDbContext>();
+        services.AddSingleton<Security.KeyRingProtector>();
+        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<Security.KeyRingProtector>((o, keys) => o.XmlEncryptor = new Security.KeyRingEncryptor(keys));
         services.AddHealthChecks().AddNpgSql(connectionString, name: "database", tags: ["ready"]);
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
