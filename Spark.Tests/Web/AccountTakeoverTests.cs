@@ -247,6 +247,95 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         Assert.Contains(bob.Email!, mailbox, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Staff_without_two_factor_sign_in_are_kept_out_of_the_back_office_until_they_turn_it_on()
+    {
+        await using var app = new SparkAppFactory(fixture.Database, new Dictionary<string, string?> { ["Spark:Security:RequireTwoFactorForStaff"] = "true" });
+        var admin = await TestData.UserAsync(fixture.Database, role: Roles.Admin);
+        using var api = new ApiClient(app.CreateHttpClient());
+        await api.LoginAsync(admin.Email!, TestData.Password);
+        using var browser = app.CreateHttpClient();
+        await SignInAsync(browser, admin.Email!, TestData.Password);
+
+        var apiWithout = await api.GetAsync("admin/kyc");
+        var pageWithout = await browser.GetAsync("admin");
+        var key = (await api.PostAsync("me/2fa/setup")).Body!["sharedKey"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("me/2fa/enable", new { code = AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow) })).Status);
+        var apiWith = await api.GetAsync("admin/kyc");
+        var pageWith = await browser.GetAsync("admin");
+
+        Assert.Equal(HttpStatusCode.Forbidden, apiWithout.Status);
+        Assert.Contains("two-factor", apiWithout.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, pageWithout.StatusCode);
+        Assert.StartsWith("/settings/security", pageWithout.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, apiWith.Status);
+        Assert.Equal(HttpStatusCode.OK, pageWith.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_investor_is_refused_the_back_office_as_before_whether_or_not_two_factor_is_on()
+    {
+        await using var app = new SparkAppFactory(fixture.Database, new Dictionary<string, string?> { ["Spark:Security:RequireTwoFactorForStaff"] = "true" });
+        var investor = await TestData.UserAsync(fixture.Database);
+        using var api = new ApiClient(app.CreateHttpClient());
+        await api.LoginAsync(investor.Email!, TestData.Password);
+
+        var refused = await api.GetAsync("admin/kyc");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.DoesNotContain("two-factor", refused.Body?["detail"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Data_protection_keys_are_stored_encrypted_and_a_sign_in_cookie_still_works_after_a_restart()
+    {
+        // A database of its own: the restart must find only the keys this test's first host wrote.
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        try
+        {
+            await EncryptedKeysSurviveARestartAsync(database);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    private static async Task EncryptedKeysSurviveARestartAsync(TestDatabase database)
+    {
+        await using (var owner = database.Owner())
+        {
+            await owner.Database.ExecuteSqlRawAsync("DELETE FROM data_protection_keys");
+        }
+        var user = await TestData.UserAsync(database);
+        var cookies = new CookieContainer();
+        Uri first;
+        await using (var app = new SparkAppFactory(database))
+        {
+            first = app.BaseAddress;
+            using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = first };
+            await SignInAsync(browser, user.Email!, TestData.Password);
+        }
+        var auth = cookies.GetCookies(first)["spark.auth"]!.Value;
+
+        await using var restarted = new SparkAppFactory(database);
+        using var later = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = restarted.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "dashboard");
+        request.Headers.Add("Cookie", $"spark.auth={auth}");
+        var dashboard = await later.SendAsync(request);
+
+        await using var context = database.Owner();
+        var stored = await context.DataProtectionKeys.Select(k => k.Xml).ToListAsync();
+        Assert.NotEmpty(stored);
+        Assert.All(stored, xml =>
+        {
+            Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+            Assert.Contains("encryptedSecret", xml, StringComparison.Ordinal);
+        });
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+    }
+
     private async Task<(SparkUser User, string Key)> TwoFactorUserAsync()
     {
         var user = await TestData.UserAsync(fixture.Database);

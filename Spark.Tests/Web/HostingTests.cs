@@ -59,6 +59,7 @@ public sealed class HostingTests(WebAppFixture fixture) : IClassFixture<WebAppFi
         Assert.Contains(problems, p => p.StartsWith("Spark:Jwt:SigningKey is not set", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Spark:PublicUrl is not an absolute https URL", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("AllowedHosts is not restricted", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Spark:DataProtection:KeyEncryptionKey is not set", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -73,6 +74,7 @@ public sealed class HostingTests(WebAppFixture fixture) : IClassFixture<WebAppFi
             ["Spark:Encryption:HashKey"] = Convert.ToBase64String(new byte[32]),
             ["Spark:PublicUrl"] = "https://spark.example",
             ["AllowedHosts"] = "spark.example",
+            ["Spark:DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(new byte[32]),
         }).Build();
 
         Assert.Empty(ProductionGuard.Problems(configuration));
