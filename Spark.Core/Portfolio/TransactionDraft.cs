@@ -69,6 +69,14 @@ public static partial class TransactionRules
         _ => 0,
     };
 
+    /// <summary>
+    /// Platforms only Spark itself writes. A paper fill moves cash with its units; a row entered by hand on the paper
+    /// platform would add units without paying for them, which the paper exchange would then sell for real cash.
+    /// </summary>
+    public static bool IsReservedPlatform(string platform) => string.Equals(platform, Platforms.PlatformNames.Paper, StringComparison.Ordinal);
+
+    public const string ReservedPlatformMessage = "Paper trades come only from orders on the paper exchange; choose another platform (for example manual).";
+
     /// <summary>Field errors keyed by the API's camelCase field names; empty when the draft is acceptable.</summary>
     public static Dictionary<string, string[]> Validate(TransactionDraft draft, SecurityType securityType, DateOnly today)
     {

@@ -24,14 +24,20 @@ public sealed partial class DemoDataSeeder(
     public static readonly IReadOnlyList<DemoLogin> Logins =
     [
         new("investor@spark.local", "Investor#Demo2026", Roles.Investor, "Aarav Sharma", DevelopmentAuthenticatorKey),
-        new("admin@spark.local", "Admin#Demo2026", Roles.Admin, "Meera Iyer"),
-        new("support@spark.local", "Support#Demo2026", Roles.Support, "Kabir Singh"),
+        // Staff reach the back office only with two-factor sign-in on, so the demo staff have keys too.
+        new("admin@spark.local", "Admin#Demo2026", Roles.Admin, "Meera Iyer", DevelopmentAdminAuthenticatorKey),
+        new("support@spark.local", "Support#Demo2026", Roles.Support, "Kabir Singh", DevelopmentSupportAuthenticatorKey),
     ];
 
     public const decimal DemoCash = 500_000m;
 
     /// <summary>The demo investor's authenticator key: development-only and printed by script/server (base32).</summary>
     public const string DevelopmentAuthenticatorKey = "SPARKDEMOINVESTORKEY2FA7";
+
+    /// <summary>The demo admin's and support's authenticator keys: development-only, printed by script/server (base32).</summary>
+    public const string DevelopmentAdminAuthenticatorKey = "SPARKDEMOADMINKEYTWOFA27";
+
+    public const string DevelopmentSupportAuthenticatorKey = "SPARKDEMOSUPPORTKEY2FA27";
 
     public async Task SeedAsync(CancellationToken cancellationToken = default)
     {

@@ -155,7 +155,8 @@ public sealed class ShellJourneyTests(BrowserFixture browser)
         var mail = Directory.GetFiles(Path.Combine(browser.Web.App.StateDirectory, "mail"))
             .Select(File.ReadAllText).Single(m => m.Contains(user.Email!, StringComparison.Ordinal));
         var link = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(mail, "id=\"reset-link\" href=\"([^\"]+)\"").Groups[1].Value);
-        await page.GotoAsync(link);
+        // Links point at Spark:PublicUrl (the development default, not this host's random port): follow its path here.
+        await page.GotoAsync(new Uri(link).PathAndQuery.TrimStart('/'));
         await page.GetByLabel("Email").FillAsync(user.Email!);
         await page.GetByLabel("New password", new() { Exact = true }).FillAsync("saffron kettle horizon drum");
         await page.GetByLabel("Confirm new password").FillAsync("saffron kettle horizon drum");

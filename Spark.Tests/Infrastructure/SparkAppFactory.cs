@@ -36,6 +36,8 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
 
     public TestClock Clock { get; }
 
+    public const string TestKeyEncryptionKey = "c3BhcmstdGVzdC1rZXktZW5jcnlwdGlvbi1rZXkhISE=";
+
     public string StateDirectory { get; } = Directory.CreateTempSubdirectory("spark-test-").FullName;
 
     public Uri BaseAddress
@@ -59,6 +61,10 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Spark:Jobs:Enabled", "false");
         builder.UseSetting("Spark:StateDirectory", StateDirectory);
         builder.UseSetting("Spark:RateLimits:Enabled", "false");
+        // Test admins sign in with a password alone; the tests about staff 2FA switch this back on.
+        builder.UseSetting("Spark:Security:RequireTwoFactorForStaff", "false");
+        // One key-encryption key for every test host, so hosts sharing a database read each other's data-protection keys.
+        builder.UseSetting("Spark:DataProtection:KeyEncryptionKey", TestKeyEncryptionKey);
         builder.UseSetting("Spark:Market:SimulatorEnabled", "false");
         // Tests post prices at any hour; a test about market hours builds the exchange with its own options.
         builder.UseSetting("Spark:Exchange:EnforceMarketHours", "false");

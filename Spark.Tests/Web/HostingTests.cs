@@ -50,6 +50,7 @@ public sealed class HostingTests(WebAppFixture fixture) : IClassFixture<WebAppFi
         {
             ["ConnectionStrings:Spark"] = "Host=db;Database=spark;Username=spark_app;Password=postgres",
             ["Spark:Encryption:Key"] = "dev-only-0000",
+            ["Spark:Security:RequireTwoFactorForStaff"] = "false",
         }).Build();
 
         var problems = ProductionGuard.Problems(configuration);
@@ -57,6 +58,10 @@ public sealed class HostingTests(WebAppFixture fixture) : IClassFixture<WebAppFi
         Assert.Contains(problems, p => p.Contains("ConnectionStrings:Spark uses an empty or default password", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Spark:Encryption:Key holds a development-only value", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Spark:Jwt:SigningKey is not set", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Spark:PublicUrl is not an absolute https URL", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("AllowedHosts is not restricted", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Spark:DataProtection:KeyEncryptionKey is not set", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Spark:Security:RequireTwoFactorForStaff is off", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -69,6 +74,9 @@ public sealed class HostingTests(WebAppFixture fixture) : IClassFixture<WebAppFi
             ["Spark:Encryption:CurrentKeyId"] = "k1",
             ["Spark:Encryption:Keys:k1"] = Convert.ToBase64String(new byte[32]),
             ["Spark:Encryption:HashKey"] = Convert.ToBase64String(new byte[32]),
+            ["Spark:PublicUrl"] = "https://spark.example",
+            ["AllowedHosts"] = "spark.example",
+            ["Spark:DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(new byte[32]),
         }).Build();
 
         Assert.Empty(ProductionGuard.Problems(configuration));

@@ -7,12 +7,13 @@ using Spark.Web.Security;
 namespace Spark.Web.Accounts;
 
 /// <summary>Confirming an email address, and moving an account to a new one (after re-entering the password).</summary>
-public sealed class EmailAddresses(UserManager<SparkUser> users, IMailTransport mail, SessionService sessions, AuditTrail audit)
+public sealed class EmailAddresses(UserManager<SparkUser> users, IMailTransport mail, SessionService sessions, AuditTrail audit,
+    Microsoft.Extensions.Options.IOptions<Hosting.SparkOptions> options)
 {
-    public async Task SendConfirmationAsync(SparkUser user, Uri baseUri)
+    public async Task SendConfirmationAsync(SparkUser user)
     {
         var code = Encode(await users.GenerateEmailConfirmationTokenAsync(user));
-        var link = new Uri(baseUri, $"Account/ConfirmEmail?userId={user.Id}&code={code}");
+        var link = new Uri(options.Value.PublicBaseUri, $"Account/ConfirmEmail?userId={user.Id}&code={code}");
         await mail.SendAsync(AccountMails.ConfirmEmail(user.Email!, user.Name, link.AbsoluteUri));
     }
 
@@ -23,14 +24,14 @@ public sealed class EmailAddresses(UserManager<SparkUser> users, IMailTransport 
     }
 
     /// <summary>Sends a confirmation link to the new address; nothing changes until it is followed.</summary>
-    public async Task<EmailChangeResult> RequestChangeAsync(SparkUser user, string password, string newEmail, Uri baseUri)
+    public async Task<EmailChangeResult> RequestChangeAsync(SparkUser user, string password, string newEmail)
     {
         newEmail = newEmail.Trim();
         if (!await users.CheckPasswordAsync(user, password)) return EmailChangeResult.WrongPassword;
         if (string.Equals(newEmail, user.Email, StringComparison.OrdinalIgnoreCase)) return EmailChangeResult.Unchanged;
         if (await users.FindByEmailAsync(newEmail) is not null) return EmailChangeResult.Taken;
         var code = Encode(await users.GenerateChangeEmailTokenAsync(user, newEmail));
-        var link = new Uri(baseUri, $"Account/ConfirmEmailChange?userId={user.Id}&email={Uri.EscapeDataString(newEmail)}&code={code}");
+        var link = new Uri(options.Value.PublicBaseUri, $"Account/ConfirmEmailChange?userId={user.Id}&email={Uri.EscapeDataString(newEmail)}&code={code}");
         await mail.SendAsync(AccountMails.ConfirmEmailChange(newEmail, user.Name, link.AbsoluteUri));
         return EmailChangeResult.LinkSent;
     }

@@ -136,8 +136,9 @@ public static partial class DatabaseCommand
         Directory.CreateDirectory(state);
         var lines = new List<string> { "Demo logins (development only):" };
         lines.AddRange(DemoDataSeeder.Logins.Select(l => $"  {l.Role,-9} {l.Email,-22} {l.Password}"));
-        lines.Add($"  The investor signs in with two-factor codes: add the key {Accounts.AuthenticatorCodes.FormatForDisplay(DemoDataSeeder.DevelopmentAuthenticatorKey)}");
-        lines.Add("  to an authenticator app (or run: oathtool --totp -b " + DemoDataSeeder.DevelopmentAuthenticatorKey + ").");
+        lines.Add("  Everyone signs in with two-factor codes: add their key to an authenticator app (or run: oathtool --totp -b KEY).");
+        lines.AddRange(DemoDataSeeder.Logins.Where(l => l.AuthenticatorKey is not null)
+            .Select(l => $"  {l.Role,-9} {Accounts.AuthenticatorCodes.FormatForDisplay(l.AuthenticatorKey!)}  ({l.AuthenticatorKey})"));
         await File.WriteAllLinesAsync(Path.Combine(state, "demo-logins.txt"), lines);
     }
 

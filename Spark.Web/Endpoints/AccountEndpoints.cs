@@ -41,7 +41,7 @@ public static class AccountEndpoints
         me.MapPost("/email/confirmation", async (HttpContext http, UserManager<SparkUser> users, EmailAddresses emails) =>
         {
             if (await users.CurrentAsync(http.User) is not { } user) return Problems.Unauthorized("Sign in again.");
-            await emails.SendConfirmationAsync(user, BaseUri(http));
+            await emails.SendConfirmationAsync(user);
             return (IResult)TypedResults.Accepted((string?)null);
         });
         me.MapGet("/kyc", async (HttpContext http, UserManager<SparkUser> users, KycService kyc) =>
@@ -92,7 +92,7 @@ public static class AccountEndpoints
         EmailChangeRequest request, HttpContext http, UserManager<SparkUser> users, EmailAddresses emails)
     {
         if (await users.CurrentAsync(http.User) is not { } user) return Problems.Unauthorized("Sign in again.");
-        return await emails.RequestChangeAsync(user, request.Password, request.NewEmail, BaseUri(http)) switch
+        return await emails.RequestChangeAsync(user, request.Password, request.NewEmail) switch
         {
             EmailChangeResult.LinkSent => TypedResults.Accepted((string?)null),
             EmailChangeResult.WrongPassword => Problems.Invalid("password", "That is not your password."),
@@ -100,9 +100,6 @@ public static class AccountEndpoints
             _ => Problems.Invalid("newEmail", "This is already your email."),
         };
     }
-
-    /// <summary>Links in emails point back at the address the request came to.</summary>
-    internal static Uri BaseUri(HttpContext http) => new($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
 
     private static async Task<Results<Ok<KycState>, ProblemHttpResult>> SubmitKycAsync(
         KycRequest request, HttpContext http, UserManager<SparkUser> users, KycService kyc)

@@ -13,7 +13,7 @@ public static class ApiEndpoints
         .RequireAuthenticatedUser().Build();
 
     public static readonly AuthorizationPolicy ApiAdmin = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
-        .RequireAuthenticatedUser().RequireRole(Spark.Data.Identity.Roles.Admin).Build();
+        .RequireAuthenticatedUser().RequireRole(Spark.Data.Identity.Roles.Admin).AddRequirements(new Security.StaffTwoFactorRequirement()).Build();
 
     /// <summary>/api/v1: every endpoint demands a bearer token unless it says AllowAnonymous.</summary>
     public static RouteGroupBuilder MapSparkApi(this IEndpointRouteBuilder app)

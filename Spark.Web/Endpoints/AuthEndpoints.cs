@@ -32,14 +32,14 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Created<RegisteredUser>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, UserAccounts accounts, EmailAddresses emails, HttpContext http)
+        RegisterRequest request, UserAccounts accounts, EmailAddresses emails)
     {
         var email = request.Email.Trim();
         var user = new SparkUser { Name = request.Name.Trim(), Email = email, UserName = email };
         var result = await accounts.CreateAsync(user, request.Password, Roles.Investor);
         if (result.Succeeded)
         {
-            await emails.SendConfirmationAsync(user, AccountEndpoints.BaseUri(http));
+            await emails.SendConfirmationAsync(user);
             return TypedResults.Created($"/api/v1/me", new RegisteredUser(user.Id, email, user.Name));
         }
         return result.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName")

@@ -46,6 +46,24 @@ public static class ProductionGuard
         {
             problems.Add("Spark:Encryption keys are not set (PANs and two-factor keys cannot be protected)");
         }
+        if (string.IsNullOrWhiteSpace(configuration["Spark:DataProtection:KeyEncryptionKey"]))
+        {
+            problems.Add("Spark:DataProtection:KeyEncryptionKey is not set (sign-in keys would be stored unencrypted)");
+        }
+        if (!Uri.TryCreate(configuration["Spark:PublicUrl"], UriKind.Absolute, out var publicUrl) || publicUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            problems.Add("Spark:PublicUrl is not an absolute https URL (email links are built from it)");
+        }
+        var allowedHosts = configuration["AllowedHosts"];
+        if (string.IsNullOrWhiteSpace(allowedHosts) || allowedHosts.Split(';').Any(h => h.Trim() == "*"))
+        {
+            problems.Add("AllowedHosts is not restricted to Spark's own host names");
+        }
+        // The switch exists for test hosts, whose admins sign in with a password alone; staff always need 2FA for real.
+        if (!configuration.GetValue("Spark:Security:RequireTwoFactorForStaff", true))
+        {
+            problems.Add("Spark:Security:RequireTwoFactorForStaff is off (the back office would open without two-factor sign-in)");
+        }
         return problems;
     }
 

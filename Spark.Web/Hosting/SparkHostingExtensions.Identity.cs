@@ -44,8 +44,9 @@ public static partial class SparkHostingExtensions
             var securityStamp = o.Events.OnValidatePrincipal;
             o.Events.OnValidatePrincipal = async context =>
             {
-                // Every page and API-free request checks its session row; static files (with an extension) need not.
-                if (!Path.HasExtension(context.Request.Path.Value) && !await SessionIsActiveAsync(context.HttpContext, context.Principal, touch: true))
+                // Every request checks its session row, except for the build's static assets, which show nothing of the user.
+                // Decided by the matched endpoint (routing runs first): a page such as /market/ITC.NS looks like a file.
+                if (!IsStaticAsset(context.HttpContext) && !await SessionIsActiveAsync(context.HttpContext, context.Principal, touch: true))
                 {
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
@@ -71,9 +72,12 @@ public static partial class SparkHostingExtensions
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
         });
+        services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = KeepSession);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.BackOffice, p => p.RequireRole(Roles.Admin, Roles.Support));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new StaffTwoFactorRequirement()))
+            .AddPolicy(Policies.BackOffice, p => p.RequireRole(Roles.Admin, Roles.Support).AddRequirements(new StaffTwoFactorRequirement()));
+        services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, StaffTwoFactorHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, StaffTwoFactorResultHandler>();
 
         services.AddIdentityCore<SparkUser>(o =>
             {
@@ -113,6 +117,28 @@ public static partial class SparkHostingExtensions
             : ActivatorUtilities.CreateInstance<SmtpTransport>(sp));
         services.AddSingleton<IEmailSender<SparkUser>, AccountEmailSender>();
         services.AddScoped<UserAccounts>();
+    }
+
+    private static bool IsStaticAsset(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null;
+
+    /// <summary>
+    /// Identity's periodic security-stamp check rebuilds the principal from the user row, which knows nothing of the
+    /// session the cookie belongs to: without this, the re-issued cookie lost "sid" and the next request signed out.
+    /// </summary>
+    internal static Task KeepSession(SecurityStampRefreshingPrincipalContext context)
+    {
+        if (context.CurrentPrincipal is not { } current || context.NewPrincipal?.Identity is not System.Security.Claims.ClaimsIdentity identity)
+        {
+            return Task.CompletedTask;
+        }
+        // "amr" says how the user signed in (password, or with a second factor); Identity drops it here too.
+        foreach (var type in new[] { SparkSignInManager.SessionClaim, "amr" })
+        {
+            if (identity.HasClaim(c => c.Type == type)) continue;
+            foreach (var claim in current.FindAll(type)) identity.AddClaim(new System.Security.Claims.Claim(type, claim.Value));
+        }
+        return Task.CompletedTask;
     }
 
     internal static async Task<bool> SessionIsActiveAsync(HttpContext http, System.Security.Claims.ClaimsPrincipal? principal, bool touch) =>

@@ -54,6 +54,9 @@ public static partial class SparkHostingExtensions
         AddApi(services, configuration);
 
         services.AddDataProtection().SetApplicationName("Spark").PersistKeysToDbContext<SparkDbContext>();
+        services.AddSingleton<Security.KeyRingProtector>();
+        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<Security.KeyRingProtector>((o, keys) => o.XmlEncryptor = new Security.KeyRingEncryptor(keys));
         services.AddSingleton<BackgroundLoops>();
         var health = services.AddHealthChecks()
             .AddNpgSql(connectionString, name: SparkHealth.Database, tags: [SparkHealth.Ready], timeout: TimeSpan.FromSeconds(3))

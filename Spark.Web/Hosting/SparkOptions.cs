@@ -8,6 +8,17 @@ public sealed class SparkOptions
     /// <summary>Where development-only state lives (generated keys, the local mailbox). script/server points it at .spark/.</summary>
     public string StateDirectory { get; set; } = ".spark";
 
+    /// <summary>
+    /// The address users reach Spark at (https in Production). Every link in an email is built from it: the request's
+    /// Host header is chosen by the client, and a forged one once carried a valid reset token to another host.
+    /// </summary>
+    public string PublicUrl { get; set; } = "";
+
+    /// <summary><see cref="PublicUrl"/> with a trailing slash, for building links relative to it.</summary>
+    public Uri PublicBaseUri => Uri.TryCreate(PublicUrl.EndsWith('/') ? PublicUrl : PublicUrl + "/", UriKind.Absolute, out var uri)
+        ? uri
+        : throw new InvalidOperationException("Spark:PublicUrl is not set to an absolute URL (README, Configuration): email links need it.");
+
     public JobOptions Jobs { get; set; } = new();
 
     public SecurityOptions Security { get; set; } = new();
@@ -36,6 +47,9 @@ public sealed class SparkOptions
     {
         /// <summary>Trading logins use a second factor: orders and auto-invest plans need 2FA on (the market norm).</summary>
         public bool RequireTwoFactorForTrading { get; set; } = true;
+
+        /// <summary>Admins and support reach the back office only with two-factor sign-in on.</summary>
+        public bool RequireTwoFactorForStaff { get; set; } = true;
 
         /// <summary>How often an open circuit re-checks its session; a revoked session is signed out within this.</summary>
         public int CircuitRevalidationSeconds { get; set; } = 60;

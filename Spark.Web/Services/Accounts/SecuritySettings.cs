@@ -28,6 +28,24 @@ public sealed class SecuritySettings(UserManager<SparkUser> users, SessionServic
         return result;
     }
 
+    /// <summary>
+    /// Sets a new password through an emailed reset token and ends every session and refresh token: whoever knew
+    /// the old password may be signed in somewhere.
+    /// </summary>
+    public async Task<IdentityResult> ResetPasswordAsync(SparkUser user, string token, string next, ClientInfo? client = null)
+    {
+        var result = await users.ResetPasswordAsync(user, token, next);
+        if (!result.Succeeded) return result;
+        await using (var context = db.ForUser(user.Id))
+        {
+            await context.UserSecurity.Where(s => s.UserId == user.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastPasswordChange, clock.GetUtcNow()));
+        }
+        var revoked = await sessions.RevokeAllAsync(user.Id);
+        await audit.RecordAsync(AuditActions.PasswordReset, user.Id, client, details: new { sessionsRevoked = revoked });
+        return result;
+    }
+
     public async Task<bool> RevokeSessionAsync(Guid userId, Guid sessionId, ClientInfo? client = null)
     {
         if (!await sessions.RevokeAsync(userId, sessionId)) return false;

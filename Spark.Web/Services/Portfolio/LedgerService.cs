@@ -26,6 +26,7 @@ public sealed partial class LedgerService(
 {
     public async Task<TransactionView> CreateAsync(Guid userId, TransactionDraft draft, CancellationToken cancellationToken = default)
     {
+        RefuseReservedPlatform(draft.Platform);
         var security = await CheckAsync(draft, cancellationToken);
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
@@ -144,11 +145,13 @@ public sealed partial class LedgerService(
 
     public async Task<TransactionView?> UpdateAsync(Guid userId, Guid id, TransactionDraft draft, CancellationToken cancellationToken = default)
     {
+        RefuseReservedPlatform(draft.Platform);
         var security = await CheckAsync(draft, cancellationToken);
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
         var existing = await context.Transactions.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (existing is null) return null;
+        RefuseReservedPlatform(existing.Platform);
 
         var oldSecurity = existing.SecurityId is { } sid ? await securities.GetAsync(sid, cancellationToken) : null;
         var target = await LockBothAsync(context, userId, existing, oldSecurity, security, draft, cancellationToken);
@@ -178,6 +181,7 @@ public sealed partial class LedgerService(
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
         var existing = await context.Transactions.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (existing is null) return false;
+        RefuseReservedPlatform(existing.Platform);
 
         Investment? investment = null;
         if (existing.InvestmentId is { } investmentId)
@@ -260,6 +264,7 @@ public sealed partial class LedgerService(
             var draft = new TransactionDraft(security.Symbol, row.Type, row.Quantity, row.Price, row.Amount, row.Fees, row.Tax, row.Gst,
                 row.TransactionDate, row.Platform, row.ExternalId, row.Description, row.RatioNew, row.RatioOld);
             var problems = TransactionRules.Validate(draft, security.Type, today);
+            if (TransactionRules.IsReservedPlatform(draft.Platform)) problems["platform"] = [TransactionRules.ReservedPlatformMessage];
             if (problems.Count > 0)
             {
                 errors.Add(new ImportError(row.RowNumber, string.Join(" ", problems.SelectMany(p => p.Value))));
@@ -455,6 +460,15 @@ public sealed partial class LedgerService(
         var (ratioNew, ratioOld) = Ratio(t);
         return new TransactionDraft(t.Symbol ?? "", t.Type, t.Quantity, t.Price, t.Amount, t.Fees, t.Tax, t.Gst, t.TransactionDate,
             t.Platform, t.ExternalId, t.Description, ratioNew, ratioOld);
+    }
+
+    /// <summary>Only the paper exchange writes the paper platform (through <see cref="AppendAsync(SparkDbContext, Guid, TransactionDraft, CancellationToken)"/>).</summary>
+    private static void RefuseReservedPlatform(string platform)
+    {
+        if (TransactionRules.IsReservedPlatform(platform))
+        {
+            throw new FieldValidationException(new Dictionary<string, string[]> { ["platform"] = [TransactionRules.ReservedPlatformMessage] });
+        }
     }
 
     private async Task<Security> CheckAsync(TransactionDraft draft, CancellationToken cancellationToken)

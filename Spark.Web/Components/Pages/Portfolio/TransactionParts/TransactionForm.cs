@@ -88,6 +88,7 @@ public sealed class TransactionForm
         var errors = TransactionRules.Validate(ToDraft(today), Security?.Type ?? SecurityType.Stock, today);
         if (Security is null) errors["symbol"] = ["Choose a security from the list."];
         if (Date is null) errors["transactionDate"] = ["Choose the trade date."];
+        if (TransactionRules.IsReservedPlatform(ToDraft(today).Platform)) errors["platform"] = [TransactionRules.ReservedPlatformMessage];
         return errors;
     }
 }
