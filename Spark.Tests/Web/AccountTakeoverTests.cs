@@ -19,7 +19,7 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
     [Fact]
     public async Task A_cookie_reissued_by_the_security_stamp_check_keeps_its_session_and_still_opens_the_market_hub()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(fixture.Clock.GetUtcNow());
         await using var app = new SparkAppFactory(fixture.Database, services: s => s.AddSingleton<TimeProvider>(clock));
         var user = await TestData.UserAsync(fixture.Database);
         using var browser = app.CreateHttpClient();
@@ -124,7 +124,7 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
             using var api = Api();
             await api.LoginAsync(user.Email!, TestData.Password, WrongCode(key, i));
         }));
-        var right = await Api().LoginAsync(user.Email!, TestData.Password, AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow.AddSeconds(30)));
+        var right = await Api().LoginAsync(user.Email!, TestData.Password, AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow().AddSeconds(30)));
 
         Assert.Equal(HttpStatusCode.Unauthorized, right.Status);
         Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > now(), false) FROM users WHERE id = $1", user.Id));
@@ -142,7 +142,7 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         var formToken = Token(await browser.GetStringAsync(page));
 
         await Task.WhenAll(Enumerable.Range(0, 15).Select(i => browser.PostAsync(page, CodeForm(formToken, WrongCode(key, i)))));
-        var right = await browser.PostAsync(page, CodeForm(formToken, AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow.AddSeconds(30))));
+        var right = await browser.PostAsync(page, CodeForm(formToken, AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow().AddSeconds(30))));
 
         Assert.False(right.StatusCode == HttpStatusCode.Redirect && right.Headers.Location!.OriginalString.EndsWith("/dashboard", StringComparison.Ordinal),
             "the right code signed in after 15 wrong ones");
@@ -260,7 +260,7 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         var apiWithout = await api.GetAsync("admin/kyc");
         var pageWithout = await browser.GetAsync("admin");
         var key = (await api.PostAsync("me/2fa/setup")).Body!["sharedKey"]!.GetValue<string>();
-        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("me/2fa/enable", new { code = AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow) })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("me/2fa/enable", new { code = AuthenticatorCodes.Compute(key, app.Clock.GetUtcNow()) })).Status);
         var apiWith = await api.GetAsync("admin/kyc");
         var pageWith = await browser.GetAsync("admin");
 
@@ -342,15 +342,15 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         using var api = Api();
         await api.LoginAsync(user.Email!, TestData.Password);
         var key = (await api.PostAsync("me/2fa/setup")).Body!["sharedKey"]!.GetValue<string>();
-        var enabled = await api.PostAsync("me/2fa/enable", new { code = AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow) });
+        var enabled = await api.PostAsync("me/2fa/enable", new { code = AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.OK, enabled.Status);
         return (user, key);
     }
 
     /// <summary>Six digits that are none of the codes accepted around now.</summary>
-    private static string WrongCode(string key, int seed)
+    private string WrongCode(string key, int seed)
     {
-        var valid = Enumerable.Range(-2, 5).Select(step => AuthenticatorCodes.Compute(key, DateTimeOffset.UtcNow.AddSeconds(30 * step))).ToHashSet();
+        var valid = Enumerable.Range(-2, 5).Select(step => AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow().AddSeconds(30 * step))).ToHashSet();
         for (var n = 100_000 + seed * 7919; ; n++)
         {
             var code = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
