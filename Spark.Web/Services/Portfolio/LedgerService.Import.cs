@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Spark.Core;
 using Spark.Core.Imports;
 using Spark.Core.Portfolio;
@@ -125,15 +126,10 @@ public sealed partial class LedgerService
     private async Task WriteBatchAsync(SparkDbContext context, ImportRun run, List<ImportCandidate> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
-        var platforms = batch.Select(c => c.Draft.Platform).Distinct().ToList();
-        var ids = batch.Select(c => c.Draft.ExternalId!).Distinct().ToList();
-        var existing = (await context.Transactions.AsNoTracking()
-                .Where(t => t.ExternalId != null && platforms.Contains(t.Platform) && ids.Contains(t.ExternalId))
-                .Select(t => new { t.Platform, t.ExternalId, t.TransactionDate })
-                .ToListAsync(cancellationToken))
-            .Select(t => (t.Platform, t.ExternalId!, t.TransactionDate)).ToHashSet();
+        var keys = batch.Select(c => (c.Draft.Platform, ExternalId: c.Draft.ExternalId!)).Distinct().ToList();
+        var existing = await StoredKeysAsync(context, keys, cancellationToken);
         // Rows of Spark's own export name the transaction they came from.
-        var exportedIds = ids.Select(ParseExportId).OfType<Guid>().ToList();
+        var exportedIds = keys.Select(k => ParseExportId(k.ExternalId)).OfType<Guid>().ToList();
         var exported = exportedIds.Count == 0 ? [] : (await context.Transactions.AsNoTracking()
             .Where(t => exportedIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken)).ToHashSet();
         var fresh = new List<ImportCandidate>(batch.Count);
@@ -157,6 +153,34 @@ public sealed partial class LedgerService
         }
 
         await context.InsertAsync(rows, cancellationToken);
+    }
+
+    /// <summary>
+    /// The (platform, id, date) of stored rows with these platform ids. A join on the keys, not <c>= ANY(array)</c>:
+    /// the app's prepared statements get generic plans, where a 5,000-element array parameter is searched row by row
+    /// (13 s a batch measured at 100,000 rows), while the join probes the unique index once per key.
+    /// </summary>
+    private static async Task<HashSet<(string Platform, string ExternalId, DateOnly Date)>> StoredKeysAsync(SparkDbContext context,
+        List<(string Platform, string ExternalId)> keys, CancellationToken cancellationToken)
+    {
+        var connection = (Npgsql.NpgsqlConnection)context.Database.GetDbConnection();
+        await using var command = new Npgsql.NpgsqlCommand("""
+            SELECT t.platform, t.transaction_id, t.transaction_date
+            FROM unnest($1::text[], $2::text[]) AS k(platform, transaction_id)
+            JOIN transactions t ON t.platform = k.platform AND t.transaction_id = k.transaction_id
+            """, connection)
+        {
+            Transaction = (Npgsql.NpgsqlTransaction?)context.Database.CurrentTransaction?.GetDbTransaction(),
+            Parameters = { new() { Value = keys.Select(k => k.Platform).ToArray() }, new() { Value = keys.Select(k => k.ExternalId).ToArray() } },
+        };
+        var stored = new HashSet<(string, string, DateOnly)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stored.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2)));
+        }
+
+        return stored;
     }
 
     /// <summary>The holdings of the batch's (security, platform) pairs not seen before in this import, created if new.</summary>
@@ -246,7 +270,12 @@ public sealed partial class LedgerService
 
         if (current is { } last) Settle(last);
 
-        if (rejected.Count > 0) await context.Transactions.Where(t => rejected.Contains(t.Id)).ExecuteDeleteAsync(cancellationToken);
+        if (rejected.Count > 0)
+        {
+            await context.Database.ExecuteSqlInterpolatedAsync(
+                $"DELETE FROM transactions t USING unnest({rejected.ToArray()}) AS k(id) WHERE t.id = k.id", cancellationToken);
+        }
+
         await context.InvestmentLots.Where(l => ids.Contains(l.InvestmentId)).ExecuteDeleteAsync(cancellationToken);
         if (emptied.Count > 0) await context.Investments.Where(i => emptied.Contains(i.Id)).ExecuteDeleteAsync(cancellationToken);
         await context.InsertAsync(lots, cancellationToken);
