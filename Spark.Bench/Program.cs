@@ -35,6 +35,8 @@ var today = IndiaTime.Today(TimeProvider.System);
 var results = new List<(string Measure, string Includes, string Result, string Target)>();
 void Report(string measure, string includes, string result, string target = "") => results.Add((measure, includes, result, target));
 static string Ms(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+static string ImportLine(ImportBench.Result r) => string.Create(CultureInfo.InvariantCulture,
+    $"CSV import, {r.Rows:N0} rows: {r.Seconds:0.0} s, {r.RowsPerSecond:N0} rows/s ({r.Imported:N0} imported, {r.Errors} errors), peak extra memory {r.PeakExtraMb:N0} MB; the same file again: {r.Skipped:N0} duplicates in {r.AgainSeconds:0.0} s");
 static double Percentile(List<double> values, double p)
 {
     var sorted = values.Order().ToList();
@@ -60,6 +62,18 @@ Report("goal Monte Carlo slowest", "same 25 runs", GoalBench.Ms(monteCarloMax));
 var generator = new HeavyInvestor(owner, today);
 var clock = Stopwatch.StartNew();
 var securities = await generator.SecuritiesAsync();
+
+// SPARK_BENCH_ONLY=imports: only the CSV import (SPARK_BENCH_IMPORT_ROWS rows, default 100,000) over HTTP.
+if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "imports")
+{
+    await app.StartAsync();
+    var at = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    var count = int.TryParse(Environment.GetEnvironmentVariable("SPARK_BENCH_IMPORT_ROWS"), out var n) ? n : ImportBench.Rows;
+    var run = await ImportBench.RunAsync(app.Services, at, [.. securities.Select(s => s.Security)], count);
+    Console.WriteLine(ImportLine(run));
+    await app.StopAsync();
+    return 0;
+}
 
 // SPARK_BENCH_ONLY=orders: placement alone, repeated (SPARK_BENCH_ROUNDS, default 2) with and without Idempotency-Key, for
 // profiling it; first the floor under it: an authenticated read of one row (JWT, session check, RLS scope, one query).
@@ -253,6 +267,13 @@ Report("plan execution, 10,000 due plans", $"claim + allocate + orders + fills +
     $"{plansRun.Seconds:0.0} s", "≤ 60 s");
 Report("plan execution, same date again", "the same run repeated: every plan's (plan, nominal date) is already claimed",
     $"{plansRun.Second.Executed} executions in {plansRun.SecondSeconds:0.0} s", "0 executions");
+
+// 7. A 100,000-row generic CSV imported over HTTP by a fresh investor, then the same file again.
+var imports = await ImportBench.RunAsync(app.Services, address, [.. securities.Select(s => s.Security)], ImportBench.Rows);
+Report("CSV import, 100,000 rows", $"POST /api/v1/transactions/import (multipart, generic, 20 stocks): stream parse, batches, FIFO once per holding; {imports.Imported:N0} imported, {imports.Errors} errors",
+    $"{imports.Seconds:0.0} s ({imports.RowsPerSecond:N0} rows/s)", "≤ 10 s");
+Report("CSV import peak extra memory", "the app process's peak resident size during the upload above its size before it (VmHWM − VmRSS)", $"{imports.PeakExtraMb:N0} MB", "≤ 200 MB");
+Report("CSV import, same file again", $"{imports.Skipped:N0} rows reported as duplicates", $"{imports.AgainSeconds:0.0} s");
 
 await app.StopAsync();
 

@@ -35,8 +35,8 @@ internal static class CsvSheet
         CsvReader.Create(text, options, leaveOpen: true);
 
     /// <summary>
-    /// Reads the file that <paramref name="open"/> opens. <paramref name="checkHeader"/> gets the normalized column
-    /// names and returns what is wrong with them, if anything; <paramref name="readRow"/> turns a row into a
+    /// Reads the file that <paramref name="open"/> opens, all of it. <paramref name="checkHeader"/> gets the normalized
+    /// column names and returns what is wrong with them, if anything; <paramref name="readRow"/> turns a row into a
     /// <typeparamref name="T"/> or adds messages to the list it is given (a row with messages is rejected).
     /// </summary>
     public static CsvParseResult<T> Parse<T>(
@@ -44,10 +44,35 @@ internal static class CsvSheet
         IReadOnlyCollection<string> knownColumns,
         Func<IReadOnlySet<string>, string?> checkHeader,
         Func<SheetRow, List<string>, T?> readRow)
+        where T : class => Collect(Read(open, knownColumns, checkHeader, readRow));
+
+    /// <summary>Gathers what <see cref="Read"/> yields: the good rows and every error.</summary>
+    public static CsvParseResult<T> Collect<T>(IEnumerable<CsvRecord<T>> records)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(records);
         var rows = new List<T>();
         var errors = new List<ImportError>();
+        foreach (var record in records)
+        {
+            if (record.Error is { } error) errors.Add(error);
+            else if (record.Row is { } row) rows.Add(row);
+        }
+
+        return new CsvParseResult<T>(rows, errors);
+    }
+
+    /// <summary>
+    /// <see cref="Parse"/> one row at a time, as the file is read: a caller that writes rows in batches holds one
+    /// batch, not the file. Errors come in row order, one record per message.
+    /// </summary>
+    public static IEnumerable<CsvRecord<T>> Read<T>(
+        Func<CsvReaderOptions, CsvReader> open,
+        IReadOnlyCollection<string> knownColumns,
+        Func<IReadOnlySet<string>, string?> checkHeader,
+        Func<SheetRow, List<string>, T?> readRow)
+        where T : class
+    {
         var unterminated = new HashSet<long>();
         var options = CsvReaderOptions.Default with
         {
@@ -73,92 +98,126 @@ internal static class CsvSheet
         };
 
         using var reader = open(options);
+        if (!TryRead(reader.ReadHeader))
+        {
+            yield return Fault<T>(2);
+            yield break;
+        }
+
+        var header = reader.Headers;
+        if (header.Count == 0 || header.All(string.IsNullOrWhiteSpace))
+        {
+            yield return new CsvRecord<T>(null, new ImportError(1, "the file is empty"));
+            yield break;
+        }
+
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        var headerErrors = new List<ImportError>();
+        for (var i = 0; i < header.Count; i++)
+        {
+            var name = NormalizeColumn(header[i]);
+            if (columns.TryAdd(name, i) || !knownColumns.Contains(name))
+            {
+                continue;
+            }
+
+            headerErrors.Add(new ImportError(1, $"column '{name}' appears more than once"));
+        }
+
+        var headerProblem = checkHeader(columns.Keys.ToHashSet(StringComparer.Ordinal));
+        if (headerProblem is not null)
+        {
+            headerErrors.Add(new ImportError(1, headerProblem));
+        }
+
+        if (headerErrors.Count > 0)
+        {
+            foreach (var error in headerErrors) yield return new CsvRecord<T>(null, error);
+            yield break;
+        }
+
+        var messages = new List<string>();
         var lastRow = 1;
+        while (true)
+        {
+            bool more;
+            var tooLong = false;
+            try
+            {
+                more = reader.Read();
+            }
+            catch (CsvFormatException)
+            {
+                // Only the record-size cap throws with these options; what was read before it stands.
+                more = false;
+                tooLong = true;
+            }
+
+            if (tooLong)
+            {
+                yield return Fault<T>(lastRow + 1);
+                yield break;
+            }
+
+            if (!more) yield break;
+
+            // RowNumber counts data records from 1 and the header is row 1 in a spreadsheet.
+            var number = checked((int)reader.RowNumber + 1);
+            lastRow = number;
+            var cells = new string[reader.FieldCount];
+            for (var i = 0; i < cells.Length; i++)
+            {
+                cells[i] = reader.GetString(i).Trim();
+            }
+
+            if (cells.All(c => c.Length == 0))
+            {
+                continue;
+            }
+
+            if (unterminated.Remove(number))
+            {
+                yield return new CsvRecord<T>(null, new ImportError(number, "a quoted value is never closed; check the quotes in this row"));
+                continue;
+            }
+
+            // An unquoted comma inside a value (1,234 or "Dividend, final") shifts every later column; trailing
+            // empty cells are only what spreadsheets add when a row is shorter than another.
+            if (cells.Skip(header.Count).Any(c => c.Length > 0))
+            {
+                yield return new CsvRecord<T>(null, new ImportError(number, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the row has {cells.Length} values but the header has {header.Count} columns; put values that contain commas in double quotes")));
+                continue;
+            }
+
+            messages.Clear();
+            var row = readRow(new SheetRow(number, cells, columns), messages);
+            if (messages.Count > 0)
+            {
+                foreach (var message in messages) yield return new CsvRecord<T>(null, new ImportError(number, message));
+            }
+            else if (row is not null)
+            {
+                yield return new CsvRecord<T>(row, null);
+            }
+        }
+    }
+
+    private static CsvRecord<T> Fault<T>(int row) where T : class =>
+        new(null, new ImportError(row, "the row is too long to be read; a quote may be missing its closing quote"));
+
+    private static bool TryRead(Action read)
+    {
         try
         {
-            reader.ReadHeader();
-            var header = reader.Headers;
-            if (header.Count == 0 || header.All(string.IsNullOrWhiteSpace))
-            {
-                errors.Add(new ImportError(1, "the file is empty"));
-                return new CsvParseResult<T>(rows, errors);
-            }
-
-            var columns = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < header.Count; i++)
-            {
-                var name = NormalizeColumn(header[i]);
-                if (columns.TryAdd(name, i) || !knownColumns.Contains(name))
-                {
-                    continue;
-                }
-
-                errors.Add(new ImportError(1, $"column '{name}' appears more than once"));
-            }
-
-            var headerProblem = checkHeader(columns.Keys.ToHashSet(StringComparer.Ordinal));
-            if (headerProblem is not null)
-            {
-                errors.Add(new ImportError(1, headerProblem));
-            }
-
-            if (errors.Count > 0)
-            {
-                return new CsvParseResult<T>(rows, errors);
-            }
-
-            var messages = new List<string>();
-            while (reader.Read())
-            {
-                // RowNumber counts data records from 1 and the header is row 1 in a spreadsheet.
-                var number = checked((int)reader.RowNumber + 1);
-                lastRow = number;
-                var cells = new string[reader.FieldCount];
-                for (var i = 0; i < cells.Length; i++)
-                {
-                    cells[i] = reader.GetString(i).Trim();
-                }
-
-                if (cells.All(c => c.Length == 0))
-                {
-                    continue;
-                }
-
-                if (unterminated.Contains(number))
-                {
-                    errors.Add(new ImportError(number, "a quoted value is never closed; check the quotes in this row"));
-                    continue;
-                }
-
-                // An unquoted comma inside a value (1,234 or "Dividend, final") shifts every later column; trailing
-                // empty cells are only what spreadsheets add when a row is shorter than another.
-                if (cells.Skip(header.Count).Any(c => c.Length > 0))
-                {
-                    errors.Add(new ImportError(number, string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"the row has {cells.Length} values but the header has {header.Count} columns; put values that contain commas in double quotes")));
-                    continue;
-                }
-
-                messages.Clear();
-                var row = readRow(new SheetRow(number, cells, columns), messages);
-                if (messages.Count > 0)
-                {
-                    errors.AddRange(messages.Select(m => new ImportError(number, m)));
-                }
-                else if (row is not null)
-                {
-                    rows.Add(row);
-                }
-            }
+            read();
+            return true;
         }
         catch (CsvFormatException)
         {
-            // Only the record-size cap throws with these options; what was read before it stands.
-            errors.Add(new ImportError(lastRow + 1, "the row is too long to be read; a quote may be missing its closing quote"));
+            return false;
         }
-
-        return new CsvParseResult<T>(rows, errors);
     }
 
     /// <summary>"missing required column: date" or "missing required columns: date, type".</summary>

@@ -55,6 +55,17 @@ public static class GenericTransactionCsv
         return Parse(options => CsvSheet.Open(stream, options), platform);
     }
 
+    /// <summary>
+    /// <see cref="Parse(Stream, string)"/> row by row as the stream is read, for imports that write in batches: a good
+    /// row or one error per record, in row order.
+    /// </summary>
+    public static IEnumerable<CsvRecord<TransactionRow>> Read(Stream stream, string defaultPlatform)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var platform = CheckPlatform(defaultPlatform);
+        return Read(options => CsvSheet.Open(stream, options), platform);
+    }
+
     /// <inheritdoc cref="Parse(Stream, string)"/>
     public static CsvParseResult<TransactionRow> Parse(TextReader reader, string defaultPlatform)
     {
@@ -100,7 +111,10 @@ public static class GenericTransactionCsv
     }
 
     private static CsvParseResult<TransactionRow> Parse(Func<CsvReaderOptions, CsvReader> open, string defaultPlatform) =>
-        CsvSheet.Parse(
+        CsvSheet.Collect(Read(open, defaultPlatform));
+
+    private static IEnumerable<CsvRecord<TransactionRow>> Read(Func<CsvReaderOptions, CsvReader> open, string defaultPlatform) =>
+        CsvSheet.Read(
             open,
             Columns,
             present => CsvSheet.MissingColumns(present, RequiredColumns),

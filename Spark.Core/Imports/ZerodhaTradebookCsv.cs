@@ -43,6 +43,13 @@ public static class ZerodhaTradebookCsv
         return Parse(options => CsvSheet.Open(stream, options));
     }
 
+    /// <summary><see cref="Parse(Stream)"/> row by row as the stream is read: a good row or one error per record, in row order.</summary>
+    public static IEnumerable<CsvRecord<TransactionRow>> Read(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Read(options => CsvSheet.Open(stream, options));
+    }
+
     /// <inheritdoc cref="Parse(Stream)"/>
     public static CsvParseResult<TransactionRow> Parse(TextReader reader)
     {
@@ -50,12 +57,14 @@ public static class ZerodhaTradebookCsv
         return Parse(options => CsvSheet.Open(reader, options));
     }
 
-    private static CsvParseResult<TransactionRow> Parse(Func<CsvReaderOptions, CsvReader> open)
+    private static CsvParseResult<TransactionRow> Parse(Func<CsvReaderOptions, CsvReader> open) => CsvSheet.Collect(Read(open));
+
+    private static IEnumerable<CsvRecord<TransactionRow>> Read(Func<CsvReaderOptions, CsvReader> open)
     {
         // Trade ids are unique per exchange and segment; the same id twice is the same trade exported twice (two
         // overlapping downloads pasted together), which would otherwise be imported twice.
         var seen = new Dictionary<(string Exchange, string Segment, string TradeId), int>();
-        return CsvSheet.Parse(
+        return CsvSheet.Read(
             open,
             Columns,
             present => CsvSheet.MissingColumns(present, RequiredColumns),

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Spark.Core.Imports;
 using Spark.Web.Api.Input;
@@ -62,7 +64,7 @@ public static class PortfolioEndpoints
         transactions.MapPost("", CreateAsync);
         transactions.MapPut("/{id:guid}", UpdateAsync).Owns("transaction");
         transactions.MapDelete("/{id:guid}", DeleteAsync).Owns("transaction");
-        transactions.MapPost("/import", ImportAsync);
+        transactions.MapPost("/import", ImportAsync).Accepts<IFormFile>("multipart/form-data").ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         var investments = api.MapGroup("/investments").WithTags("Portfolio");
         investments.MapGet("", InvestmentsAsync);
@@ -127,16 +129,51 @@ public static class PortfolioEndpoints
         CancellationToken cancellationToken) =>
         await ledger.DeleteAsync(Me(http), id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound();
 
-    private static async Task<Results<Ok<ImportReport>, ValidationProblem>> ImportAsync(HttpContext http, LedgerService ledger, IFormFile? file,
-        string format = "generic", string? platform = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The form is read here rather than bound, so that a file over <see cref="ImportOptions.MaxUploadBytes"/> is answered
+    /// with a 413 that says so (before anything is read when the length is declared) instead of a generic 400.
+    /// </summary>
+    private static async Task<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>> ImportAsync(HttpContext http, LedgerService ledger,
+        IOptions<ImportOptions> options, string format = "generic", string? platform = null, CancellationToken cancellationToken = default)
     {
-        if (file is null || file.Length == 0) return Problems.Invalid("file", "Attach a CSV file.");
         if (format is not ("generic" or "zerodha")) return Problems.Invalid("format", "Use generic or zerodha.");
-        if (file.Length > TransactionImport.MaxBytes) return Problems.Invalid("file", "The file is larger than 10 MB; split it into smaller files.");
+        var limits = options.Value;
+        if (http.Request.ContentLength > limits.MaxUploadBytes + MultipartFraming) return Problems.TooLarge(limits.TooLargeMessage);
+        if (!http.Request.HasFormContentType) return Problems.Invalid("file", "Attach a CSV file.");
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = limits.MaxUploadBytes + MultipartFraming;
+        }
+
+        // Files over 64 KB are buffered to a temporary file by the form reader, not in memory.
+        http.Features.Set<IFormFeature>(new FormFeature(http.Request, new FormOptions { MultipartBodyLengthLimit = limits.MaxUploadBytes }));
+        IFormFile? file;
+        try
+        {
+            file = (await http.Request.ReadFormAsync(cancellationToken)).Files.GetFile("file");
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.TooLarge(limits.TooLargeMessage);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.TooLarge(limits.TooLargeMessage);
+        }
+        catch (InvalidDataException)
+        {
+            return Problems.Invalid("file", "The upload is not a readable multipart form; attach the CSV file as the field 'file'.");
+        }
+
+        if (file is null || file.Length == 0) return Problems.Invalid("file", "Attach a CSV file.");
+        if (file.Length > limits.MaxUploadBytes) return Problems.TooLarge(limits.TooLargeMessage);
         await using var stream = file.OpenReadStream();
         var report = await TransactionImport.RunAsync(ledger, Me(http), stream, format, platform, cancellationToken);
         return TypedResults.Ok(report);
     }
+
+    /// <summary>What a multipart request adds around the file: boundaries, part headers, a short field or two.</summary>
+    private const long MultipartFraming = 64 * 1024;
 
     private static async Task<Ok<Paged<InvestmentResponse>>> InvestmentsAsync(HttpContext http, PortfolioService portfolio, string status = "active",
         int page = 1, int pageSize = 100, CancellationToken cancellationToken = default)

@@ -18,6 +18,7 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<PortfolioCache>();
         services.AddSingleton<MarketDataService>();
         services.AddScoped<MarketImport>();
+        services.Configure<ImportOptions>(configuration.GetSection(ImportOptions.Section));
         services.AddScoped<LedgerService>();
         services.AddScoped<PortfolioService>();
         services.AddScoped<Services.Cash.CashService>();

@@ -41,5 +41,10 @@ public static class Paging
     public const int MaxPageSize = 500;
 }
 
-/// <summary>What an import did: every bad row is reported, the good ones are kept.</summary>
-public sealed record ImportReport(int Imported, int SkippedDuplicates, IReadOnlyList<Spark.Core.Imports.ImportError> Errors);
+/// <summary>
+/// What an import did: the good rows are kept and every bad one is counted. <see cref="Errors"/> lists the first
+/// <see cref="LedgerService.MaxReportedErrors"/> problems by row number; <see cref="ErrorCount"/> counts them all and
+/// <see cref="RejectedRows"/> the rows they are about.
+/// </summary>
+public sealed record ImportReport(int Imported, int SkippedDuplicates, IReadOnlyList<Spark.Core.Imports.ImportError> Errors, int ErrorCount,
+    int RejectedRows);

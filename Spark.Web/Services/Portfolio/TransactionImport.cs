@@ -7,18 +7,17 @@ namespace Spark.Web.Services.Portfolio;
 /// <summary>CSV in and out of the ledger: the generic format both ways, Zerodha's tradebook in.</summary>
 public static class TransactionImport
 {
-    public const long MaxBytes = 10 * 1024 * 1024;
-
     /// <param name="format">generic or zerodha.</param>
     /// <param name="platform">The platform of generic rows that name none (default manual).</param>
+    /// <remarks>Rows are read from <paramref name="csv"/> as the import writes them, never the whole file at once.</remarks>
     public static async Task<ImportReport> RunAsync(LedgerService ledger, Guid userId, Stream csv, string format, string? platform,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ledger);
-        var parsed = format == "zerodha"
-            ? ZerodhaTradebookCsv.Parse(csv)
-            : GenericTransactionCsv.Parse(csv, string.IsNullOrWhiteSpace(platform) ? PlatformNames.Manual : platform.Trim().ToLowerInvariant());
-        return await ledger.ImportAsync(userId, parsed.Rows, parsed.Errors, cancellationToken);
+        var records = format == "zerodha"
+            ? ZerodhaTradebookCsv.Read(csv)
+            : GenericTransactionCsv.Read(csv, string.IsNullOrWhiteSpace(platform) ? PlatformNames.Manual : platform.Trim().ToLowerInvariant());
+        return await ledger.ImportAsync(userId, records, cancellationToken);
     }
 
     /// <summary>A preview of a file before it is imported: what would be read and what is wrong, nothing written.</summary>
