@@ -96,7 +96,7 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         }));
         var right = await Api().LoginAsync(user.Email!, TestData.Password);
 
-        Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > now(), false) FROM users WHERE id = $1", user.Id));
+        Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > $2, false) FROM users WHERE id = $1", user.Id, fixture.Clock.GetUtcNow()));
         Assert.Equal(HttpStatusCode.Unauthorized, right.Status);
     }
 
@@ -110,7 +110,7 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => browser.PostAsync("Account/Login", LoginForm(token, user.Email!, "not the password at all"))));
         var right = await browser.PostAsync("Account/Login", LoginForm(token, user.Email!, TestData.Password));
 
-        Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > now(), false) FROM users WHERE id = $1", user.Id));
+        Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > $2, false) FROM users WHERE id = $1", user.Id, fixture.Clock.GetUtcNow()));
         Assert.NotEqual(HttpStatusCode.Redirect, right.StatusCode);
     }
 
@@ -127,7 +127,7 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         var right = await Api().LoginAsync(user.Email!, TestData.Password, AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow().AddSeconds(30)));
 
         Assert.Equal(HttpStatusCode.Unauthorized, right.Status);
-        Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > now(), false) FROM users WHERE id = $1", user.Id));
+        Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > $2, false) FROM users WHERE id = $1", user.Id, fixture.Clock.GetUtcNow()));
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
 
         Assert.False(right.StatusCode == HttpStatusCode.Redirect && right.Headers.Location!.OriginalString.EndsWith("/dashboard", StringComparison.Ordinal),
             "the right code signed in after 15 wrong ones");
-        Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > now(), false) FROM users WHERE id = $1", user.Id));
+        Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > $2, false) FROM users WHERE id = $1", user.Id, fixture.Clock.GetUtcNow()));
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class AccountTests(WebAppFixture fixture) : IClassFixture<WebAppFi
         var withRightPassword = await signIn.CheckPasswordSignInAsync(locked, TestData.Password, lockoutOnFailure: true);
 
         Assert.True(withRightPassword.IsLockedOut);
-        Assert.InRange(locked.LockoutEnd!.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
+        Assert.InRange(locked.LockoutEnd!.Value - fixture.Clock.GetUtcNow(), TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
         // The schema's user_security mirrors Identity's lockout state.
         await using var context = fixture.Database.App(DataScope.ForUser(user.Id));
         var security = await context.UserSecurity.SingleAsync();

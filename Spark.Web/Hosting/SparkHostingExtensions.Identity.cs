@@ -98,6 +98,7 @@ public static partial class SparkHostingExtensions
             .AddRoles<SparkRole>()
             .AddEntityFrameworkStores<SparkDbContext>()
             .AddUserStore<SparkUserStore>()
+            .AddUserManager<SparkUserManager>()
             .AddSignInManager<SparkSignInManager>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<ReplayProofAuthenticatorProvider>(TokenOptions.DefaultAuthenticatorProvider)
