@@ -16,7 +16,7 @@ public sealed class PartitionTests(TestDatabase database) : IClassFixture<TestDa
     {
         var user = await TestData.UserAsync(database);
         var security = await TestData.SecurityAsync(database);
-        var nextYear = IndiaTime.Today(TimeProvider.System).Year + 1;
+        var nextYear = IndiaTime.Today(TimeProvider.System).Year + 1; // partitions follow the database's clock, the machine's (faketime moves both)
         var old = await TestData.SaveAsync(database, user.Id, TestData.Transaction(user.Id, security, new DateOnly(2008, 3, 14)));
         var future = await TestData.SaveAsync(database, user.Id, TestData.Transaction(user.Id, security, new DateOnly(nextYear, 1, 2)));
 
@@ -31,7 +31,7 @@ public sealed class PartitionTests(TestDatabase database) : IClassFixture<TestDa
     {
         var user = await TestData.UserAsync(database);
         var security = await TestData.SecurityAsync(database);
-        var farFuture = IndiaTime.Today(TimeProvider.System).Year + 3;
+        var farFuture = IndiaTime.Today(TimeProvider.System).Year + 3; // the database's clock, as above (faketime moves both)
         var ancient = await TestData.SaveAsync(database, user.Id, TestData.Transaction(user.Id, security, new DateOnly(1998, 6, 1)));
         var ahead = await TestData.SaveAsync(database, user.Id, TestData.Transaction(user.Id, security, new DateOnly(farFuture, 2, 1)));
         var barTime = new DateTimeOffset(farFuture, 5, 4, 4, 0, 0, TimeSpan.Zero);
@@ -58,7 +58,7 @@ public sealed class PartitionTests(TestDatabase database) : IClassFixture<TestDa
     public async Task The_coming_months_are_partitioned_before_anything_is_written()
     {
         await new PartitionMaintenanceJob(database.AppDb(), NullLogger<PartitionMaintenanceJob>.Instance).RunAsync();
-        var inThreeMonths = DateTime.UtcNow.AddMonths(3);
+        var inThreeMonths = DateTime.UtcNow.AddMonths(3); // the database's clock, as above (faketime moves both)
 
         var expected = new[] { $"market_data_{inThreeMonths:yyyy_MM}", $"audit_logs_{inThreeMonths:yyyy_MM}", $"transactions_{inThreeMonths.Year}" };
         foreach (var partition in expected)

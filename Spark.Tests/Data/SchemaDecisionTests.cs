@@ -55,7 +55,7 @@ public sealed class SchemaDecisionTests(TestDatabase database) : IClassFixture<T
             UserId = user.Id, Name = name, Category = GoalCategory.House, TargetAmount = 50_00_000m,
             StartDate = new DateOnly(2025, 1, 1), TargetDate = new DateOnly(2032, 1, 1), DeletedAt = deleted,
         };
-        await TestData.SaveAsync(database, user.Id, Named("Home", DateTimeOffset.UtcNow));
+        await TestData.SaveAsync(database, user.Id, Named("Home", TestClock.DefaultStart.ToUniversalTime()));
         await TestData.SaveAsync(database, user.Id, Named("Home"));
 
         var error = await Assert.ThrowsAsync<DbUpdateException>(() => TestData.SaveAsync(database, user.Id, Named("Home")));
@@ -91,7 +91,7 @@ public sealed class SchemaDecisionTests(TestDatabase database) : IClassFixture<T
         });
         await TestData.SaveAsync(database, user.Id, new OrderExecution
         {
-            OrderId = order.Id, UserId = user.Id, Quantity = 4m, Price = 1284.5m, Amount = 5138m, ExecutedAt = DateTimeOffset.UtcNow,
+            OrderId = order.Id, UserId = user.Id, Quantity = 4m, Price = 1284.5m, Amount = 5138m, ExecutedAt = TestClock.DefaultStart.ToUniversalTime(),
         });
 
         Assert.Equal("stop_loss", await database.OwnerScalarAsync<string>("SELECT type FROM trading_orders WHERE id = $1", order.Id));
@@ -166,7 +166,7 @@ public sealed class SchemaDecisionTests(TestDatabase database) : IClassFixture<T
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, SqlState(foreign));
         await using (var context = database.App(DataScope.ForUser(owner.Id)))
         {
-            (await context.Goals.SingleAsync(g => g.Id == retirement.Id)).DeletedAt = DateTimeOffset.UtcNow;
+            (await context.Goals.SingleAsync(g => g.Id == retirement.Id)).DeletedAt = TestClock.DefaultStart.ToUniversalTime();
             await context.SaveChangesAsync();
         }
         await TestData.SaveAsync(database, owner.Id, GoalWith("Early retirement", holding.Id));

@@ -107,8 +107,8 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         using var browser = fixture.App.CreateHttpClient();
         var token = Token(await browser.GetStringAsync("Account/Login"));
 
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => browser.PostAsync("Account/Login", LoginForm(token, user.Email!, "not the password at all"))));
-        var right = await browser.PostAsync("Account/Login", LoginForm(token, user.Email!, TestData.Password));
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => browser.PostAsync("Account/Login", WebForms.Login(token, user.Email!, "not the password at all"))));
+        var right = await browser.PostAsync("Account/Login", WebForms.Login(token, user.Email!, TestData.Password));
 
         Assert.True(await fixture.Database.OwnerScalarAsync<bool>("SELECT coalesce(lockout_end > $2, false) FROM users WHERE id = $1", user.Id, fixture.Clock.GetUtcNow()));
         Assert.NotEqual(HttpStatusCode.Redirect, right.StatusCode);
@@ -136,7 +136,7 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         var (user, key) = await TwoFactorUserAsync();
         using var browser = fixture.App.CreateHttpClient();
         var token = Token(await browser.GetStringAsync("Account/Login"));
-        var password = await browser.PostAsync("Account/Login", LoginForm(token, user.Email!, TestData.Password));
+        var password = await browser.PostAsync("Account/Login", WebForms.Login(token, user.Email!, TestData.Password));
         Assert.Contains("LoginWith2fa", password.Headers.Location!.OriginalString, StringComparison.Ordinal);
         var page = password.Headers.Location!.OriginalString.TrimStart('/');
         var formToken = Token(await browser.GetStringAsync(page));
@@ -363,11 +363,6 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
         ["_handler"] = "login-with-2fa", ["__RequestVerificationToken"] = token, ["Input.TwoFactorCode"] = code,
     });
 
-    private static FormUrlEncodedContent LoginForm(string token, string email, string password) => new(new Dictionary<string, string>
-    {
-        ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.Email"] = email, ["Input.Password"] = password,
-    });
-
     private async Task<string> RequestResetLinkAsync(HttpClient browser, string email, string? host = null, SparkAppFactory? app = null)
     {
         var form = await browser.GetStringAsync("Account/ForgotPassword");
@@ -390,18 +385,10 @@ public sealed partial class AccountTakeoverTests(WebAppFixture fixture) : IClass
 
     private static string LinkIn(string mail) => WebUtility.HtmlDecode(ActionLink().Match(mail).Groups[1].Value);
 
-    private static async Task SignInAsync(HttpClient browser, string email, string password, string landing = "/dashboard")
-    {
-        var form = await browser.GetStringAsync("Account/Login");
-        var response = await browser.PostAsync("Account/Login", LoginForm(Token(form), email, password));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.EndsWith(landing, response.Headers.Location!.OriginalString, StringComparison.Ordinal);
-    }
+    private static Task SignInAsync(HttpClient browser, string email, string password, string landing = "/dashboard") =>
+        WebForms.SignInAsync(browser, email, password, landing);
 
-    private static string Token(string html) => AntiforgeryField().Match(html).Groups[1].Value;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    private static string Token(string html) => WebForms.AntiforgeryToken(html);
 
     [GeneratedRegex("name=\"Input.Code\" value=\"([^\"]+)\"")]
     private static partial Regex HiddenCode();

@@ -111,18 +111,5 @@ public sealed partial class TransactionDownloadTests(WebAppFixture fixture) : IC
 
     private static string[] Lines(string csv) => csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
-    private static async Task SignInAsync(HttpClient browser, string email, string password)
-    {
-        var form = await browser.GetStringAsync("Account/Login");
-        var response = await browser.PostAsync("Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login", ["__RequestVerificationToken"] = Token(form), ["Input.Email"] = email, ["Input.Password"] = password,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-    }
-
-    private static string Token(string html) => AntiforgeryField().Match(html).Groups[1].Value;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    private static Task SignInAsync(HttpClient browser, string email, string password) => WebForms.SignInAsync(browser, email, password);
 }

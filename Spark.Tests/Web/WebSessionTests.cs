@@ -67,19 +67,7 @@ public sealed partial class WebSessionTests(WebAppFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("dashboard")).StatusCode);
     }
 
-    private static async Task SignInAsync(HttpClient browser, string email, string password)
-    {
-        var form = await browser.GetStringAsync("Account/Login");
-        var response = await browser.PostAsync("Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login", ["__RequestVerificationToken"] = Token(form), ["Input.Email"] = email, ["Input.Password"] = password,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.EndsWith("/dashboard", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
-    }
+    private static Task SignInAsync(HttpClient browser, string email, string password) => WebForms.SignInAsync(browser, email, password);
 
-    private static string Token(string html) => AntiforgeryField().Match(html).Groups[1].Value;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    private static string Token(string html) => WebForms.AntiforgeryToken(html);
 }
