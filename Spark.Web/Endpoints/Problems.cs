@@ -43,7 +43,7 @@ public static class Problems
 /// Errors below an endpoint, answered in one place as api.md assigns them: an unreadable request 400, field errors
 /// 400 with the <c>errors</c> map, conflicts 409, any other broken rule 422 with the rule's own words.
 /// </summary>
-public sealed partial class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class DomainExceptionHandler(IProblemDetailsService problems, ILogger<DomainExceptionHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -80,9 +80,17 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
             {
                 Status = 400, Title = "Bad request", Detail = "A value in the request is outside what Spark can hold: check sizes, digits and dates.",
             },
+            // Two writes raced for one unique key (e.g. the same trade id written while an import of it runs): nothing of
+            // the losing request was kept, and trying again settles it.
+            _ when IsUniqueViolation(exception) => new ProblemDetails
+            {
+                Status = 409, Title = "Conflict", Detail = "Another change to the same data landed first; nothing of this request was saved. Try again.",
+            },
             _ => null!,
         };
         if (details is null) return false;
+        // The safety nets answer the caller, but a check that should have caught the value first is missing: say so.
+        if (details.Status is 400 or 409 && IsSafetyNet(exception)) LogSafetyNet(log, exception, httpContext.Request.Method, httpContext.Request.Path);
         httpContext.Response.StatusCode = details.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = details });
     }
@@ -97,6 +105,18 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
         json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) || json.Message.Contains("Path:", StringComparison.Ordinal)
             ? "This value is not of the documented type, or not one of the documented words."
             : json.Message;
+
+    private static bool IsSafetyNet(Exception exception) => IsDataError(exception) || IsUniqueViolation(exception);
+
+    private static bool IsUniqueViolation(Exception exception) => exception switch
+    {
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } => true,
+        { InnerException: { } inner } => IsUniqueViolation(inner),
+        _ => false,
+    };
+
+    [LoggerMessage(LogLevel.Warning, "{Method} {Path} reached the database with a value or key no check caught first; answered by the safety net")]
+    private static partial void LogSafetyNet(ILogger logger, Exception exception, string method, string path);
 
     private static bool IsDataError(Exception exception) => exception switch
     {
