@@ -195,18 +195,8 @@ public sealed partial class InputValidationTests(WebAppFixture fixture) : IClass
     [Fact]
     public async Task Raising_an_open_sell_above_the_holding_is_refused_when_modified()
     {
-        var user = await TestData.UserAsync(fixture.Database);
-        using var api = new ApiClient(fixture.App.CreateHttpClient());
-        await api.LoginAsync(user.Email!, TestData.Password);
-        await fixture.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", user.Id);
-        var security = await TestData.NewSecurityAsync(fixture.Database);
-        var holding = TestData.Investment(user.Id, security, quantity: 10m);
-        holding.Platform = "paper";
-        await TestData.SaveAsync(fixture.Database, user.Id, holding);
-        // A limit far above any price: nothing fills it while the test runs (no price is ever posted for this security).
-        var (placed, order) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "sell", type = "limit", quantity = 4, price = 5000m, validity = "gtc" });
-        Assert.Equal(HttpStatusCode.Created, placed);
-        var id = order!["id"]!.GetValue<string>();
+        var (api, id) = await OpenSellOfFourAgainstTenHeldAsync();
+        using var _api = api;
 
         var (status, problem) = await api.SendAsync(HttpMethod.Put, $"orders/{id}", new { quantity = 11 });
 
@@ -219,20 +209,30 @@ public sealed partial class InputValidationTests(WebAppFixture fixture) : IClass
     [Fact]
     public async Task Lowering_or_keeping_an_open_sell_within_the_holding_is_still_allowed()
     {
+        var (api, id) = await OpenSellOfFourAgainstTenHeldAsync();
+        using var _api = api;
+
+        var (status, changed) = await api.SendAsync(HttpMethod.Put, $"orders/{id}", new { quantity = 10 });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(10m, changed!["quantity"]!.GetValue<decimal>());
+    }
+
+    /// <summary>A verified investor holding 10 paper shares, with an open sell of 4 that no price will fill.</summary>
+    private async Task<(ApiClient Api, string OrderId)> OpenSellOfFourAgainstTenHeldAsync()
+    {
         var user = await TestData.UserAsync(fixture.Database);
-        using var api = new ApiClient(fixture.App.CreateHttpClient());
+        var api = new ApiClient(fixture.App.CreateHttpClient());
         await api.LoginAsync(user.Email!, TestData.Password);
         await fixture.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", user.Id);
         var security = await TestData.NewSecurityAsync(fixture.Database);
         var holding = TestData.Investment(user.Id, security, quantity: 10m);
         holding.Platform = "paper";
         await TestData.SaveAsync(fixture.Database, user.Id, holding);
-        var (_, order) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "sell", type = "limit", quantity = 4, price = 5000m, validity = "gtc" });
-
-        var (status, changed) = await api.SendAsync(HttpMethod.Put, $"orders/{order!["id"]}", new { quantity = 10 });
-
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(10m, changed!["quantity"]!.GetValue<decimal>());
+        // A limit far above any price: nothing fills it while the test runs (no price is ever posted for this security).
+        var (placed, order) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "sell", type = "limit", quantity = 4, price = 5000m, validity = "gtc" });
+        Assert.Equal(HttpStatusCode.Created, placed);
+        return (api, order!["id"]!.GetValue<string>());
     }
 
     [Theory]

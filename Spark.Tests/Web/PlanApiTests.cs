@@ -390,12 +390,12 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
 
     private static async Task UntilNotifiedAsync(ApiClient api, string type)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var (_, list) = await api.GetAsync("notifications");
             if (list!["items"]!.AsArray().Any(n => S(n!["type"]) == type)) return;
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"No {type} notification arrived.");
+            if (waited.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"No {type} notification arrived.");
             await Task.Yield();
         }
     }
@@ -410,13 +410,13 @@ public sealed class PlanApiTests(PlanApiTests.Fixture fixture) : IClassFixture<P
     /// <summary>Waits for the exchange (a background loop fed by the ticks) to bring the orders of a status to a count.</summary>
     private static async Task<JsonArray> UntilOrdersAsync(ApiClient api, string status, int count)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var (_, list) = await api.GetAsync($"orders?status={status}&pageSize=50");
             var items = list!["items"]!.AsArray();
             if (items.Count == count) return items;
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"{items.Count} {status} orders instead of {count}.");
+            if (waited.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"{items.Count} {status} orders instead of {count}.");
             await Task.Yield();
         }
     }
