@@ -1,0 +1,78 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Spark.Core.Platforms.Brokers;
+
+namespace Spark.Web.Services.Connections.Brokers;
+
+/// <summary>
+/// The HTTP client of each broker adapter: one named client per broker with its own resilience pipeline (a token
+/// bucket at the broker's rate, retries with jittered backoff for 5xx, timeouts and short 429s, and a per-attempt
+/// timeout), built from <see cref="BrokerOptions"/>.
+/// </summary>
+public static class BrokerHttp
+{
+    /// <summary>Registers <typeparamref name="TAdapter"/> as the <see cref="IBrokerAdapter"/> of <paramref name="platform"/>, with its typed client.</summary>
+    public static IServiceCollection AddBrokerAdapter<TAdapter>(this IServiceCollection services, string platform)
+        where TAdapter : class, IBrokerAdapter
+    {
+        services.AddHttpClient<TAdapter>((sp, http) =>
+            {
+                var endpoint = sp.GetRequiredService<IOptions<BrokerOptions>>().Value.For(platform);
+                http.BaseAddress = endpoint.BaseUrl;
+                // The pipeline times each attempt; this only bounds a whole call with its retries.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddResilienceHandler($"broker-{platform}", (pipeline, context) =>
+            {
+                var endpoint = context.ServiceProvider.GetRequiredService<IOptions<BrokerOptions>>().Value.For(platform);
+                // Retries outermost, so each attempt waits for its own token and has its own time limit.
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = endpoint.RetryAttempts,
+                    Delay = endpoint.RetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldRetryAfterHeader = true,
+                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, endpoint.MaxRetryAfter)),
+                });
+                pipeline.AddRateLimiter(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = Math.Max(1, endpoint.RequestsPerSecond),
+                    TokensPerPeriod = Math.Max(1, endpoint.RequestsPerSecond),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 10_000,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                    AutoReplenishment = true,
+                }));
+                pipeline.AddTimeout(endpoint.AttemptTimeout);
+            });
+        services.AddTransient<IBrokerAdapter>(sp => sp.GetRequiredService<TAdapter>());
+        return services;
+    }
+
+    /// <summary>Transient faults are retried; a 429 only when the broker asks for a short wait; a 418 (Binance's ban) never.</summary>
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter)
+    {
+        if (outcome.Exception is OperationCanceledException) return false;
+        if (!HttpClientResiliencePredicates.IsTransient(outcome)) return false;
+        if (outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } response)
+        {
+            return RetryAfter(response) is not { } wait || wait <= maxRetryAfter;
+        }
+
+        return true;
+    }
+
+    /// <summary>The response's Retry-After as a wait (seconds or a date), or null.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date && response.Headers.Date is { } now) return date - now;
+        return null;
+    }
+}
