@@ -159,3 +159,14 @@ public interface IBrokerAdapter
     /// <summary>One page of trades from the query's cursor (or its start date).</summary>
     Task<BrokerResult<BrokerTradePage>> GetTradesAsync(BrokerSession session, BrokerTradeQuery query, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Rupees per unit of a quote asset on a date, for trades a broker prices in another currency (Binance's USDT
+/// pairs). Spark values crypto in rupees (BTCINR), so a BTCUSDT fill becomes a BTCINR fill at price × this rate,
+/// and the trade's note records the rate used. Implemented by Spark, outside the adapters.
+/// </summary>
+public interface IQuoteRates
+{
+    /// <summary>Rupees per one <paramref name="asset"/> (USDT, USDC, FDUSD) on <paramref name="date"/>; null if Spark has no rate for it.</summary>
+    ValueTask<decimal?> InrPerUnitAsync(string asset, DateOnly date, CancellationToken cancellationToken);
+}
