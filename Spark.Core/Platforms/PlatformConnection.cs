@@ -39,6 +39,20 @@ public class PlatformConnection
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? DisconnectedAt { get; set; }
+
+    /// <summary>The broker's account id and name, as the broker reported them when the investor connected (shown on screens).</summary>
+    public string? AccountId { get; set; }
+
+    public string? AccountName { get; set; }
+
+    /// <summary>The broker's token died (Kite every morning) or was revoked: only the investor can bring it back by reconnecting.</summary>
+    public bool ReconnectRequired { get; set; }
+
+    /// <summary>Why the last run failed (shown beside the status); null after a good run.</summary>
+    public string? LastError { get; set; }
+
+    /// <summary>The adapter's cursor after the last successful run: where the next one resumes.</summary>
+    public string? SyncCursor { get; set; }
 }
 
 /// <summary>One synchronisation attempt of a connection (table sync_logs).</summary>
@@ -55,4 +69,16 @@ public class SyncLog
     public DateTimeOffset? CompletedAt { get; set; }
     public int? DurationSeconds { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Ledger transactions the run wrote (trades not seen before).</summary>
+    public int RecordsCreated { get; set; }
+
+    /// <summary>Holdings on the connection whose position the run changed.</summary>
+    public int RecordsUpdated { get; set; }
+
+    /// <summary>
+    /// What the run found that the investor should see: instruments Spark did not know (and those it created),
+    /// trades the ledger turned away, and the broker's holdings at the end of the run (what reconciliation compares).
+    /// </summary>
+    public JsonDocument? Details { get; set; }
 }

@@ -14,8 +14,15 @@ internal sealed class PlatformConnectionConfiguration : IEntityTypeConfiguration
         b.HasOne<SparkUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         b.Property(x => x.Platform).HasMaxLength(50);
         b.Property(x => x.Status).HasDefaultValue(ConnectionStatus.Connected);
-        b.Property(x => x.ApiKey).HasMaxLength(255);
-        b.Property(x => x.ApiSecret).HasMaxLength(255);
+        // Encrypted values are longer than what they hide: 255 characters hold 100 bytes of key (decision 0040), and a
+        // Groww API key alone is a token of several hundred characters.
+        b.Property(x => x.ApiKey).HasMaxLength(2048);
+        b.Property(x => x.ApiSecret).HasMaxLength(2048);
+        b.Property(x => x.AdditionalAuth).HasColumnType("jsonb");
+        b.Property(x => x.AccountId).HasMaxLength(100);
+        b.Property(x => x.AccountName).HasMaxLength(255);
+        b.Property(x => x.ReconnectRequired).HasDefaultValue(false);
+        b.Property(x => x.LastError).HasMaxLength(1000);
         b.Property(x => x.SyncFrequencyMinutes).HasDefaultValue(60);
         b.Property(x => x.AutoSyncEnabled).HasDefaultValue(true);
         b.Property(x => x.HoldingsCount).HasDefaultValue(0);
@@ -27,6 +34,10 @@ internal sealed class PlatformConnectionConfiguration : IEntityTypeConfiguration
         // The document also declares this rule as a partial UNIQUE constraint, which PostgreSQL cannot express.
         b.HasIndex(x => new { x.UserId, x.Platform }, "unique_user_platform_active")
             .IsUnique().HasFilter("status = 'connected'");
+        // The document's rule counts only 'connected' rows, so a connection in 'syncing' or 'error' would let a second
+        // one of the same broker in. One live connection per broker is the rule; only a disconnected one is history.
+        b.HasIndex(x => new { x.UserId, x.Platform }, "ux_platform_connections_user_platform_live")
+            .IsUnique().HasFilter("status <> 'disconnected'");
     }
 }
 
@@ -44,5 +55,10 @@ internal sealed class SyncLogConfiguration : IEntityTypeConfiguration<SyncLog>
         b.HasIndex(x => x.ConnectionId, "idx_sync_logs_connection_id");
         b.HasIndex(x => x.Status, "idx_sync_logs_status");
         b.HasIndex(x => x.CreatedAt, "idx_sync_logs_created_at").IsDescending();
+        b.Property(x => x.RecordsCreated).HasDefaultValue(0);
+        b.Property(x => x.RecordsUpdated).HasDefaultValue(0);
+        b.Property(x => x.Details).HasColumnType("jsonb");
+        // One run per connection at a time, on every instance: a second request finds the first one's row.
+        b.HasIndex(x => x.ConnectionId, "ux_sync_logs_connection_in_flight").IsUnique().HasFilter("status IN ('pending', 'in_progress')");
     }
 }

@@ -30,6 +30,7 @@ public static class ApiEndpoints
         api.MapGoalEndpoints();
         api.MapStrategyEndpoints();
         api.MapPlanEndpoints();
+        api.MapConnectionEndpoints();
         return api;
     }
 }

@@ -36,6 +36,7 @@ public static partial class SparkHostingExtensions
             ScheduleGoalJobs(q);
             ScheduleStrategyJobs(q);
             SchedulePlanJobs(q);
+            ScheduleConnectionJobs(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }

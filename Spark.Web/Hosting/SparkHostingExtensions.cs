@@ -48,6 +48,7 @@ public static partial class SparkHostingExtensions
         AddGoals(services, configuration);
         AddStrategies(services, configuration);
         AddAutoInvest(services, configuration);
+        AddConnections(services, configuration);
 
         AddIdentity(services, builder.Environment);
 
@@ -116,6 +117,7 @@ public static partial class SparkHostingExtensions
         app.MapHub<Hubs.MarketHub>(Hubs.MarketHub.Path);
         app.MapHub<Hubs.NotificationHub>(Hubs.NotificationHub.Path);
         app.MapWebDownloads();
+        app.MapConnectionCallback();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;

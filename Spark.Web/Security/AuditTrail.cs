@@ -28,6 +28,12 @@ public static class AuditActions
     public const string AdminAccess = "admin_access";
     public const string MarketBarsPosted = "market_bars_posted";
     public const string PlansRun = "plans_run";
+    public const string ConnectionCreated = "connection_created";
+    public const string ConnectionAuthorized = "connection_authorized";
+    public const string ConnectionReconnected = "connection_reconnected";
+    public const string ConnectionDisconnected = "connection_disconnected";
+    public const string ConnectionDeleted = "connection_deleted";
+    public const string ReconciliationAccepted = "reconciliation_accepted";
 }
 
 /// <summary>

@@ -41,6 +41,23 @@ public sealed class ImportGuard : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for the investor's other import (or sync) to finish, asking again every
+    /// quarter second; a broker sync uses this, where a person's upload is told to try again instead.
+    /// </summary>
+    /// <returns>The held guard, or null if the other import still runs after the wait.</returns>
+    public static async Task<ImportGuard?> TakeAsync(string connectionString, Guid userId, TimeSpan wait, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var until = clock.GetUtcNow() + wait;
+        while (true)
+        {
+            if (await TryTakeAsync(connectionString, userId, cancellationToken) is { } guard) return guard;
+            if (clock.GetUtcNow() >= until) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -41,10 +41,18 @@ public sealed partial class LedgerService
     /// same file) are skipped; the rest are kept. All of it commits together or not at all.
     /// </summary>
     /// <exception cref="ImportAlreadyRunningException">This investor has an import running (on any instance).</exception>
-    public async Task<ImportReport> ImportAsync(Guid userId, IEnumerable<CsvRecord<TransactionRow>> records, CancellationToken cancellationToken = default)
+    public Task<ImportReport> ImportAsync(Guid userId, IEnumerable<CsvRecord<TransactionRow>> records, CancellationToken cancellationToken = default) =>
+        ImportAsync(userId, records, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>As above, waiting up to <paramref name="waitForOtherImport"/> for a running import or sync of the investor to finish (broker syncs).</summary>
+    /// <exception cref="ImportAlreadyRunningException">The other import still runs after the wait.</exception>
+    public async Task<ImportReport> ImportAsync(Guid userId, IEnumerable<CsvRecord<TransactionRow>> records, TimeSpan waitForOtherImport,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        await using var guard = await ImportGuard.TryTakeAsync(db.ConnectionString, userId, cancellationToken)
+        await using var guard = (waitForOtherImport > TimeSpan.Zero
+                ? await ImportGuard.TakeAsync(db.ConnectionString, userId, waitForOtherImport, clock, cancellationToken)
+                : await ImportGuard.TryTakeAsync(db.ConnectionString, userId, cancellationToken))
             ?? throw new ImportAlreadyRunningException();
         var run = new ImportRun(userId, clock.GetUtcNow(), IndiaTime.Today(clock));
         await using var context = db.ForUser(userId);
