@@ -14,7 +14,7 @@ using Spark.Web.Services.Connections.Brokers;
 namespace Spark.Tests.Brokers;
 
 /// <summary>The Groww Trade API adapter against <see cref="GrowwStub"/>, through the real registration, on a fixed-start clock.</summary>
-public sealed class GrowwAdapterTests : IDisposable
+public sealed class GrowwAdapterTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 10, 0, 0, TimeSpan.FromHours(5.5));
     private static readonly DateOnly Today = new(2026, 11, 27);
@@ -32,10 +32,13 @@ public sealed class GrowwAdapterTests : IDisposable
 
     private BrokerCredentials Credentials => new(stub.ApiKey, stub.ApiSecret);
 
-    public void Dispose()
+    public Task InitializeAsync() => BrokerTestHost.WarmUpAsync(adapter);
+
+    public Task DisposeAsync()
     {
         services.Dispose();
         stub.Dispose();
+        return Task.CompletedTask;
     }
 
     [Fact]
@@ -266,6 +269,34 @@ public sealed class GrowwAdapterTests : IDisposable
         Assert.True(result.Succeeded, result.Failure?.Message);
         Assert.Single(result.Value!);
         Assert.Equal(2, stub.DataCalls);
+    }
+
+    [Fact]
+    public async Task A_bench_sized_account_is_seeded_and_served_quickly()
+    {
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 300; i++) stub.AddHolding($"SYM{i}", $"INE{i:D6}01", SecurityType.Stock, 10m + i, 100m, 110m);
+        for (var i = 0; i < 10_000; i++)
+        {
+            stub.AddTrade($"T{i}", $"SYM{i % 300}", null, i % 3 == 0 ? TransactionType.Sell : TransactionType.Buy, 1m, 100m + (i % 7), Start.AddSeconds(i));
+        }
+
+        var session = await ConnectAsync();
+        var holdings = await adapter.GetHoldingsAsync(session, CancellationToken.None);
+        var count = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await adapter.GetTradesAsync(session, new BrokerTradeQuery(cursor, Today, Today), CancellationToken.None);
+            Assert.True(page.Succeeded, page.Failure?.Message);
+            count += page.Value!.Trades.Count;
+            cursor = page.Value.HasMore ? page.Value.NextCursor : null;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(300, holdings.Value!.Count);
+        Assert.Equal(10_000, count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
     }
 
     [Fact]
