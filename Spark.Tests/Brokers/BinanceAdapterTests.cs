@@ -278,6 +278,16 @@ public sealed class BinanceAdapterTests : IDisposable
     }
 
     [Fact]
+    public async Task Request_weight_near_the_limit_is_logged()
+    {
+        stub.UsedWeight = 5_200;
+
+        await Adapter.GetHoldingsAsync(Session, CancellationToken.None);
+
+        Assert.Contains(logs.Messages, m => m.Contains("request weight used this minute is 5200 of 6000", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_secret_never_reaches_ToString_or_the_logs()
     {
         var adapter = Adapter;

@@ -189,6 +189,21 @@ public sealed class UpstoxAdapterTests : IDisposable
     }
 
     [Fact]
+    public async Task Ten_thousand_trades_over_the_served_years_sync_quickly()
+    {
+        var first = new DateTimeOffset(2024, 4, 2, 10, 0, 0, TimeSpan.FromHours(5.5));
+        for (var i = 0; i < 10_000; i++) stub.AddTrade((100_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), "TCS", "INE467B01029", TransactionType.Buy, 1, 3500, first.AddHours(i * 2.2));
+        var adapter = Adapter;
+        var session = await ConnectAsync(adapter);
+        var watch = Stopwatch.StartNew();
+
+        var (trades, _, _) = await ReadAllAsync(adapter, session, new BrokerTradeQuery(null, new DateOnly(2024, 4, 1), clock.Today));
+
+        Assert.Equal(10_000, trades.Count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task History_starts_no_earlier_than_Upstox_serves_three_financial_years()
     {
         var adapter = Adapter;
