@@ -117,6 +117,8 @@ public sealed class UpstoxAdapterTests : IDisposable
         // Yesterday's buy, already counted as t1_quantity in holdings: no change.
         stub.AddPosition("YESBANK", "INE528G01035", "D", overnightQuantity: 4, dayBuyQuantity: 0, dayBuyPrice: 0m);
         stub.AddPosition("SBIN", "INE062A01020", "I", overnightQuantity: 0, dayBuyQuantity: 50, dayBuyPrice: 800m);
+        // A carried-forward option bought today is product D too, but not a holding.
+        stub.AddPosition("BANKNIFTY23OCT38000PE", null, "D", overnightQuantity: 0, dayBuyQuantity: 15, dayBuyPrice: 2.65m, exchange: "NFO");
 
         var adapter = Adapter;
         var session = await ConnectAsync(adapter);

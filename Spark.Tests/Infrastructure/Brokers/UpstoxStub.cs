@@ -249,7 +249,8 @@ public sealed class UpstoxStub : IBrokerStub
                 pnl = 0m,
                 product = p.Product,
                 instrument_token = $"{p.Exchange}_EQ|{p.Isin}",
-                average_price = p.DayBuyPrice,
+                // As in the documented example, a position opened today has "average_price": null.
+                average_price = p.OvernightQuantity == 0 ? (decimal?)null : p.DayBuyPrice,
                 buy_value = p.DayBuyQuantity * p.DayBuyPrice,
                 overnight_quantity = p.OvernightQuantity,
                 day_buy_value = p.DayBuyQuantity * p.DayBuyPrice,

@@ -18,7 +18,9 @@ namespace Spark.Web.Services.Connections.Brokers;
 /// callback with <c>code</c> and <c>state</c>; POST /v2/login/authorization/token (form: code, client_id,
 /// client_secret, redirect_uri, grant_type=authorization_code; https://upstox.com/developer/api-documentation/get-token;
 /// upstox_client/api/login_api.py) gives the access token, sent as <c>Authorization: Bearer</c>. Tokens die at
-/// 03:30 IST the next morning (the same get-token page), whatever the hour they were issued.
+/// 03:30 IST "the following day, regardless of the time it was generated", and one made at 02:30 dies at 03:30 the
+/// same morning (the get-token page). The code "is valid for a single use, regardless of whether the access token
+/// generation succeeds" (same page): a token POST the pipeline retries after a timeout fails as InvalidCredentials.
 /// </summary>
 /// <remarks>
 /// Holdings: GET /v2/portfolio/long-term-holdings (quantity + t1_quantity) plus today's delivery (product D) net
@@ -117,28 +119,30 @@ public sealed partial class UpstoxAdapter(HttpClient http, IOptions<BrokerOption
             var instrument = new BrokerInstrument(h.TradingSymbol, h.Exchange, NullIfEmpty(h.Isin), SecurityType.Stock, h.CompanyName);
             var key = Key(instrument);
             if (!owned.ContainsKey(key)) order.Add(key);
-            owned[key] = new BrokerHolding(instrument, h.Quantity + h.T1Quantity, h.AveragePrice, h.LastPrice);
+            owned[key] = new BrokerHolding(instrument, h.Quantity + (h.T1Quantity ?? 0), h.AveragePrice ?? 0m, h.LastPrice);
         }
 
         foreach (var p in positions.Value!.Data!)
         {
-            if (!string.Equals(p.Product, "D", StringComparison.OrdinalIgnoreCase)) continue;
-            var today = p.Quantity - p.OvernightQuantity;
+            // Delivery equity only: product D is also how carried-forward F&O positions (NFO, "NSE_FO|52618") show.
+            if (!string.Equals(p.Product, "D", StringComparison.OrdinalIgnoreCase) || !IsEquity(p)) continue;
+            var today = (p.Quantity ?? 0) - (p.OvernightQuantity ?? 0);
             if (today == 0 || string.IsNullOrEmpty(p.TradingSymbol)) continue;
+            var dayPrice = p.DayBuyPrice is > 0 ? p.DayBuyPrice.Value : p.AveragePrice ?? 0m;
             var instrument = new BrokerInstrument(TrimSeries(p.TradingSymbol), p.Exchange, IsinOf(p.InstrumentToken), SecurityType.Stock);
             var key = Key(instrument);
             if (owned.TryGetValue(key, out var held))
             {
                 var quantity = held.Quantity + today;
                 var average = today > 0 && quantity > 0
-                    ? (held.Quantity * held.AveragePrice + today * (p.DayBuyPrice > 0 ? p.DayBuyPrice : p.AveragePrice)) / quantity
+                    ? (held.Quantity * held.AveragePrice + today * dayPrice) / quantity
                     : held.AveragePrice;
                 owned[key] = held with { Quantity = quantity, AveragePrice = decimal.Round(average, 4), LastPrice = held.LastPrice ?? p.LastPrice };
             }
             else if (today > 0)
             {
                 order.Add(key);
-                owned[key] = new BrokerHolding(instrument, today, p.DayBuyPrice > 0 ? p.DayBuyPrice : p.AveragePrice, p.LastPrice);
+                owned[key] = new BrokerHolding(instrument, today, dayPrice, p.LastPrice);
             }
         }
 
@@ -256,6 +260,11 @@ public sealed partial class UpstoxAdapter(HttpClient http, IOptions<BrokerOption
         var instrument = new BrokerInstrument(TrimSeries(row.TradingSymbol), NullIfEmpty(row.Exchange), IsinOf(row.InstrumentToken), SecurityType.Stock);
         return new BrokerTrade(row.TradeId, NullIfEmpty(row.OrderId), instrument, side, row.Quantity, row.AveragePrice, executedAt);
     }
+
+    private static bool IsEquity(UpstoxPosition p) =>
+        p.InstrumentToken is { } token
+            ? token.StartsWith("NSE_EQ|", StringComparison.OrdinalIgnoreCase) || token.StartsWith("BSE_EQ|", StringComparison.OrdinalIgnoreCase)
+            : p.Exchange is "NSE" or "BSE";
 
     private static TransactionType? Side(string? value) => value?.ToUpperInvariant() switch
     {

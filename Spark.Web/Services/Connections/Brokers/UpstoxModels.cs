@@ -39,23 +39,26 @@ internal sealed record UpstoxHolding(
     [property: JsonPropertyName("tradingsymbol")] string? TradingSymbol,
     [property: JsonPropertyName("exchange")] string? Exchange,
     [property: JsonPropertyName("quantity")] decimal Quantity,
-    [property: JsonPropertyName("t1_quantity")] decimal T1Quantity,
-    [property: JsonPropertyName("average_price")] decimal AveragePrice,
+    [property: JsonPropertyName("t1_quantity")] decimal? T1Quantity,
+    [property: JsonPropertyName("average_price")] decimal? AveragePrice,
     [property: JsonPropertyName("last_price")] decimal? LastPrice,
     [property: JsonPropertyName("instrument_token")] string? InstrumentToken);
 
-/// <summary>GET /v2/portfolio/short-term-positions row (upstox_client/models/position_data.py; https://upstox.com/developer/api-documentation/get-positions).</summary>
+/// <summary>
+/// GET /v2/portfolio/short-term-positions row (upstox_client/models/position_data.py; https://upstox.com/developer/api-documentation/get-positions).
+/// Numbers may be null: the documented example has "average_price": null for a position bought today.
+/// </summary>
 internal sealed record UpstoxPosition(
     [property: JsonPropertyName("exchange")] string? Exchange,
     [property: JsonPropertyName("product")] string? Product,
     [property: JsonPropertyName("tradingsymbol")] string? TradingSymbol,
     [property: JsonPropertyName("instrument_token")] string? InstrumentToken,
-    [property: JsonPropertyName("quantity")] decimal Quantity,
-    [property: JsonPropertyName("overnight_quantity")] decimal OvernightQuantity,
-    [property: JsonPropertyName("day_buy_quantity")] decimal DayBuyQuantity,
-    [property: JsonPropertyName("day_buy_price")] decimal DayBuyPrice,
-    [property: JsonPropertyName("day_sell_quantity")] decimal DaySellQuantity,
-    [property: JsonPropertyName("average_price")] decimal AveragePrice,
+    [property: JsonPropertyName("quantity")] decimal? Quantity,
+    [property: JsonPropertyName("overnight_quantity")] decimal? OvernightQuantity,
+    [property: JsonPropertyName("day_buy_quantity")] decimal? DayBuyQuantity,
+    [property: JsonPropertyName("day_buy_price")] decimal? DayBuyPrice,
+    [property: JsonPropertyName("day_sell_quantity")] decimal? DaySellQuantity,
+    [property: JsonPropertyName("average_price")] decimal? AveragePrice,
     [property: JsonPropertyName("last_price")] decimal? LastPrice);
 
 /// <summary>GET /v2/order/trades/get-trades-for-day row (upstox_client/models/trade_data.py; https://upstox.com/developer/api-documentation/get-trade-history).</summary>
