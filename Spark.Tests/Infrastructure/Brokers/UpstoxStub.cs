@@ -74,7 +74,7 @@ public sealed class UpstoxStub : IBrokerStub
 
     public int DataCalls => faults.DataCalls;
 
-    /// <summary>Historical-trades pages answered (faults included).</summary>
+    /// <summary>Historical-trades pages answered with trades (normal and EndlessPaging answers; other faults are not counted).</summary>
     public int HistoricalCalls => Volatile.Read(ref historicalCalls);
 
     /// <summary>The (start_date, end_date, page_number) of every historical call, in order.</summary>
