@@ -66,7 +66,7 @@ internal static class SyncBench
             var firstBroker = timed.Elapsed.TotalSeconds;
             var calls = timed.Calls;
 
-            // The dashboard's first view after the sync (the sync invalidated the investor's cached ledger).
+            // The dashboard's first view after the sync (the run computed it once after writing; cold: the cache emptied by hand).
             var portfolio = scope.ServiceProvider.GetRequiredService<PortfolioService>();
             var view = Stopwatch.StartNew();
             await portfolio.GetAsync(userId, withSeries: true);

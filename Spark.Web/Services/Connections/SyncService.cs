@@ -31,6 +31,7 @@ public sealed partial class SyncService(
     InstrumentMatcher instruments,
     LedgerService ledger,
     PortfolioCache cache,
+    PortfolioService portfolio,
     NotificationService notifications,
     SyncQueue queue,
     IOptions<BrokerOptions> options,
@@ -197,6 +198,24 @@ public sealed partial class SyncService(
             await FinishAsync(context, run, connection, outcome, stopwatch.Elapsed, cancellationToken);
             // Told while the lock is held, so the next run sees what this one told.
             await TellAsync(work.UserId, connection, outcome, wasFailing, wasReconnect, stopwatch.ElapsedMilliseconds, cancellationToken);
+            if (outcome.Created > 0) await WarmAsync(work.UserId, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Computes the investor's portfolio once after a run wrote trades, so the dashboard's first view after a sync
+    /// reads the cache (about 30 ms) instead of replaying 10,000 rows while the investor waits (about 300 ms). The run
+    /// is background work already; a failure here only costs that first view its speed.
+    /// </summary>
+    private async Task WarmAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await portfolio.GetAsync(userId, withSeries: true, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogWarmFailed(log, e, userId);
         }
     }
 
@@ -402,6 +421,9 @@ public sealed partial class SyncService(
 
     [LoggerMessage(LogLevel.Warning, "Connection {ConnectionId} ({Platform}) sync failed ({Kind}): {Reason}")]
     private static partial void LogFailed(ILogger logger, Guid connectionId, string platform, BrokerFailureKind kind, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "The portfolio of {UserId} could not be computed after a sync")]
+    private static partial void LogWarmFailed(ILogger logger, Exception exception, Guid userId);
 
     [LoggerMessage(LogLevel.Error, "Connection {ConnectionId} sync crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception, Guid connectionId);
