@@ -31,6 +31,8 @@ public sealed partial class SchemaConformanceTests(TestDatabase database) : ICla
         ["type:investment_holdings.remaining_quantity"] = "0022-unit-precision.md",
         ["type:trading_orders.quantity"] = "0022-unit-precision.md",
         ["type:trading_orders.filled_quantity"] = "0022-unit-precision.md",
+        ["type:platform_connections.api_key"] = "0040-broker-connections.md",
+        ["type:platform_connections.api_secret"] = "0040-broker-connections.md",
     };
 
     private static readonly Lazy<SchemaDocument> Document =

@@ -42,6 +42,13 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
         ["investment"] = async owner => (await BuyAsync(fixture, owner))["investmentId"]!.GetValue<Guid>(),
         ["notification"] = async owner => (await fixture.App.Services.GetRequiredService<Spark.Web.Services.Notifications.NotificationService>()
             .NotifyAsync(owner.Id, "security_notice", "A notification", "Owned by someone else.", null))!.Id,
+        ["connection"] = async owner => (await TestData.SaveAsync(fixture.Database, owner.Id, new Spark.Core.Platforms.PlatformConnection
+        {
+            // Disconnected, so that one owner may have one per endpoint (a live connection is unique per broker).
+            UserId = owner.Id, Platform = Spark.Core.Platforms.PlatformNames.Upstox, ApiKey = "", ApiSecret = "",
+            Status = Spark.Core.Platforms.ConnectionStatus.Disconnected, DisconnectedAt = fixture.Clock.GetUtcNow(),
+            CreatedAt = fixture.Clock.GetUtcNow(), UpdatedAt = fixture.Clock.GetUtcNow(),
+        })).Id,
         ["goal"] = async owner =>
         {
             // Through the service: the order factory turns the owner's 2FA on, so signing in again would need a code.
@@ -142,7 +149,7 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
             foreach (var method in Methods(endpoint))
             {
                 // A valid body, so the answer is about whose resource it is, not about the body.
-                var body = method is "POST" or "PUT"
+                var body = method is "POST" or "PUT" or "PATCH"
                     ? ValidBodies.TryGetValue(kind, out var valid) ? JsonContent.Create(valid) : Body(endpoint)
                     : null;
                 var (status, _) = await asIntruder.SendAsync(new HttpMethod(method), Concrete(endpoint, ownersId)["/api/v1/".Length..], body);

@@ -33,6 +33,7 @@ public static class ConnectionEndpoints
         connections.MapPost("/{id:guid}/authorize", async Task<Results<Ok<ConnectionView>, ProblemHttpResult>> (Guid id, ConnectionAuthorization request,
             HttpContext http, ConnectionService service, CancellationToken ct) =>
         {
+            if (await service.GetAsync(Me(http), id, ct) is null) return Problems.NotFound();
             var view = await service.AuthorizeAsync(Me(http), request.Code, request.State, ct);
             return view is not null && view.Id == id ? TypedResults.Ok(view) : Problems.NotFound();
         }).Owns("connection");

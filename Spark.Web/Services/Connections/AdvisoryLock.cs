@@ -39,6 +39,20 @@ public sealed class AdvisoryLock : IAsyncDisposable
         return null;
     }
 
+    /// <summary>Waits up to <paramref name="wait"/> for the holder to let go, asking again every 100 ms.</summary>
+    /// <returns>The held lock, or null if it is still held after the wait.</returns>
+    public static async Task<AdvisoryLock?> TakeAsync(string connectionString, string name, TimeSpan wait, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var until = clock.GetUtcNow() + wait;
+        while (true)
+        {
+            if (await TryTakeAsync(connectionString, name, cancellationToken) is { } held) return held;
+            if (clock.GetUtcNow() >= until) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

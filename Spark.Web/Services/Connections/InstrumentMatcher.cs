@@ -34,6 +34,14 @@ public sealed partial class InstrumentMatcher(SparkDb db, SecurityCatalog catalo
         var distinct = reported.Distinct().ToList();
         if (distinct.Count == 0) return result;
         var all = await catalog.AllAsync(cancellationToken);
+        var first = Index(all);
+        if (distinct.Any(i => Find(i, first.ByIsin, first.BySymbol) is null))
+        {
+            // The catalog is a snapshot: a security added since (by an admin, or another instance's sync) is read afresh.
+            catalog.Invalidate();
+            all = await catalog.AllAsync(cancellationToken);
+        }
+
         var byIsin = all.Where(s => s.Isin is { Length: > 0 }).GroupBy(s => s.Isin!.ToUpperInvariant()).ToDictionary(g => g.Key, g => g.First());
         var bySymbol = all.ToDictionary(s => s.Symbol.ToUpperInvariant());
         var toCreate = new Dictionary<string, Security>(StringComparer.Ordinal);
@@ -79,6 +87,10 @@ public sealed partial class InstrumentMatcher(SparkDb db, SecurityCatalog catalo
 
         return result;
     }
+
+    private static (Dictionary<string, Security> ByIsin, Dictionary<string, Security> BySymbol) Index(IReadOnlyList<Security> all) =>
+        (all.Where(s => s.Isin is { Length: > 0 }).GroupBy(s => s.Isin!.ToUpperInvariant()).ToDictionary(g => g.Key, g => g.First()),
+         all.ToDictionary(s => s.Symbol.ToUpperInvariant()));
 
     private static Security? Find(BrokerInstrument instrument, Dictionary<string, Security> byIsin, Dictionary<string, Security> bySymbol)
     {

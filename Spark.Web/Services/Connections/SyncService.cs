@@ -158,38 +158,51 @@ public sealed partial class SyncService(
     public async Task RunAsync(SyncWork work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await using var held = await AdvisoryLock.TryTakeAsync(db.ConnectionString, "spark_sync:" + work.ConnectionId.ToString("D"), cancellationToken);
+        // The run before this one may still be letting go (its log is already final): wait for it rather than drop this one.
+        var held = await AdvisoryLock.TakeAsync(db.ConnectionString, LockName(work.ConnectionId), TimeSpan.FromMinutes(1), clock, cancellationToken);
         if (held is null) return;
-        await using var context = db.ForUser(work.UserId);
-        var run = await context.SyncLogs.SingleOrDefaultAsync(l => l.Id == work.SyncLogId, cancellationToken);
-        var connection = await context.PlatformConnections.SingleOrDefaultAsync(c => c.Id == work.ConnectionId, cancellationToken);
-        if (run is null || run.Status != SyncStatus.Pending || connection is null) return;
-        var stopwatch = Stopwatch.StartNew();
-        run.Status = SyncStatus.InProgress;
-        run.StartedAt = clock.GetUtcNow();
-        var wasFailing = connection.LastError is not null;
-        var wasReconnect = connection.ReconnectRequired;
-        connection.Status = ConnectionStatus.Syncing;
-        await context.SaveChangesAsync(cancellationToken);
+        await using (held)
+        {
+            await using var context = db.ForUser(work.UserId);
 
-        SyncOutcome outcome;
-        try
-        {
-            outcome = await SyncAsync(work.UserId, connection, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await FinishAsync(context, run, connection, SyncOutcome.Failed(BrokerFailureKind.Unavailable, "Spark stopped during the sync; the next run starts again."),
-                stopwatch.Elapsed, CancellationToken.None);
-            throw;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogCrashed(log, e, connection.Id);
-            outcome = SyncOutcome.Failed(BrokerFailureKind.Unavailable, "Spark could not finish the sync (an internal error, logged for the team). Nothing was written.");
-        }
+            var run = await context.SyncLogs.SingleOrDefaultAsync(l => l.Id == work.SyncLogId, cancellationToken);
+            var row = await context.PlatformConnections.SingleOrDefaultAsync(c => c.Id == work.ConnectionId, cancellationToken);
+            if (run is null || run.Status != SyncStatus.Pending || row is null) return;
+            var connection = row;
+            var stopwatch = Stopwatch.StartNew();
+            run.Status = SyncStatus.InProgress;
+            run.StartedAt = clock.GetUtcNow();
+            var wasFailing = connection.LastError is not null;
+            var wasReconnect = connection.ReconnectRequired;
+            connection.Status = ConnectionStatus.Syncing;
+            await context.SaveChangesAsync(cancellationToken);
 
-        await FinishAsync(context, run, connection, outcome, stopwatch.Elapsed, cancellationToken);
+            SyncOutcome outcome;
+            try
+            {
+                outcome = await SyncAsync(work.UserId, connection, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await FinishAsync(context, run, connection, SyncOutcome.Failed(BrokerFailureKind.Unavailable, "Spark stopped during the sync; the next run starts again."),
+                    stopwatch.Elapsed, CancellationToken.None);
+                throw;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogCrashed(log, e, connection.Id);
+                outcome = SyncOutcome.Failed(BrokerFailureKind.Unavailable, "Spark could not finish the sync (an internal error, logged for the team). Nothing was written.");
+            }
+
+            await FinishAsync(context, run, connection, outcome, stopwatch.Elapsed, cancellationToken);
+            // Told while the lock is held, so the next run sees what this one told.
+            await TellAsync(work.UserId, connection, outcome, wasFailing, wasReconnect, stopwatch.ElapsedMilliseconds, cancellationToken);
+        }
+    }
+
+    private async Task TellAsync(Guid userId, PlatformConnection connection, SyncOutcome outcome, bool wasFailing, bool wasReconnect, long elapsedMs,
+        CancellationToken cancellationToken)
+    {
         if (outcome.Failure is { } failure)
         {
             LogFailed(log, connection.Id, connection.Platform, failure.Kind, failure.Message);
@@ -197,18 +210,18 @@ public sealed partial class SyncService(
             var reconnect = failure.Kind is BrokerFailureKind.AuthExpired or BrokerFailureKind.InvalidCredentials;
             if (reconnect && !wasReconnect)
             {
-                await notifications.NotifyAsync(work.UserId, ReconnectKind, $"Reconnect {BrokerNames.Display(connection.Platform)}",
+                await notifications.NotifyAsync(userId, ReconnectKind, $"Reconnect {BrokerNames.Display(connection.Platform)}",
                     $"{failure.Message} Spark cannot sync until you reconnect.", "/settings/connections", cancellationToken);
             }
             else if (!reconnect && !wasFailing)
             {
-                await notifications.NotifyAsync(work.UserId, FailedKind, $"{BrokerNames.Display(connection.Platform)} sync failed",
+                await notifications.NotifyAsync(userId, FailedKind, $"{BrokerNames.Display(connection.Platform)} sync failed",
                     $"{failure.Message} Spark will try again at the next scheduled sync.", "/settings/connections", cancellationToken);
             }
         }
         else
         {
-            LogSynced(log, connection.Id, connection.Platform, outcome.TradesFetched, outcome.Created, stopwatch.ElapsedMilliseconds);
+            LogSynced(log, connection.Id, connection.Platform, outcome.TradesFetched, outcome.Created, elapsedMs);
         }
     }
 
@@ -365,9 +378,11 @@ public sealed partial class SyncService(
     private async Task<bool> AbandonedAsync(SyncLog inFlight, CancellationToken cancellationToken)
     {
         if (inFlight.Status == SyncStatus.Pending) return clock.GetUtcNow() - inFlight.CreatedAt > PendingTimeout;
-        await using var probe = await AdvisoryLock.TryTakeAsync(db.ConnectionString, "spark_sync:" + inFlight.ConnectionId.ToString("D"), cancellationToken);
+        await using var probe = await AdvisoryLock.TryTakeAsync(db.ConnectionString, LockName(inFlight.ConnectionId), cancellationToken);
         return probe is not null;
     }
+
+    private static string LockName(Guid connectionId) => "spark_sync:" + connectionId.ToString("D");
 
     private static string Truncate(string message) => message.Length <= 1000 ? message : message[..999] + "…";
 
