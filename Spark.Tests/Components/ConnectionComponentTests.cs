@@ -79,7 +79,8 @@ public sealed class ConnectionComponentTests : BunitContext, IAsyncLifetime
         Assert.Contains("Zerodha (Kite)", dialogs.Markup);
         dialogs.Find("[data-testid='synced-sale-record']").Click();
         var navigation = Services.GetRequiredService<NavigationManager>();
-        Assert.EndsWith("portfolio/transactions?add=1&type=sell&symbol=INFY&platform=zerodha", navigation.Uri, StringComparison.Ordinal);
+        dialogs.WaitForAssertion(() =>
+            Assert.EndsWith("portfolio/transactions?add=1&type=sell&symbol=INFY&platform=zerodha", navigation.Uri, StringComparison.Ordinal));
     }
 
     private static HoldingRow Row(string symbol, string platform) => new(

@@ -95,7 +95,15 @@ public sealed class ConnectionJourneyTests(BrowserFixture browser, ConnectionJou
         // Sell on the synced holding is done at Kite, not with a paper order.
         await page.GetByTestId($"row-sell-{synced.Symbol}").ClickAsync();
         await Expect(page.GetByTestId("synced-sale-dialog")).ToContainTextAsync("Spark records the sale at the next sync");
-        await page.GetByTestId("synced-sale-close").ClickAsync();
+        // Record a sale opens the manual entry as a sale of that security on Zerodha.
+        await page.GetByTestId("synced-sale-record").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/portfolio/transactions"));
+        var entry = page.Locator(".mud-dialog");
+        await Expect(entry.GetByLabel("Security")).ToHaveValueAsync(new Regex($"^{synced.Symbol} · "));
+        await Expect(entry.GetByLabel("Platform")).ToHaveValueAsync("zerodha");
+        // The type select's hint is the sale's.
+        await Expect(entry).ToContainTextAsync("Units sold at a price");
+        await entry.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
         // Kite ends the session (as it does every morning): the next sync fails, says why and offers to reconnect.
         kite.Stub.FailWith(StubFault.ExpiredToken);
