@@ -68,6 +68,12 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Spark:Market:SimulatorEnabled", "false");
         // Tests post prices at any hour; a test about market hours builds the exchange with its own options.
         builder.UseSetting("Spark:Exchange:EnforceMarketHours", "false");
+        // Tests never reach a real broker: unless a test points a broker at its stub, calls are refused at once (port 9, discard).
+        foreach (var broker in new[] { "Zerodha", "Upstox", "Binance", "Groww" })
+        {
+            builder.UseSetting($"Spark:Brokers:{broker}:BaseUrl", "http://127.0.0.1:9/");
+            builder.UseSetting($"Spark:Brokers:{broker}:LoginUrl", "http://127.0.0.1:9/login");
+        }
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

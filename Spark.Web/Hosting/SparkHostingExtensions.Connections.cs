@@ -13,6 +13,10 @@ public static partial class SparkHostingExtensions
         services.Configure<BrokerOptions>(configuration.GetSection(BrokerOptions.Section));
         services.Configure<SyncOptions>(configuration.GetSection(SyncOptions.Section));
         services.AddSingleton<IQuoteRates, QuoteRates>();
+        services.AddBrokerAdapter<KiteAdapter>(Spark.Core.Platforms.PlatformNames.Zerodha);
+        services.AddBrokerAdapter<GrowwAdapter>(Spark.Core.Platforms.PlatformNames.Groww);
+        services.AddBrokerAdapter<UpstoxAdapter>(Spark.Core.Platforms.PlatformNames.Upstox);
+        services.AddBrokerAdapter<BinanceAdapter>(Spark.Core.Platforms.PlatformNames.Binance);
         services.AddSingleton<ConnectionSecrets>();
         services.AddScoped<BrokerRegistry>();
         services.AddScoped<InstrumentMatcher>();

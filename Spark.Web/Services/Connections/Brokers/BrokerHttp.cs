@@ -29,7 +29,7 @@ public static class BrokerHttp
             {
                 var endpoint = context.ServiceProvider.GetRequiredService<IOptions<BrokerOptions>>().Value.For(platform);
                 // Retries outermost, so each attempt waits for its own token and has its own time limit.
-                pipeline.AddRetry(new HttpRetryStrategyOptions
+                var retry = new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = endpoint.RetryAttempts,
                     Delay = endpoint.RetryDelay,
@@ -37,7 +37,11 @@ public static class BrokerHttp
                     UseJitter = true,
                     ShouldRetryAfterHeader = true,
                     ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, endpoint.MaxRetryAfter)),
-                });
+                };
+                // A POST is not retried: Kite's and Upstox's token exchanges spend a one-time code, and a retry after a
+                // timeout the broker did act on would be told the code is invalid (found by the Kite adapter's tests).
+                retry.DisableForUnsafeHttpMethods();
+                pipeline.AddRetry(retry);
                 pipeline.AddRateLimiter(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = Math.Max(1, endpoint.RequestsPerSecond),
