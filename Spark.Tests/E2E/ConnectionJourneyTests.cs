@@ -5,12 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using Spark.Core.Market;
-using Spark.Core.Platforms;
 using Spark.Core.Portfolio;
 using Spark.Tests.Infrastructure;
 using Spark.Tests.Infrastructure.Brokers;
 using Spark.Web.Hosting;
-using Spark.Web.Services.Connections.Brokers;
 using static Microsoft.Playwright.Assertions;
 
 namespace Spark.Tests.E2E;
@@ -187,11 +185,9 @@ public sealed class ConnectionJourneyTests(BrowserFixture browser, ConnectionJou
             {
                 ["Spark:Brokers:Zerodha:BaseUrl"] = Stub.BaseUrl.ToString(),
                 ["Spark:Brokers:Zerodha:LoginUrl"] = Stub.LoginUrl.ToString(),
-                // Time to spare on a loaded machine: a token exchange retried after a timeout would find its one-time request token spent.
+                // Time to spare on a loaded machine: the token exchange is a single attempt (its request token is one-time).
                 ["Spark:Brokers:Zerodha:AttemptTimeout"] = "00:01:00",
-            },
-            // The app registers no broker adapter of its own yet; this host gets Kite's, as the adapter tests do.
-            services: s => s.AddBrokerAdapter<KiteAdapter>(PlatformNames.Zerodha));
+            });
             var address = App.BaseAddress;
             // The host listens on a port chosen when it starts, so its public URL (where a broker's login returns) is only
             // known now; Spark reads it from SparkOptions when it builds the callback.
