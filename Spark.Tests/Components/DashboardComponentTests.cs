@@ -78,16 +78,14 @@ public sealed class DashboardComponentTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void A_new_investor_is_shown_how_to_add_a_transaction_import_a_file_or_later_connect_a_broker()
+    public void A_new_investor_is_shown_how_to_add_a_transaction_import_a_file_or_connect_a_broker()
     {
         var empty = Render<EmptyPortfolio>();
 
         Assert.Contains("Your portfolio is empty", empty.Markup);
         Assert.Equal("portfolio/transactions?add=1", empty.Find("[data-testid='empty-add-transaction']").GetAttribute("href"));
         Assert.Equal("portfolio/transactions?import=1", empty.Find("[data-testid='empty-import']").GetAttribute("href"));
-        var connect = empty.Find("[data-testid='empty-connect']");
-        Assert.True(connect.HasAttribute("disabled"));
-        Assert.Contains("Coming soon", empty.Markup);
+        Assert.Equal("settings/connections", empty.Find("[data-testid='empty-connect']").GetAttribute("href"));
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class PortfolioJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task An_investor_with_nothing_yet_is_guided_to_add_import_or_later_connect()
+    public async Task An_investor_with_nothing_yet_is_guided_to_add_import_or_connect()
     {
         var user = await TestData.UserAsync(browser.Web.Database, "Kabir Anand");
         var page = await browser.NewPageAsync(width: 360, height: 740);
@@ -124,7 +124,7 @@ public sealed class PortfolioJourneyTests(BrowserFixture browser)
         await Expect(page.GetByText("Your portfolio is empty")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("empty-add-transaction")).ToHaveAttributeAsync("href", "portfolio/transactions?add=1");
         await Expect(page.GetByTestId("empty-import")).ToHaveAttributeAsync("href", "portfolio/transactions?import=1");
-        await Expect(page.GetByTestId("empty-connect")).ToBeDisabledAsync();
+        await Expect(page.GetByTestId("empty-connect")).ToHaveAttributeAsync("href", "settings/connections");
         await Expect(page.GetByTestId("dashboard-summary")).ToHaveCountAsync(0);
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
         await Pages.SnapshotAsync(page, "dashboard-empty-phone");

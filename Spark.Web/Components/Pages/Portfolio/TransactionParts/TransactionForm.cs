@@ -92,3 +92,6 @@ public sealed class TransactionForm
         return errors;
     }
 }
+
+/// <summary>What a new transaction starts with when another screen opens the dialog for a purpose (a holding's "Record a sale").</summary>
+public sealed record TransactionPrefill(string? Symbol, TransactionType? Type, string? Platform);
