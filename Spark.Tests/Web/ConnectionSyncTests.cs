@@ -456,4 +456,33 @@ public sealed class ConnectionSyncTests(ScriptedBrokersFixture fixture) : IClass
         Assert.Equal(0m, await PositionAsync(user.Id, security.Id, PlatformNames.Groww));
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"connections/{Id(again)}")).Status);
     }
+
+    [Fact]
+    public async Task A_scheduled_run_is_logged_as_scheduled_and_skips_a_connection_that_waits_for_a_reconnect_or_has_auto_sync_off()
+    {
+        var (api, user) = await InvestorAsync();
+        using var _ = api;
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        var script = fixture.Groww.NewAccount();
+        var connection = await ConnectAsync(api, script);
+        await LatestRunAsync(api, Id(connection), 1);
+        script.Trades.Add(Trade("Q1", security, TransactionType.Buy, 2, 100m, DaysAgo(1)));
+
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            var sync = scope.ServiceProvider.GetRequiredService<SyncService>();
+            var run = await sync.RunScheduledAsync(user.Id, Id(connection));
+            Assert.NotNull(run);
+            Assert.Equal(("scheduled", "completed", 1), (run.SyncType, run.Status, run.RecordsCreated));
+
+            await fixture.Database.OwnerExecuteAsync("UPDATE platform_connections SET reconnect_required = true WHERE id = $1", Id(connection));
+            Assert.Null(await sync.RunScheduledAsync(user.Id, Id(connection)));
+            await fixture.Database.OwnerExecuteAsync(
+                "UPDATE platform_connections SET reconnect_required = false, auto_sync_enabled = false WHERE id = $1", Id(connection));
+            Assert.Null(await sync.RunScheduledAsync(user.Id, Id(connection)));
+        }
+
+        var (_, logs) = await api.GetAsync($"connections/{Id(connection)}/sync-logs");
+        Assert.Equal(2, Int(logs!, "total"));
+    }
 }
