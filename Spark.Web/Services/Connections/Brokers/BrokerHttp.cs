@@ -70,6 +70,55 @@ public static class BrokerHttp
         return true;
     }
 
+    /// <summary>
+    /// Sends one call through the broker's pipeline and reads the whole answer, turning what the transport and the
+    /// pipeline throw into failures the investor can read: a timeout or a refused connection is Unavailable, a
+    /// rate-limiter rejection or a 429 is RateLimited (with the broker's Retry-After). Cancellation still throws.
+    /// </summary>
+    /// <param name="broker">The broker's name as messages say it ("Kite").</param>
+    public static async Task<BrokerExchange> ExchangeAsync(HttpClient http, HttpRequestMessage request, string broker, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(request);
+        HttpStatusCode status;
+        TimeSpan? retryAfter;
+        string body;
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            status = response.StatusCode;
+            retryAfter = RetryAfter(response);
+            body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Polly.Timeout.TimeoutRejectedException)
+        {
+            return BrokerExchange.Failed(new BrokerFailure(BrokerFailureKind.Unavailable, $"{broker} did not answer in time."));
+        }
+        catch (Polly.RateLimiting.RateLimiterRejectedException ex)
+        {
+            return BrokerExchange.Failed(new BrokerFailure(BrokerFailureKind.RateLimited, $"Too many calls to {broker} from Spark; try again shortly.", ex.RetryAfter));
+        }
+        catch (HttpRequestException)
+        {
+            return BrokerExchange.Failed(new BrokerFailure(BrokerFailureKind.Unavailable, $"{broker} could not be reached."));
+        }
+        catch (OperationCanceledException)
+        {
+            return BrokerExchange.Failed(new BrokerFailure(BrokerFailureKind.Unavailable, $"{broker} did not answer in time."));
+        }
+
+        if (status == HttpStatusCode.TooManyRequests)
+        {
+            return BrokerExchange.Failed(new BrokerFailure(BrokerFailureKind.RateLimited, $"{broker} asks Spark to slow down (too many requests).", retryAfter));
+        }
+
+        return new BrokerExchange(status, retryAfter, body, null);
+    }
+
     /// <summary>The response's Retry-After as a wait (seconds or a date), or null.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response)
     {
@@ -79,4 +128,10 @@ public static class BrokerHttp
         if (header?.Date is { } date && response.Headers.Date is { } now) return date - now;
         return null;
     }
+}
+
+/// <summary>One answered broker call: its status, Retry-After and body, or the failure that stood for an answer.</summary>
+public sealed record BrokerExchange(HttpStatusCode Status, TimeSpan? RetryAfter, string Body, BrokerFailure? Failure)
+{
+    public static BrokerExchange Failed(BrokerFailure failure) => new(default, null, "", failure);
 }

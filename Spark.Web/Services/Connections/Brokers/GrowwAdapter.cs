@@ -301,41 +301,9 @@ public sealed partial class GrowwAdapter(HttpClient http, IOptions<BrokerOptions
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
         request.Headers.TryAddWithoutValidation("X-API-VERSION", "1.0");
 
-        HttpStatusCode status;
-        TimeSpan? retryAfter;
-        string body;
-        try
-        {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            status = response.StatusCode;
-            retryAfter = BrokerHttp.RetryAfter(response);
-            body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (TimeoutRejectedException)
-        {
-            return new GrowwReply(default, new BrokerFailure(BrokerFailureKind.Unavailable, "Groww did not answer in time."));
-        }
-        catch (RateLimiterRejectedException ex)
-        {
-            return new GrowwReply(default, new BrokerFailure(BrokerFailureKind.RateLimited, "Too many calls to Groww from Spark; try again shortly.", ex.RetryAfter));
-        }
-        catch (HttpRequestException)
-        {
-            return new GrowwReply(default, new BrokerFailure(BrokerFailureKind.Unavailable, "Groww could not be reached."));
-        }
-        catch (OperationCanceledException)
-        {
-            return new GrowwReply(default, new BrokerFailure(BrokerFailureKind.Unavailable, "Groww did not answer in time."));
-        }
-
-        if (status == HttpStatusCode.TooManyRequests)
-        {
-            return new GrowwReply(default, new BrokerFailure(BrokerFailureKind.RateLimited, "Groww asks Spark to slow down (too many requests).", retryAfter));
-        }
+        var exchange = await BrokerHttp.ExchangeAsync(http, request, "Groww", cancellationToken).ConfigureAwait(false);
+        if (exchange.Failure is { } failed) return new GrowwReply(default, failed);
+        var (status, retryAfter, body) = (exchange.Status, exchange.RetryAfter, exchange.Body);
 
         JsonDocument document;
         try

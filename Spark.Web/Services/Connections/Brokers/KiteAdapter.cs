@@ -262,41 +262,9 @@ public sealed partial class KiteAdapter(HttpClient http, IOptions<BrokerOptions>
             request.Headers.TryAddWithoutValidation("Authorization", $"token {session.Credentials.ApiKey}:{session.AccessToken}");
         }
 
-        HttpStatusCode status;
-        TimeSpan? retryAfter;
-        string body;
-        try
-        {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            status = response.StatusCode;
-            retryAfter = BrokerHttp.RetryAfter(response);
-            body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (TimeoutRejectedException)
-        {
-            return new KiteReply(default, new BrokerFailure(BrokerFailureKind.Unavailable, "Kite did not answer in time."));
-        }
-        catch (RateLimiterRejectedException ex)
-        {
-            return new KiteReply(default, new BrokerFailure(BrokerFailureKind.RateLimited, "Too many calls to Kite from Spark; try again shortly.", ex.RetryAfter));
-        }
-        catch (HttpRequestException)
-        {
-            return new KiteReply(default, new BrokerFailure(BrokerFailureKind.Unavailable, "Kite could not be reached."));
-        }
-        catch (OperationCanceledException)
-        {
-            return new KiteReply(default, new BrokerFailure(BrokerFailureKind.Unavailable, "Kite did not answer in time."));
-        }
-
-        if (status == HttpStatusCode.TooManyRequests)
-        {
-            return new KiteReply(default, new BrokerFailure(BrokerFailureKind.RateLimited, "Kite asks Spark to slow down (too many requests).", retryAfter));
-        }
+        var exchange = await BrokerHttp.ExchangeAsync(http, request, "Kite", cancellationToken).ConfigureAwait(false);
+        if (exchange.Failure is { } failed) return new KiteReply(default, failed);
+        var (status, retryAfter, body) = (exchange.Status, exchange.RetryAfter, exchange.Body);
 
         JsonDocument document;
         try

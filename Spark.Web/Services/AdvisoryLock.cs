@@ -2,11 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 
-namespace Spark.Web.Services.Connections;
+namespace Spark.Web.Services;
 
 /// <summary>
 /// A named PostgreSQL session advisory lock held on a connection of its own: one holder across every Spark process.
-/// The lock goes with the session, so a process that dies frees it. (The same pattern as the import guard.)
+/// The lock goes with the session, so a process that dies frees it. Imports (one per investor) and broker syncs (one per
+/// connection) take theirs here.
 /// </summary>
 public sealed class AdvisoryLock : IAsyncDisposable
 {
