@@ -31,7 +31,7 @@ internal static class SyncBench
 
     public static async Task<Result> RunAsync(IServiceProvider services, IReadOnlyList<Security> securities, DateOnly today)
     {
-        using var stub = new UpstoxStub();
+        using var stub = new UpstoxStub(TimeProvider.System);
         var endpoint = services.GetRequiredService<IOptions<BrokerOptions>>().Value.Upstox;
         endpoint.BaseUrl = stub.BaseUrl;
         endpoint.LoginUrl = stub.LoginUrl;

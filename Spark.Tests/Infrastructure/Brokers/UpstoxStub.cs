@@ -36,9 +36,10 @@ public sealed class UpstoxStub : IBrokerStub
     private bool dirty;
     private int historicalCalls;
 
-    public UpstoxStub(TimeProvider? clock = null, string apiKey = "upstox-api-key-0001", string apiSecret = "upstox-api-secret-0001")
+    /// <param name="clock">The clock that says which day is "today" (the app's: a test's TestClock, the bench's system clock).</param>
+    public UpstoxStub(TimeProvider clock, string apiKey = "upstox-api-key-0001", string apiSecret = "upstox-api-secret-0001")
     {
-        Clock = clock ?? TimeProvider.System;
+        Clock = clock ?? throw new ArgumentNullException(nameof(clock));
         ApiKey = apiKey;
         ApiSecret = apiSecret;
         server = WireMockServer.Start();
