@@ -30,6 +30,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Accounts.SecuritySettings>();
         services.AddScoped<Services.Accounts.KycService>();
         services.AddScoped<Services.Accounts.RiskProfileService>();
+        services.AddScoped<Services.Admin.AdminUserService>();
         services.AddHttpContextAccessor();
         services.AddSingleton(EncryptionKeys.CreateProtector);
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
