@@ -61,12 +61,12 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
         }
         if (query.SignedUpFrom is { } from)
         {
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), IndiaOffset);
+            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), IndiaOffset).ToUniversalTime();
             users = users.Where(u => u.CreatedAt >= start);
         }
         if (query.SignedUpTo is { } to)
         {
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), IndiaOffset);
+            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), IndiaOffset).ToUniversalTime();
             users = users.Where(u => u.CreatedAt < end);
         }
 
