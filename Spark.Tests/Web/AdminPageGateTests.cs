@@ -71,6 +71,37 @@ public sealed class AdminPageGateTests(WebAppFixture fixture) : IClassFixture<We
     }
 
     [Fact]
+    public async Task Staff_without_two_factor_sign_in_are_sent_to_turn_it_on_by_the_api_and_the_pages()
+    {
+        await using var app = new SparkAppFactory(fixture.Database, new Dictionary<string, string?> { ["Spark:Security:RequireTwoFactorForStaff"] = "true" });
+        var support = await TestData.UserAsync(fixture.Database, "Support Without 2FA", Roles.Support);
+        using var api = new ApiClient(app.CreateHttpClient());
+        await api.LoginAsync(support.Email!, TestData.Password);
+        using var browser = app.CreateHttpClient();
+        await WebForms.SignInAsync(browser, support.Email!, TestData.Password);
+
+        var (status, problem) = await api.GetAsync("admin/users");
+        var page = await browser.GetAsync("admin/users");
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("two-factor", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/settings/security", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(0, await ViewsAsync(support.Id, "/admin/users"));
+    }
+
+    [Fact]
+    public async Task Support_finds_the_back_office_in_the_navigation()
+    {
+        var (_, browser) = await SignedInAsync(Roles.Support);
+        using var _ = browser;
+
+        var dashboard = await browser.GetStringAsync("dashboard");
+
+        Assert.Contains("data-testid=\"nav-admin\"", dashboard, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_investor_is_refused_every_back_office_page_and_nothing_is_recorded_as_a_view()
     {
         var (investor, browser) = await SignedInAsync(Roles.Investor);
