@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Spark.Data.Identity;
 using Spark.Tests.Infrastructure;
@@ -11,10 +12,14 @@ namespace Spark.Tests.E2E;
 public sealed class AdminUserJourneyTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task An_admin_searches_a_user_opens_them_and_suspends_them_with_a_reason()
+    public async Task An_admin_searches_a_user_opens_them_and_suspends_them_with_a_reason_and_their_open_page_signs_out()
     {
         var admin = await TestData.UserAsync(browser.Web.Database, "Meera Admin", Roles.Admin);
         var target = await TestData.UserAsync(browser.Web.Database, "Rohan Suspect");
+        // The customer has Spark open while this happens.
+        var customer = await browser.NewPageAsync();
+        await Pages.SignInAsync(customer, target.Email!, TestData.Password);
+        await Pages.WaitUntilInteractiveAsync(customer);
         var page = await browser.NewPageAsync();
         await Pages.SignInAsync(page, admin.Email!, TestData.Password);
         await Pages.WaitUntilInteractiveAsync(page);
@@ -40,6 +45,8 @@ public sealed class AdminUserJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("admin-user-status")).ToHaveTextAsync("Suspended");
         await Expect(page.GetByTestId("admin-user-reactivate")).ToBeEnabledAsync();
         await Expect(page.GetByTestId("admin-user-audit")).ToContainTextAsync("user_suspended");
+        // No navigation by the test: the customer's circuit revalidates its session and sends the page to sign-in.
+        await Expect(customer).ToHaveURLAsync(new Regex("/Account/Login"));
         Assert.Equal("suspended", await browser.Web.Database.OwnerScalarAsync<string>("SELECT status FROM users WHERE id = $1", target.Id));
         // The list was opened by a page request (prerendered, then interactive) and the account by a click inside the
         // circuit: one recorded view each.
