@@ -30,6 +30,7 @@ public sealed class AdminUserJourneyTests(BrowserFixture browser)
         var link = page.GetByTestId("admin-user-link");
         await Expect(link).ToHaveCountAsync(1);
         await Expect(link).ToHaveTextAsync("Rohan Suspect");
+        await Pages.SnapshotAsync(page, "admin-users");
         await link.ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rohan Suspect" })).ToBeVisibleAsync();
@@ -46,7 +47,7 @@ public sealed class AdminUserJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("admin-user-reactivate")).ToBeEnabledAsync();
         await Expect(page.GetByTestId("admin-user-audit")).ToContainTextAsync("user_suspended");
         // No navigation by the test: the customer's circuit revalidates its session and sends the page to sign-in.
-        await Expect(customer).ToHaveURLAsync(new Regex("/Account/Login"));
+        await Expect(customer).ToHaveURLAsync(new Regex("/Account/Login"), new() { Timeout = 15_000 });
         Assert.Equal("suspended", await browser.Web.Database.OwnerScalarAsync<string>("SELECT status FROM users WHERE id = $1", target.Id));
         // The list was opened by a page request (prerendered, then interactive) and the account by a click inside the
         // circuit: one recorded view each.
@@ -59,6 +60,9 @@ public sealed class AdminUserJourneyTests(BrowserFixture browser)
     {
         var support = await TestData.UserAsync(browser.Web.Database, "Sana Support", Roles.Support);
         var target = await TestData.UserAsync(browser.Web.Database, "Kabir Customer");
+        // The widest kind of address: one long word, which must wrap rather than widen the screen.
+        var wide = $"{new string('w', 40)}{Guid.NewGuid():N}"[..48] + "@example.test";
+        await browser.Web.Database.OwnerExecuteAsync("UPDATE users SET email = $1, normalized_email = upper($1) WHERE id = $2", wide, target.Id);
         var page = await browser.NewPageAsync(width: 375, height: 800);
         await Pages.SignInAsync(page, support.Email!, TestData.Password);
         await Pages.WaitUntilInteractiveAsync(page);
