@@ -192,6 +192,35 @@ public sealed class AdminUserApiTests(WebAppFixture fixture) : IClassFixture<Web
     }
 
     [Fact]
+    public async Task An_account_suspended_between_its_password_and_its_code_is_refused_at_the_code()
+    {
+        var (_, adminApi) = await SignedInAsync(Roles.Admin);
+        using var _ = adminApi;
+        var investor = await TestData.UserAsync(fixture.Database, "Two Step Investor");
+        using var investorApi = new ApiClient(fixture.App.CreateHttpClient());
+        await investorApi.LoginAsync(investor.Email!, TestData.Password);
+        var key = (await investorApi.PostAsync("me/2fa/setup")).Body!["sharedKey"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await investorApi.PostAsync("me/2fa/enable", new { code = AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow()) })).Status);
+        using var browser = fixture.App.CreateHttpClient();
+        var password = await browser.PostAsync("Account/Login",
+            WebForms.Login(WebForms.AntiforgeryToken(await browser.GetStringAsync("Account/Login")), investor.Email!, TestData.Password));
+        Assert.Contains("LoginWith2fa", password.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var page = password.Headers.Location!.OriginalString.TrimStart('/');
+        var token = WebForms.AntiforgeryToken(await browser.GetStringAsync(page));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await adminApi.PostAsync($"admin/users/{investor.Id}/suspend", new { reason = "Account takeover suspected" })).Status);
+        var code = await browser.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login-with-2fa", ["__RequestVerificationToken"] = token,
+            ["Input.TwoFactorCode"] = AuthenticatorCodes.Compute(key, fixture.Clock.GetUtcNow().AddSeconds(30)),
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, code.StatusCode);
+        Assert.Contains(SparkSignInManager.SuspendedMessage, await code.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await fixture.Database.OwnerScalarAsync<long>("SELECT count(*) FROM user_sessions WHERE user_id = $1 AND NOT revoked", investor.Id));
+    }
+
+    [Fact]
     public async Task Support_may_force_a_sign_out_but_is_refused_suspending_reactivating_and_roles()
     {
         var (support, supportApi) = await SignedInAsync(Roles.Support);

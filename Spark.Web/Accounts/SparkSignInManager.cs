@@ -104,6 +104,7 @@ public sealed class SparkSignInManager(
     public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
     {
         var user = await GetTwoFactorAuthenticationUserAsync();
+        if (await SuspendedBetweenStepsAsync(user) is { } refused) return refused;
         var result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
         if (!result.Succeeded && user is not null)
         {
@@ -111,5 +112,17 @@ public sealed class SparkSignInManager(
                 details: new { client = "web" }, error: result.IsLockedOut ? "locked out" : "wrong two-factor code");
         }
         return result;
+    }
+
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
+        await SuspendedBetweenStepsAsync(await GetTwoFactorAuthenticationUserAsync()) ?? await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+
+    /// <summary>An account suspended after its password was checked and before its second factor: refused at the second step.</summary>
+    private async Task<SignInResult?> SuspendedBetweenStepsAsync(SparkUser? user)
+    {
+        if (user is null || user.Status == UserStatus.Active) return null;
+        await audit.RecordAsync(Security.AuditActions.SignInFailed, user.Id, status: Spark.Core.Audit.AuditStatus.Failed,
+            details: new { client = "web" }, error: "account suspended");
+        return SignInResult.NotAllowed;
     }
 }
