@@ -29,6 +29,9 @@ public sealed class SparkSignInManager(
 {
     public const string SessionClaim = "sid";
 
+    /// <summary>What a suspended account hears once its password is right (never before: it would say the account exists).</summary>
+    public const string SuspendedMessage = "This account is suspended. Contact Spark support to find out why and to have it reactivated.";
+
     /// <summary>Web sessions last 12 hours, or 30 days when the user asks to stay signed in.</summary>
     public static TimeSpan WebLifetime(bool persistent) => persistent ? TimeSpan.FromDays(30) : TimeSpan.FromHours(12);
 
@@ -80,8 +83,10 @@ public sealed class SparkSignInManager(
     {
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
         if (!result.Succeeded || !UserManager.SupportsUserLockout) return result;
-        var lockoutEnd = await UserManager.Users.AsNoTracking().Where(u => u.Id == user.Id).Select(u => u.LockoutEnd).SingleOrDefaultAsync();
-        return lockoutEnd > clock.GetUtcNow() ? SignInResult.LockedOut : result;
+        var state = await UserManager.Users.AsNoTracking().Where(u => u.Id == user.Id).Select(u => new { u.LockoutEnd, u.Status }).SingleOrDefaultAsync();
+        if (state?.LockoutEnd > clock.GetUtcNow()) return SignInResult.LockedOut;
+        // A suspended (or deleted) account is refused after the password matched; the caller shows SuspendedMessage.
+        return state?.Status == UserStatus.Active ? result : SignInResult.NotAllowed;
     }
 
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
@@ -91,7 +96,7 @@ public sealed class SparkSignInManager(
         {
             var user = await UserManager.FindByNameAsync(userName);
             await audit.RecordAsync(Security.AuditActions.SignInFailed, user?.Id, status: Spark.Core.Audit.AuditStatus.Failed,
-                details: new { email = userName, client = "web" }, error: result.IsLockedOut ? "locked out" : "wrong email or password");
+                details: new { email = userName, client = "web" }, error: result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "account suspended" : "wrong email or password");
         }
         return result;
     }
@@ -99,6 +104,7 @@ public sealed class SparkSignInManager(
     public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
     {
         var user = await GetTwoFactorAuthenticationUserAsync();
+        if (await SuspendedBetweenStepsAsync(user) is { } refused) return refused;
         var result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
         if (!result.Succeeded && user is not null)
         {
@@ -106,5 +112,17 @@ public sealed class SparkSignInManager(
                 details: new { client = "web" }, error: result.IsLockedOut ? "locked out" : "wrong two-factor code");
         }
         return result;
+    }
+
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
+        await SuspendedBetweenStepsAsync(await GetTwoFactorAuthenticationUserAsync()) ?? await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+
+    /// <summary>An account suspended after its password was checked and before its second factor: refused at the second step.</summary>
+    private async Task<SignInResult?> SuspendedBetweenStepsAsync(SparkUser? user)
+    {
+        if (user is null || user.Status == UserStatus.Active) return null;
+        await audit.RecordAsync(Security.AuditActions.SignInFailed, user.Id, status: Spark.Core.Audit.AuditStatus.Failed,
+            details: new { client = "web" }, error: "account suspended");
+        return SignInResult.NotAllowed;
     }
 }

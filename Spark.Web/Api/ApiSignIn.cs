@@ -11,7 +11,7 @@ namespace Spark.Web.Api;
 
 public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
 
-public enum SignInFailure { InvalidCredentials, TwoFactorRequired, InvalidCode, LockedOut }
+public enum SignInFailure { InvalidCredentials, TwoFactorRequired, InvalidCode, LockedOut, Suspended }
 
 public sealed record ApiSignInResult(TokenPair? Tokens, SignInFailure? Failure)
 {
@@ -54,6 +54,7 @@ public sealed class ApiSignIn(
         // The same lockout and password checks as the web sign-in (failures count toward lockout).
         var check = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         if (check.IsLockedOut) return ApiSignInResult.Failed(SignInFailure.LockedOut);
+        if (check.IsNotAllowed) return ApiSignInResult.Failed(SignInFailure.Suspended);
         if (!check.Succeeded) return ApiSignInResult.Failed(SignInFailure.InvalidCredentials);
 
         if (await users.GetTwoFactorEnabledAsync(user))

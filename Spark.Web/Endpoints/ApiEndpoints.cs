@@ -15,6 +15,11 @@ public static class ApiEndpoints
     public static readonly AuthorizationPolicy ApiAdmin = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
         .RequireAuthenticatedUser().RequireRole(Spark.Data.Identity.Roles.Admin).AddRequirements(new Security.StaffTwoFactorRequirement()).Build();
 
+    /// <summary>The back office's staff (admin or support) with 2FA; admin-only actions are checked again by the services.</summary>
+    public static readonly AuthorizationPolicy ApiBackOffice = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+        .RequireAuthenticatedUser().RequireRole(Spark.Data.Identity.Roles.Admin, Spark.Data.Identity.Roles.Support)
+        .AddRequirements(new Security.StaffTwoFactorRequirement()).Build();
+
     /// <summary>/api/v1: every endpoint demands a bearer token unless it says AllowAnonymous.</summary>
     public static RouteGroupBuilder MapSparkApi(this IEndpointRouteBuilder app)
     {
@@ -31,6 +36,7 @@ public static class ApiEndpoints
         api.MapStrategyEndpoints();
         api.MapPlanEndpoints();
         api.MapConnectionEndpoints();
+        api.MapAdminUserEndpoints();
         return api;
     }
 }

@@ -58,6 +58,8 @@ public static class AuthEndpoints
                 "Enter the 6-digit code from your authenticator app, or a recovery code.", new Dictionary<string, object?> { ["twoFactorRequired"] = true }),
             { Failure: SignInFailure.InvalidCode } => Problems.Unauthorized(
                 "That code is not valid. Codes work once; wait for the next one.", new Dictionary<string, object?> { ["twoFactorRequired"] = true }),
+            // Said only once the password matched, so it never tells whether an email has an account.
+            { Failure: SignInFailure.Suspended } => Problems.Forbidden(SparkSignInManager.SuspendedMessage),
             // Locked or wrong: one message, which never says whether the email has an account.
             _ => Problems.Unauthorized("The email and password do not match an account, or there were too many attempts; wait 15 minutes and try again."),
         };

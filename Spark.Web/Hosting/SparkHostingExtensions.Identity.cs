@@ -30,6 +30,8 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Accounts.SecuritySettings>();
         services.AddScoped<Services.Accounts.KycService>();
         services.AddScoped<Services.Accounts.RiskProfileService>();
+        services.AddScoped<Services.Admin.AdminUserService>();
+        services.AddScoped<Services.Admin.AdminOverviewService>();
         services.AddHttpContextAccessor();
         services.AddSingleton(EncryptionKeys.CreateProtector);
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
