@@ -22,7 +22,8 @@ public static partial class SparkHostingExtensions
             .UsingJobData(StrategyBacktestJob.OnlyStale, true).StartNow());
         q.AddTrigger(t => t.ForJob(StrategyBacktestJob.Key).WithIdentity("strategy-backtests-hourly-stale")
             .UsingJobData(StrategyBacktestJob.OnlyStale, true)
-            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()).StartAt(DateTimeOffset.UtcNow.AddMinutes(10)));
+            // Hourly at ten past, by the scheduler's own clock (the start trigger above covers the first minutes).
+            .WithCronSchedule("0 10 * * * ?", c => c.InTimeZone(Spark.Core.Time.IndiaTime.Zone)));
         // After the 15:30 close and the funds' NAVs; crypto closes its day at midnight, so every day of the week.
         q.AddTrigger(t => t.ForJob(StrategyBacktestJob.Key).WithIdentity("strategy-backtests-daily-1615-ist")
             .UsingJobData(StrategyBacktestJob.OnlyStale, false)
