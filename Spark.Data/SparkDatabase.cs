@@ -8,12 +8,13 @@ public static class SparkDatabase
     public const string MigrationsHistoryTable = "ef_migrations_history";
 
     private static readonly DataScopeInterceptor ScopeInterceptor = new();
+    private static readonly ImpersonationAuditInterceptor ImpersonationAudit = new();
 
     public static DbContextOptionsBuilder UseSpark(this DbContextOptionsBuilder options, string connectionString) =>
         options
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(ScopeInterceptor);
+            .AddInterceptors(ScopeInterceptor, ImpersonationAudit);
 
     /// <summary>
     /// The running app's connection defaults, where the configured string does not set them: every statement is
@@ -42,6 +43,7 @@ public static class SparkDatabase
 public sealed class SparkDb(IDbContextFactory<SparkDbContext> factory)
 {
     private string? connectionString;
+    private string? readOnlyConnectionString;
 
     /// <summary>The connection string contexts use (for connections opened beside EF, such as <see cref="RequestConnection"/>).</summary>
     public string ConnectionString
@@ -63,6 +65,14 @@ public sealed class SparkDb(IDbContextFactory<SparkDbContext> factory)
     public SparkDbContext ForUser(Guid userId)
     {
         var context = Create(DataScope.ForUser(userId));
+        if (Spark.Core.Accounts.Impersonation.IsReadOnlyFor(userId))
+        {
+            // Staff viewing this customer without consent: PostgreSQL itself refuses every write of this unit of work
+            // (SQLSTATE 25006), whatever path the code takes. A pool of its own, so no connection carries the setting
+            // into anyone else's work.
+            context.Database.SetConnectionString(ReadOnlyConnectionString);
+            return context;
+        }
         if (RequestConnection.Current is { } shared && shared.TryBorrow(userId) is { } connection)
         {
             // Already open and scoped to this user: EF neither opens nor closes it, so the scope is not set again.
@@ -72,6 +82,16 @@ public sealed class SparkDb(IDbContextFactory<SparkDbContext> factory)
 
         return context;
     }
+
+    /// <summary>
+    /// <see cref="ConnectionString"/> with every transaction read-only (<c>default_transaction_read_only</c>), and an
+    /// application name of its own: a distinct string is a distinct pool in Npgsql.
+    /// </summary>
+    public string ReadOnlyConnectionString => readOnlyConnectionString ??= new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString)
+    {
+        Options = "-c default_transaction_read_only=on",
+        ApplicationName = "spark-read-only",
+    }.ConnectionString;
 
     public SparkDbContext ForSystem(string reason) => Create(DataScope.System(reason));
 

@@ -56,6 +56,8 @@ public class SparkDbContext(DbContextOptions<SparkDbContext> options, TimeProvid
     public DbSet<UserSecurity> UserSecurity => Set<UserSecurity>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<ImpersonationSession> Impersonations => Set<ImpersonationSession>();
+    public DbSet<ImpersonationConsent> ImpersonationConsents => Set<ImpersonationConsent>();
     public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
     public DbSet<PlatformConnection> PlatformConnections => Set<PlatformConnection>();
     public DbSet<SyncLog> SyncLogs => Set<SyncLog>();

@@ -102,3 +102,36 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
         b.HasIndex(x => x.SessionId, "idx_refresh_tokens_session_id");
     }
 }
+
+internal sealed class ImpersonationSessionConfiguration : IEntityTypeConfiguration<ImpersonationSession>
+{
+    public void Configure(EntityTypeBuilder<ImpersonationSession> b)
+    {
+        b.ToTable("impersonation_sessions", t => t.HasCheckConstraint("ck_impersonation_sessions_times", "expires_at > started_at"));
+        b.HasUuidKey().HasCurrentTimestamps("StartedAt");
+        b.HasOne<SparkUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<SparkUser>().WithMany().HasForeignKey(x => x.StaffUserId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<UserSession>().WithMany().HasForeignKey(x => x.StaffSessionId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.Reason).HasMaxLength(500);
+        b.Property(x => x.Ticket).HasMaxLength(64);
+        b.Property(x => x.WritesAllowed).HasDefaultValue(false);
+        b.Property(x => x.EndReason).HasMaxLength(30);
+        // The one question asked on every request of a staff member: is an impersonation open on this session?
+        b.HasIndex(x => x.StaffSessionId, "ux_impersonation_sessions_open_per_staff_session").IsUnique().HasFilter("ended_at IS NULL");
+        b.HasIndex(x => new { x.UserId, x.StartedAt }, "idx_impersonation_sessions_user_started").IsDescending(false, true);
+        b.HasIndex(x => new { x.StaffUserId, x.StartedAt }, "idx_impersonation_sessions_staff_started").IsDescending(false, true);
+    }
+}
+
+internal sealed class ImpersonationConsentConfiguration : IEntityTypeConfiguration<ImpersonationConsent>
+{
+    public void Configure(EntityTypeBuilder<ImpersonationConsent> b)
+    {
+        b.ToTable("impersonation_consents");
+        b.HasUuidKey().HasCurrentTimestamps("CreatedAt");
+        b.HasOne<SparkUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ImpersonationSession>().WithMany().HasForeignKey(x => x.ImpersonationId).OnDelete(DeleteBehavior.SetNull);
+        b.Property(x => x.CodeHash).HasMaxLength(64);
+        b.HasIndex(x => new { x.UserId, x.CodeHash }, "idx_impersonation_consents_user_code");
+    }
+}

@@ -168,6 +168,133 @@ namespace Spark.Data.Migrations
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Spark.Core.Accounts.ImpersonationConsent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("CURRENT_TIMESTAMP");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid?>("ImpersonationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("impersonation_id");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_impersonation_consents");
+
+                    b.HasIndex("ImpersonationId")
+                        .HasDatabaseName("ix_impersonation_consents_impersonation_id");
+
+                    b.HasIndex(new[] { "UserId", "CodeHash" }, "idx_impersonation_consents_user_code")
+                        .HasDatabaseName("idx_impersonation_consents_user_code");
+
+                    b.ToTable("impersonation_consents", (string)null);
+                });
+
+            modelBuilder.Entity("Spark.Core.Accounts.ImpersonationSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<Guid?>("ConsentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("consent_id");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("StaffSessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("staff_session_id");
+
+                    b.Property<Guid>("StaffUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("staff_user_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at")
+                        .HasDefaultValueSql("CURRENT_TIMESTAMP");
+
+                    b.Property<string>("Ticket")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ticket");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<bool>("WritesAllowed")
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("writes_allowed");
+
+                    b.HasKey("Id")
+                        .HasName("pk_impersonation_sessions");
+
+                    b.HasIndex(new[] { "StaffUserId", "StartedAt" }, "idx_impersonation_sessions_staff_started")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("idx_impersonation_sessions_staff_started");
+
+                    b.HasIndex(new[] { "UserId", "StartedAt" }, "idx_impersonation_sessions_user_started")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("idx_impersonation_sessions_user_started");
+
+                    b.HasIndex(new[] { "StaffSessionId" }, "ux_impersonation_sessions_open_per_staff_session")
+                        .IsUnique()
+                        .HasDatabaseName("ux_impersonation_sessions_open_per_staff_session")
+                        .HasFilter("ended_at IS NULL");
+
+                    b.ToTable("impersonation_sessions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_impersonation_sessions_end_reason", "end_reason IN ('stopped', 'expired', 'staff_session_ended', 'replaced')");
+
+                            t.HasCheckConstraint("ck_impersonation_sessions_times", "expires_at > started_at");
+                        });
+                });
+
             modelBuilder.Entity("Spark.Core.Accounts.RefreshToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2973,6 +3100,46 @@ namespace Spark.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("Spark.Core.Accounts.ImpersonationConsent", b =>
+                {
+                    b.HasOne("Spark.Core.Accounts.ImpersonationSession", null)
+                        .WithMany()
+                        .HasForeignKey("ImpersonationId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_impersonation_consents_impersonations_impersonation_id");
+
+                    b.HasOne("Spark.Data.Identity.SparkUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_impersonation_consents_users_user_id");
+                });
+
+            modelBuilder.Entity("Spark.Core.Accounts.ImpersonationSession", b =>
+                {
+                    b.HasOne("Spark.Core.Accounts.UserSession", null)
+                        .WithMany()
+                        .HasForeignKey("StaffSessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_impersonation_sessions_user_sessions_staff_session_id");
+
+                    b.HasOne("Spark.Data.Identity.SparkUser", null)
+                        .WithMany()
+                        .HasForeignKey("StaffUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_impersonation_sessions_users_staff_user_id");
+
+                    b.HasOne("Spark.Data.Identity.SparkUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_impersonation_sessions_users_user_id");
                 });
 
             modelBuilder.Entity("Spark.Core.Accounts.RefreshToken", b =>

@@ -40,6 +40,40 @@ public sealed class AccessTokens(JwtSigningKey signingKey, IOptions<JwtOptions> 
         return new IssuedAccessToken(token, id, expires);
     }
 
+    /// <summary>
+    /// A token for the customer's account with the staff member beside them (RFC 8693 §4.1 "act": the acting party), tied
+    /// to the staff member's session and ending no later than the impersonation. No roles: it acts as an investor.
+    /// </summary>
+    public IssuedAccessToken IssueImpersonation(Services.Admin.ActiveImpersonation active, Guid staffSessionId)
+    {
+        ArgumentNullException.ThrowIfNull(active);
+        var now = clock.GetUtcNow();
+        var expires = now.AddMinutes(options.Value.AccessTokenMinutes);
+        if (active.ExpiresAt < expires) expires = active.ExpiresAt;
+        var id = Guid.NewGuid().ToString("N");
+        var claims = new List<Claim>
+        {
+            new(JwtRegisteredClaimNames.Sub, active.CustomerId.ToString()),
+            new(JwtRegisteredClaimNames.Jti, id),
+            new(JwtRegisteredClaimNames.Email, active.CustomerEmail),
+            new(SparkClaimsPrincipalFactory.NameClaim, active.CustomerName),
+            new(SparkSignInManager.SessionClaim, staffSessionId.ToString()),
+            new(Security.ImpersonationClaims.Actor, System.Text.Json.JsonSerializer.Serialize(new { sub = active.StaffUserId.ToString() }), JsonClaimValueTypes.Json),
+        };
+        claims.AddRange(Security.ImpersonationClaims.Claims(active));
+        var token = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Value.Issuer,
+            Audience = options.Value.Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            SigningCredentials = new SigningCredentials(signingKey.Key, SecurityAlgorithms.HmacSha256),
+        });
+        return new IssuedAccessToken(token, id, expires);
+    }
+
     public TokenValidationParameters ValidationParameters() => new()
     {
         ValidIssuer = options.Value.Issuer,

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spark.Core.Orders;
 using Spark.Web.Api;
+using Spark.Web.Security;
 using Spark.Web.Services.Orders;
 using Spark.Web.Services.Portfolio;
 using Spark.Web.Shell;
@@ -13,13 +14,13 @@ public static class OrderEndpoints
     {
         var orders = api.MapGroup("/orders").WithTags("Orders").ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        orders.MapPost("/charges-preview", PreviewAsync);
-        orders.MapPost("", PlaceAsync).Idempotent();
+        orders.MapPost("/charges-preview", PreviewAsync).ReadOnlyOperation();
+        orders.MapPost("", PlaceAsync).Idempotent().AllowedWithConsent();
         orders.MapGet("", ListAsync);
         orders.MapGet("/trades/export", ExportAsync);
         orders.MapGet("/{id:guid}", GetAsync).Owns("order");
-        orders.MapPut("/{id:guid}", ModifyAsync).Owns("order");
-        orders.MapDelete("/{id:guid}", CancelAsync).Owns("order");
+        orders.MapPut("/{id:guid}", ModifyAsync).Owns("order").AllowedWithConsent();
+        orders.MapDelete("/{id:guid}", CancelAsync).Owns("order").AllowedWithConsent();
         return api;
     }
 

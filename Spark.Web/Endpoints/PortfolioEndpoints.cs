@@ -1,14 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Spark.Core.Imports;
-using Spark.Web.Api.Input;
 using Spark.Core.Market;
 using Spark.Core.Platforms;
 using Spark.Core.Portfolio;
 using Spark.Data;
+using Spark.Web.Api.Input;
+using Spark.Web.Security;
 using Spark.Web.Services.Portfolio;
 using Spark.Web.Shell;
 
@@ -61,9 +62,9 @@ public static class PortfolioEndpoints
         transactions.MapGet("", ListAsync);
         transactions.MapGet("/export", ExportAsync);
         transactions.MapGet("/{id:guid}", GetAsync).Owns("transaction");
-        transactions.MapPost("", CreateAsync);
-        transactions.MapPut("/{id:guid}", UpdateAsync).Owns("transaction");
-        transactions.MapDelete("/{id:guid}", DeleteAsync).Owns("transaction");
+        transactions.MapPost("", CreateAsync).AllowedWithConsent();
+        transactions.MapPut("/{id:guid}", UpdateAsync).Owns("transaction").AllowedWithConsent();
+        transactions.MapDelete("/{id:guid}", DeleteAsync).Owns("transaction").AllowedWithConsent();
         transactions.MapPost("/import", ImportAsync).Accepts<IFormFile>("multipart/form-data").ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         var investments = api.MapGroup("/investments").WithTags("Portfolio");

@@ -73,7 +73,16 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
                 Status = bad.StatusCode, Title = "Bad request",
                 Detail = "The request could not be read: send JSON of the documented shape and query values of the documented types.",
             },
+            // Staff viewing a customer's account, or staff asking beyond their role (decisions 0041 and 0045).
+            Spark.Core.Accounts.ImpersonationForbiddenException or Services.Admin.StaffForbiddenException =>
+                new ProblemDetails { Status = 403, Title = "Forbidden", Detail = exception.Message },
             DomainException => new ProblemDetails { Status = 422, Title = "Not allowed", Detail = exception.Message },
+            // The database's own refusal of a write in a read-only impersonation (SparkDb opens the customer's data read-only).
+            _ when IsReadOnlyRefusal(exception) => new ProblemDetails
+            {
+                Status = 403, Title = "Forbidden",
+                Detail = "You are viewing this account read-only: nothing was changed. Acting for the customer needs their one-time consent code.",
+            },
             // The last line behind the input checks (decision 0037): a value PostgreSQL's types refuse (SQLSTATE class 22: NUL,
             // overflow, a date out of range, text too long) or arithmetic it overflows came from the request, not from us.
             _ when IsDataError(exception) => new ProblemDetails
@@ -107,6 +116,14 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
             : json.Message;
 
     private static bool IsSafetyNet(Exception exception) => IsDataError(exception) || IsUniqueViolation(exception);
+
+    /// <summary>SQLSTATE 25006 (read_only_sql_transaction): a write inside a read-only impersonation's unit of work.</summary>
+    public static bool IsReadOnlyRefusal(Exception exception) => exception switch
+    {
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.ReadOnlySqlTransaction } => true,
+        { InnerException: { } inner } => IsReadOnlyRefusal(inner),
+        _ => false,
+    };
 
     private static bool IsUniqueViolation(Exception exception) => exception switch
     {

@@ -30,6 +30,17 @@ public static partial class SparkHostingExtensions
                 // A token works only while its session does: revoking a session stops its tokens at once.
                 OnTokenValidated = async context =>
                 {
+                    // A token issued under an impersonation lives with it (and so with the staff member's session): decision 0045.
+                    if (context.Principal?.Impersonation() is { } impersonation)
+                    {
+                        var active = await context.HttpContext.RequestServices.GetRequiredService<Services.Admin.ImpersonationService>()
+                            .ActiveAsync(impersonation.ImpersonationId, touch: true, context.HttpContext.RequestAborted);
+                        if (active is null || active.CustomerId != impersonation.CustomerId || active.StaffUserId != impersonation.StaffUserId)
+                        {
+                            context.Fail("This impersonation has ended.");
+                        }
+                        return;
+                    }
                     // In an API request the session check opens the request's shared connection (SessionService, RequestConnection).
                     if (!await SessionIsActiveAsync(context.HttpContext, context.Principal, touch: true)) context.Fail("This session has ended.");
                 },

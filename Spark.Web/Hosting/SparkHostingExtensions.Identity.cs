@@ -32,6 +32,9 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Accounts.RiskProfileService>();
         services.AddScoped<Services.Admin.AdminUserService>();
         services.AddScoped<Services.Admin.AdminOverviewService>();
+        services.AddScoped<Services.Admin.ImpersonationService>();
+        services.AddScoped<IClaimsTransformation, ImpersonationClaimsTransformation>();
+        services.AddScoped<CircuitHandler, ImpersonationCircuitHandler>();
         services.AddHttpContextAccessor();
         services.AddSingleton(EncryptionKeys.CreateProtector);
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
@@ -77,7 +80,9 @@ public static partial class SparkHostingExtensions
         services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = KeepSession);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new StaffTwoFactorRequirement()))
-            .AddPolicy(Policies.BackOffice, p => p.RequireRole(Roles.Admin, Roles.Support).AddRequirements(new StaffTwoFactorRequirement()));
+            .AddPolicy(Policies.BackOffice, p => p.RequireRole(Roles.Admin, Roles.Support).AddRequirements(new StaffTwoFactorRequirement()))
+            // Pages staff never reach in a customer's account (password, email, 2FA, sessions, KYC, connections): decision 0045.
+            .AddPolicy(Policies.NotImpersonating, p => p.RequireAuthenticatedUser().RequireAssertion(c => !c.User.IsImpersonating()));
         services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, StaffTwoFactorHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, StaffTwoFactorResultHandler>();
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Spark.Web.Hubs;
 using Spark.Web.Services.Market;
 using Spark.Web.Services.Portfolio;
@@ -27,7 +28,7 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<Services.Orders.IBrokerGateway>(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
         services.AddHostedService(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
         services.AddScoped<LiveTicks>();
-        services.AddSignalR();
+        services.AddSignalR(o => o.AddFilter(new Security.ImpersonationHubFilter()));
         services.AddHostedService<MarketHubRelay>();
         services.AddSingleton<Services.Notifications.INotificationFeed, Services.Notifications.InProcessNotificationFeed>();
         services.AddSingleton<Services.Notifications.NotificationService>();

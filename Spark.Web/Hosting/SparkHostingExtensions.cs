@@ -105,6 +105,8 @@ public static partial class SparkHostingExtensions
         }));
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authorization: the principal is known (the cookie's, transformed, or the bearer token's).
+        app.UseMiddleware<ImpersonationMiddleware>();
         app.UseRateLimiter();
         app.UseMiddleware<Api.IdempotencyMiddleware>();
         app.UseAntiforgery();
@@ -131,6 +133,7 @@ public static class Policies
 {
     public const string Admin = "Admin";
     public const string BackOffice = "BackOffice";
+    public const string NotImpersonating = "NotImpersonating";
 }
 
 public static class PasswordHashing

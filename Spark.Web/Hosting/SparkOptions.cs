@@ -53,6 +53,12 @@ public sealed class SparkOptions
 
         /// <summary>How often an open circuit re-checks its session; a revoked session is signed out within this.</summary>
         public int CircuitRevalidationSeconds { get; set; } = 60;
+
+        /// <summary>How long a staff member's view of a customer's account lasts at most (decision 0045).</summary>
+        public int ImpersonationMinutes { get; set; } = 30;
+
+        /// <summary>How long a customer's one-time consent code for support works.</summary>
+        public int ConsentCodeMinutes { get; set; } = 10;
     }
 
     public sealed class JobOptions

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Spark.Data.Identity;
+using Spark.Web.Security;
 using Spark.Web.Shell;
 
 namespace Spark.Web.Components.Account;
@@ -27,6 +28,12 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<SparkUser>>();
         var principal = authenticationState.User;
+        // Staff viewing a customer: valid while the impersonation is (open, in time, its staff session active), decision 0045.
+        if (principal.Impersonation() is { } impersonation)
+        {
+            return await scope.ServiceProvider.GetRequiredService<Services.Admin.ImpersonationService>()
+                .ActiveAsync(impersonation.ImpersonationId, touch: false, cancellationToken) is not null;
+        }
         if (principal.UserId() is not { } userId || principal.SessionId() is not { } sessionId
             || !await scope.ServiceProvider.GetRequiredService<Accounts.SessionService>().IsActiveAsync(userId, sessionId, touch: false, cancellationToken))
         {

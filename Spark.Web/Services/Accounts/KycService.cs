@@ -27,6 +27,7 @@ public sealed class KycService(UserManager<SparkUser> users, FieldProtector prot
 
     public async Task SubmitAsync(SparkUser user, string panInput, ClientInfo? client = null)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(user.Id, "submit KYC");
         if (user.KycStatus is KycStatus.Pending or KycStatus.Verified)
         {
             throw new DomainException(user.KycStatus == KycStatus.Verified ? "Your KYC is already verified." : "Your KYC is being reviewed; you will hear from us soon.");

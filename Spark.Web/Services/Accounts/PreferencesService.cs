@@ -70,6 +70,7 @@ public sealed class PreferencesService(SparkDb db, AuditTrail audit)
 
     public async Task SaveAsync(Guid userId, UserPreferences changed, ClientInfo? client = null, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "change preferences");
         if (Validate(changed) is { Count: > 0 } errors)
         {
             throw new Spark.Core.DomainException(string.Join(" ", errors.Values.SelectMany(v => v)));

@@ -37,6 +37,7 @@ public sealed class ProfileService(UserManager<SparkUser> users, AuditTrail audi
 
     public async Task SaveAsync(SparkUser user, Profile profile, ClientInfo? client = null)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(user.Id, "change the profile");
         if (Validate(profile, Spark.Core.Time.IndiaTime.Today(clock)) is { Count: > 0 } errors)
         {
             throw new DomainException(string.Join(" ", errors.Values.SelectMany(v => v)));

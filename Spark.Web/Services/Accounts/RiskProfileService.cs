@@ -12,6 +12,7 @@ public sealed class RiskProfileService(UserManager<SparkUser> users, AuditTrail 
 {
     public async Task<RiskAssessment> AssessAsync(SparkUser user, IReadOnlyDictionary<string, string> answers, ClientInfo? client = null)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(user.Id, "answer the risk questionnaire");
         var assessment = RiskQuestionnaire.Assess(answers);
         user.RiskProfile = assessment.Profile;
         var result = await users.UpdateAsync(user);

@@ -49,6 +49,7 @@ public sealed class PlanService(SparkDb db, PriceBook prices, IOptions<SparkOpti
     /// </summary>
     public async Task<RebalanceView?> RebalanceAsync(Guid userId, Guid planId, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "rebalance a plan");
         await using var context = db.ForUser(userId);
         var plan = await context.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, cancellationToken);
         if (plan is null) return null;
@@ -77,6 +78,7 @@ public sealed class PlanService(SparkDb db, PriceBook prices, IOptions<SparkOpti
 
     public async Task<PlanView> SubscribeAsync(Guid userId, PlanRequest request, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "start an auto-invest plan");
         ArgumentNullException.ThrowIfNull(request);
         var today = IndiaTime.Today(clock);
         var errors = new Dictionary<string, string[]>();
@@ -187,6 +189,7 @@ public sealed class PlanService(SparkDb db, PriceBook prices, IOptions<SparkOpti
 
     private async Task<PlanView?> ChangeAsync(Guid userId, Guid planId, Action<AutoInvestPlan, DateTimeOffset> change, CancellationToken cancellationToken)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "change an auto-invest plan");
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
         // The row lock orders a change against an execution batch writing the same plan.

@@ -60,6 +60,7 @@ public sealed class CashService(SparkDb db, TimeProvider clock)
 
     private async Task<CashView> MoveAsync(Guid userId, CashEntryType type, decimal amount, string description, CancellationToken cancellationToken)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "move cash");
         var errors = Validate(amount);
         if (errors.Count > 0) throw new FieldValidationException(errors);
 

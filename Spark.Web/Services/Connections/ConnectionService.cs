@@ -65,6 +65,7 @@ public sealed partial class ConnectionService(
     /// <exception cref="ConflictException">This broker is already connected.</exception>
     public async Task<ConnectionView> ConnectAsync(Guid userId, ConnectionRequest request, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "connect a broker");
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>();
         var platform = request.Platform?.Trim().ToLowerInvariant() ?? "";
@@ -132,6 +133,7 @@ public sealed partial class ConnectionService(
     /// <summary>The broker's login page for a redirect connection (a fresh state each time).</summary>
     public async Task<string?> LoginUrlAsync(Guid userId, Guid id, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "connect a broker");
         await using var context = db.ForUser(userId);
         var row = await context.PlatformConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (row is null) return null;
@@ -149,6 +151,7 @@ public sealed partial class ConnectionService(
     /// <exception cref="DomainException">The state is stale or forged, or the broker refused the code.</exception>
     public async Task<ConnectionView?> AuthorizeAsync(Guid userId, string? code, string? state, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "connect a broker");
         if (string.IsNullOrWhiteSpace(code)) throw new FieldValidationException(new Dictionary<string, string[]> { ["code"] = ["The broker sent no login code; start the connection again."] });
         var connectionId = ReadState(state, userId);
         await using var context = db.ForUser(userId);
@@ -187,6 +190,7 @@ public sealed partial class ConnectionService(
     /// </summary>
     public async Task<ConnectionView?> ReconnectAsync(Guid userId, Guid id, ReconnectRequest request, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "reconnect a broker");
         ArgumentNullException.ThrowIfNull(request);
         await using var context = db.ForUser(userId);
         var row = await context.PlatformConnections.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
@@ -226,6 +230,7 @@ public sealed partial class ConnectionService(
     /// <exception cref="FieldValidationException">The frequency is not one Spark offers.</exception>
     public async Task<ConnectionView?> UpdateAsync(Guid userId, Guid id, ConnectionUpdate update, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "change a connection");
         ArgumentNullException.ThrowIfNull(update);
         if (update.SyncFrequencyMinutes is { } f && !BrokerNames.Frequencies.Contains(f))
         {
@@ -251,6 +256,7 @@ public sealed partial class ConnectionService(
     /// <returns>False if there is no such connection of this investor.</returns>
     public async Task<bool> DisconnectAsync(Guid userId, Guid id, bool deleteHistory, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "disconnect a broker");
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
         var row = await context.PlatformConnections.FromSql($"SELECT * FROM platform_connections WHERE id = {id} FOR UPDATE")

@@ -44,6 +44,7 @@ public sealed class ReconciliationService(SparkDb db, SecurityCatalog securities
     /// <exception cref="ConflictException">The connection has never completed a sync, so there is nothing to compare with.</exception>
     public async Task<ReconciliationResult?> AcceptAsync(Guid userId, Guid connectionId, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "accept a reconciliation");
         var state = await LoadAsync(userId, connectionId, cancellationToken);
         if (state is null) return null;
         if (state.AsOf is null) throw new ConflictException("Sync this connection first: there are no broker holdings to compare with yet.");

@@ -53,6 +53,7 @@ public sealed partial class SyncService(
     /// <exception cref="ConflictException">The connection is disconnected or awaits the investor's login.</exception>
     public async Task<SyncLogView?> RequestAsync(Guid userId, Guid connectionId, SyncType type, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "start a broker sync");
         await using var context = db.ForUser(userId);
         var connection = await context.PlatformConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == connectionId, cancellationToken);
         if (connection is null) return null;

@@ -15,6 +15,7 @@ public sealed partial class GoalService
     public async Task<ContributionView?> AddContributionAsync(Guid userId, Guid goalId, ContributionRequest request,
         CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "record a goal contribution");
         ArgumentNullException.ThrowIfNull(request);
         GoalContribution row;
         await using (var context = db.ForUser(userId))

@@ -11,6 +11,7 @@ public sealed partial class GoalService
     public async Task<GoalView?> SetLinkedInvestmentsAsync(Guid userId, Guid id, IReadOnlyCollection<Guid> investmentIds,
         CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "change a goal's holdings");
         ArgumentNullException.ThrowIfNull(investmentIds);
         await using (var context = db.ForUser(userId))
         {

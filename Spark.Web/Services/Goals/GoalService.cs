@@ -102,6 +102,7 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
     /// <returns>False when the user has no such goal.</returns>
     public async Task<bool> DeleteAsync(Guid userId, Guid id, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "delete a goal");
         await using var context = db.ForUser(userId);
         var now = clock.GetUtcNow();
         return await Live(context, userId).Where(g => g.Id == id)
@@ -153,6 +154,7 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
     private async Task<GoalView> CreateAsync(Guid userId, GoalDraft draft, IReadOnlyCollection<Guid>? linked, Dictionary<string, string[]> errors,
         CancellationToken cancellationToken)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "create a goal");
         var today = IndiaTime.Today(clock);
         foreach (var (field, messages) in GoalRules.Validate(draft, today, targetMustBeFuture: true)) errors.TryAdd(field, messages);
         var goal = new Goal { UserId = userId, Name = draft.Name.Trim() };
@@ -174,6 +176,7 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
     private async Task<GoalView?> UpdateAsync(Guid userId, Guid id, GoalDraft draft, IReadOnlyCollection<Guid>? linked,
         Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "change a goal");
         await using (var context = db.ForUser(userId))
         {
             var goal = await Live(context, userId).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
@@ -206,6 +209,7 @@ public sealed partial class GoalService(SparkDb db, GoalProgressService progress
 
     private async Task<GoalView?> ChangeStatusAsync(Guid userId, Guid id, Func<Goal, GoalStatus> change, CancellationToken cancellationToken)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "change a goal");
         await using (var context = db.ForUser(userId))
         {
             var goal = await Live(context, userId).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);

@@ -121,6 +121,7 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
     /// <returns>False when there is no such notification of this user's (marking a read one again is fine).</returns>
     public async Task<bool> MarkReadAsync(Guid userId, Guid id, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "mark notifications read");
         await using var context = db.ForUser(userId);
         var now = clock.GetUtcNow();
         var found = await context.Notifications.Where(n => n.Id == id && n.UserId == userId)
@@ -133,6 +134,7 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
     /// <returns>How many were unread and are now read.</returns>
     public async Task<int> MarkAllReadAsync(Guid userId, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "mark notifications read");
         await using var context = db.ForUser(userId);
         var now = clock.GetUtcNow();
         var marked = await context.Notifications.Where(n => n.UserId == userId && !n.IsRead)

@@ -38,6 +38,7 @@ public sealed class OrderService(
 
     public async Task<OrderView> PlaceAsync(Guid userId, OrderRequest request, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "place an order", consentable: true);
         ArgumentNullException.ThrowIfNull(request);
         var (security, side, type, validity, quantity) = await CheckFieldsAsync(request, cancellationToken);
         var support = OrderSupport.Check(security.Type, type, validity);
@@ -112,6 +113,7 @@ public sealed class OrderService(
 
     public async Task<OrderView?> CancelAsync(Guid userId, Guid orderId, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "cancel an order", consentable: true);
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
         var order = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE id = {orderId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
@@ -142,6 +144,7 @@ public sealed class OrderService(
     /// <summary>Changes an open order's quantity, price or trigger; an open buy's cash block follows the new estimate.</summary>
     public async Task<OrderView?> ModifyAsync(Guid userId, Guid orderId, OrderChange change, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "change an order", consentable: true);
         ArgumentNullException.ThrowIfNull(change);
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);

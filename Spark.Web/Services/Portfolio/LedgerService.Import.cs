@@ -49,6 +49,7 @@ public sealed partial class LedgerService
     public async Task<ImportReport> ImportAsync(Guid userId, IEnumerable<CsvRecord<TransactionRow>> records, TimeSpan waitForOtherImport,
         CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "import transactions");
         ArgumentNullException.ThrowIfNull(records);
         await using var guard = (waitForOtherImport > TimeSpan.Zero
                 ? await ImportGuard.TakeAsync(db.ConnectionString, userId, waitForOtherImport, clock, cancellationToken)

@@ -26,6 +26,7 @@ public sealed partial class LedgerService(
 {
     public async Task<TransactionView> CreateAsync(Guid userId, TransactionDraft draft, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "add a transaction", consentable: true);
         RefuseReservedPlatform(draft.Platform);
         var security = await CheckAsync(draft, cancellationToken);
         await using var context = db.ForUser(userId);
@@ -145,6 +146,7 @@ public sealed partial class LedgerService(
 
     public async Task<TransactionView?> UpdateAsync(Guid userId, Guid id, TransactionDraft draft, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "fix a transaction", consentable: true);
         RefuseReservedPlatform(draft.Platform);
         var security = await CheckAsync(draft, cancellationToken);
         await using var context = db.ForUser(userId);
@@ -177,6 +179,7 @@ public sealed partial class LedgerService(
 
     public async Task<bool> DeleteAsync(Guid userId, Guid id, CancellationToken cancellationToken = default)
     {
+        Spark.Core.Accounts.Impersonation.EnsureMayWrite(userId, "delete a transaction", consentable: true);
         await using var context = db.ForUser(userId);
         await using var tx = await context.Database.BeginTransactionAsync(cancellationToken);
         var existing = await context.Transactions.SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
