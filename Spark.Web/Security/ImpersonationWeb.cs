@@ -202,7 +202,7 @@ public sealed class ImpersonationCircuitHandler(AuthenticationStateProvider auth
         };
 }
 
-/// <summary>Hub methods called under an impersonation: the hubs have no writes today; any method that is not a subscription is refused.</summary>
+/// <summary>Spark's hub methods called under an impersonation: the hubs have no writes today; any method that is not a subscription is refused.</summary>
 public sealed class ImpersonationHubFilter : IHubFilter
 {
     private static readonly HashSet<string> Reads = new(StringComparer.Ordinal) { "Subscribe", "Unsubscribe" };
@@ -211,7 +211,8 @@ public sealed class ImpersonationHubFilter : IHubFilter
     {
         ArgumentNullException.ThrowIfNull(invocationContext);
         ArgumentNullException.ThrowIfNull(next);
-        if (invocationContext.Context.User?.Impersonation() is { } scope)
+        // Spark's own hubs only: Blazor's circuit hub carries the circuit, whose events the circuit handler covers.
+        if (invocationContext.Hub is Hubs.MarketHub or Hubs.NotificationHub && invocationContext.Context.User?.Impersonation() is { } scope)
         {
             if (!Reads.Contains(invocationContext.HubMethodName))
             {
