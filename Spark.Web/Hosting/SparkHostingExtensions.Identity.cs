@@ -32,6 +32,10 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Accounts.RiskProfileService>();
         services.AddScoped<Services.Admin.AdminUserService>();
         services.AddScoped<Services.Admin.AdminOverviewService>();
+        services.AddSingleton<Services.Admin.StaffAccess>();
+        services.AddScoped<Services.Admin.AdminJobService>();
+        services.AddScoped<Services.Admin.AdminSyncHealthService>();
+        services.AddScoped<Services.Admin.AdminPlanService>();
         services.AddHttpContextAccessor();
         services.AddSingleton(EncryptionKeys.CreateProtector);
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
