@@ -55,6 +55,8 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
                 Status = 400, Title = "One or more validation errors occurred.",
             },
             ConflictException => new ProblemDetails { Status = 409, Title = "Conflict", Detail = exception.Message },
+            // A service that checks the actor's roles in the database refused (decisions 0041, 0043): the reason is the answer.
+            Services.Admin.StaffForbiddenException => new ProblemDetails { Status = 403, Title = "Forbidden", Detail = exception.Message },
             // A JSON value no field can hold names its field (the path STJ records, "$.fees" → "fees").
             BadHttpRequestException { InnerException: JsonException { Path: { Length: > 1 } path } json } => new HttpValidationProblemDetails(
                 new Dictionary<string, string[]> { [FieldOf(path)] = [Message(json)] })
