@@ -155,6 +155,44 @@ public sealed class AdminJobsApiTests(AdminJobsApiTests.JobsFixture fixture) : I
         Assert.True(await RunsAsync("idempotency-cleanup") >= runsBefore);
     }
 
+    /// <summary>A job that always throws, to see the listener record a failure from a real run.</summary>
+    public sealed class FailingJob : Quartz.IJob
+    {
+        public ValueTask Execute(Quartz.IJobExecutionContext context, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The broker's file was empty. " + new string('z', 1500));
+    }
+
+    [Fact]
+    public async Task A_job_that_throws_is_recorded_as_failed_with_its_message_cut_and_counted_in_the_list()
+    {
+        var (_, admin) = await SignedInAsync(Roles.Admin);
+        using var _ = admin;
+        var name = "failing-" + Guid.NewGuid().ToString("N")[..8];
+        var scheduler = await fixture.Web.App.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        var job = Quartz.JobBuilder.Create<FailingJob>().WithIdentity(name, "test").StoreDurably().Build();
+        // A trigger far in the future, so only "run now" fires it.
+        var trigger = Quartz.TriggerBuilder.Create().WithIdentity(name, "test").ForJob(job).StartAt(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero)).Build();
+        await scheduler.ScheduleJob(job, trigger);
+
+        var (ran, _) = await admin.PostAsync($"admin/jobs/test/{name}/run", new { reason = "Reproduce the failure" });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await fixture.Web.Database.OwnerScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job_name = $1", name) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        var row = Assert.Single((await TriggersAsync(admin, $"test/{name}")));
+        var (tooLong, _) = await admin.PostAsync($"admin/jobs/test/{name}/pause", new { reason = new string('r', 501) });
+        await scheduler.DeleteJob(job.Key);
+
+        Assert.Equal(HttpStatusCode.Accepted, ran);
+        Assert.Equal("failed", row["lastRun"]!["outcome"]!.GetValue<string>());
+        var error = row["lastRun"]!["errorMessage"]!.GetValue<string>();
+        Assert.StartsWith("The broker's file was empty.", error, StringComparison.Ordinal);
+        Assert.Equal(Spark.Web.Jobs.JobRunRecorder.MaxErrorLength, error.Length);
+        Assert.Equal(1, row["failuresLast24Hours"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong);
+    }
+
     [Fact]
     public async Task The_retention_job_forgets_runs_older_than_30_days()
     {

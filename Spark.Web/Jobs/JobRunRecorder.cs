@@ -22,7 +22,8 @@ public sealed partial class JobRunRecorder(SparkDb db, TimeProvider clock, ILogg
         try
         {
             var outcome = jobException is not null ? "failed" : OutcomeOf(context.Outcome);
-            var error = jobException is null ? null : Truncate((jobException.InnerException ?? jobException).Message);
+            // Quartz wraps what the job threw ("Job threw an unhandled exception"): the job's own exception says what went wrong.
+            var error = jobException is null ? null : Truncate(jobException.GetBaseException().Message);
             var duration = context.JobRunTime < TimeSpan.Zero ? TimeSpan.Zero : context.JobRunTime;
             var fired = context.FireTimeUtc;
             var finished = fired + duration;
