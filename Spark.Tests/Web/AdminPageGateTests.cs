@@ -48,7 +48,7 @@ public sealed class AdminPageGateTests(WebAppFixture fixture) : IClassFixture<We
     }
 
     [Fact]
-    public async Task Support_opens_the_back_office_and_users_but_not_the_admin_only_pages()
+    public async Task Support_opens_the_back_office_users_and_the_read_only_pages_but_not_the_audit_log()
     {
         var (support, browser) = await SignedInAsync(Roles.Support);
         using var _ = browser;
@@ -56,18 +56,27 @@ public sealed class AdminPageGateTests(WebAppFixture fixture) : IClassFixture<We
         var home = await browser.GetAsync("admin");
         var homeHtml = await home.Content.ReadAsStringAsync();
         var users = await browser.GetAsync("admin/users");
-        var refused = new[] { await browser.GetAsync("admin/kyc"), await browser.GetAsync("admin/strategies"), await browser.GetAsync("admin/audit") };
+        var kyc = await browser.GetAsync("admin/kyc");
+        var strategies = await browser.GetAsync("admin/strategies");
+        var readOnly = new[] { await browser.GetAsync("admin/jobs"), await browser.GetAsync("admin/sync-health"), await browser.GetAsync("admin/plans") };
+        var refused = await browser.GetAsync("admin/audit");
 
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Contains("admin-users-link", homeHtml, StringComparison.Ordinal);
-        Assert.DoesNotContain("admin-strategies-link", homeHtml, StringComparison.Ordinal);
+        Assert.Contains("admin-strategies-link", homeHtml, StringComparison.Ordinal);
+        Assert.Contains("admin-jobs-link", homeHtml, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, users.StatusCode);
-        Assert.All(refused, r =>
-        {
-            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
-            Assert.StartsWith("/Account/AccessDenied", r.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
-        });
-        Assert.Equal(0, await ViewsAsync(support.Id, "/admin/kyc"));
+        // Support reads the KYC queue and strategies; the pages say why their buttons are off (decision 0043).
+        Assert.Equal(HttpStatusCode.OK, kyc.StatusCode);
+        Assert.Contains("kyc-read-only", await kyc.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, strategies.StatusCode);
+        Assert.Contains("strategies-read-only", await strategies.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.All(readOnly, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, await ViewsAsync(support.Id, "/admin/kyc"));
+        Assert.Equal(1, await ViewsAsync(support.Id, "/admin/jobs"));
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.StartsWith("/Account/AccessDenied", refused.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal(0, await ViewsAsync(support.Id, "/admin/audit"));
     }
 
     [Fact]

@@ -52,7 +52,8 @@ public static class AccountEndpoints
         me.MapGet("/security/activity", async (HttpContext http, SecuritySettings security) =>
             TypedResults.Ok(await security.RecentActivityAsync(http.User.UserId()!.Value, 50)));
 
-        var admin = api.MapGroup("/admin/kyc").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiAdmin);
+        // Support reads the queue; KycService.DecideAsync refuses anyone but an admin (403, decision 0043).
+        var admin = api.MapGroup("/admin/kyc").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiBackOffice);
         admin.MapGet("", async (KycService kyc) => TypedResults.Ok(await kyc.PendingAsync()));
         admin.MapPost("/{userId:guid}", DecideKycAsync);
         return api;

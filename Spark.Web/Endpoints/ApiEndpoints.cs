@@ -38,6 +38,7 @@ public static class ApiEndpoints
         api.MapConnectionEndpoints();
         api.MapAdminUserEndpoints();
         api.MapImpersonationEndpoints();
+        api.MapAdminOpsEndpoints();
         return api;
     }
 }

@@ -25,7 +25,8 @@ public static class PlanEndpoints
         plans.MapPost("/{id:guid}/resume", ResumeAsync).Owns("plan");
         plans.MapPost("/{id:guid}/cancel", CancelAsync).Owns("plan");
 
-        var admin = api.MapGroup("/admin/plans").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiAdmin);
+        // Back-office staff; PlanExecutor.RunForAdminAsync refuses anyone but an admin (403, decision 0043).
+        var admin = api.MapGroup("/admin/plans").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiBackOffice);
         admin.MapPost("/run", RunAsync);
         return api;
     }

@@ -55,6 +55,8 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
                 Status = 400, Title = "One or more validation errors occurred.",
             },
             ConflictException => new ProblemDetails { Status = 409, Title = "Conflict", Detail = exception.Message },
+            // A service that checks the actor's roles in the database refused (decisions 0041, 0043): the reason is the answer.
+            Services.Admin.StaffForbiddenException => new ProblemDetails { Status = 403, Title = "Forbidden", Detail = exception.Message },
             // A JSON value no field can hold names its field (the path STJ records, "$.fees" → "fees").
             BadHttpRequestException { InnerException: JsonException { Path: { Length: > 1 } path } json } => new HttpValidationProblemDetails(
                 new Dictionary<string, string[]> { [FieldOf(path)] = [Message(json)] })
@@ -73,9 +75,8 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
                 Status = bad.StatusCode, Title = "Bad request",
                 Detail = "The request could not be read: send JSON of the documented shape and query values of the documented types.",
             },
-            // Staff viewing a customer's account, or staff asking beyond their role (decisions 0041 and 0045).
-            Spark.Core.Accounts.ImpersonationForbiddenException or Services.Admin.StaffForbiddenException =>
-                new ProblemDetails { Status = 403, Title = "Forbidden", Detail = exception.Message },
+            // Staff viewing a customer's account asked for a write they may not make (decision 0045).
+            Spark.Core.Accounts.ImpersonationForbiddenException => new ProblemDetails { Status = 403, Title = "Forbidden", Detail = exception.Message },
             DomainException => new ProblemDetails { Status = 422, Title = "Not allowed", Detail = exception.Message },
             // The database's own refusal of a write in a read-only impersonation (SparkDb opens the customer's data read-only).
             _ when IsReadOnlyRefusal(exception) => new ProblemDetails

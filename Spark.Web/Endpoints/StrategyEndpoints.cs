@@ -38,7 +38,8 @@ public static class StrategyEndpoints
         strategies.MapGet("/{id:guid}", GetAsync).Shared("strategy");
         strategies.MapGet("/{id:guid}/backtest", BacktestAsync).Shared("strategy");
 
-        var admin = api.MapGroup("/admin/strategies").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiAdmin).ProducesValidationProblem();
+        // Back-office staff; StrategyService refuses writes to anyone but an admin (403, decision 0043).
+        var admin = api.MapGroup("/admin/strategies").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiBackOffice).ProducesValidationProblem();
         admin.MapPost("", CreateAsync);
         admin.MapPut("/{id:guid}", UpdateAsync);
         return api;

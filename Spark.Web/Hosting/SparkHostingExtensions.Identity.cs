@@ -35,6 +35,10 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Admin.ImpersonationService>();
         services.AddScoped<IClaimsTransformation, ImpersonationClaimsTransformation>();
         services.AddScoped<CircuitHandler, ImpersonationCircuitHandler>();
+        services.AddSingleton<Services.Admin.StaffAccess>();
+        services.AddScoped<Services.Admin.AdminJobService>();
+        services.AddScoped<Services.Admin.AdminSyncHealthService>();
+        services.AddScoped<Services.Admin.AdminPlanService>();
         services.AddHttpContextAccessor();
         services.AddSingleton(EncryptionKeys.CreateProtector);
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);

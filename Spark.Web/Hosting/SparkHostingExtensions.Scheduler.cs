@@ -33,6 +33,11 @@ public static partial class SparkHostingExtensions
             q.AddJob<PortfolioValuationJob>(j => j.WithIdentity(PortfolioValuationJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(PortfolioValuationJob.Key).WithIdentity("portfolio-valuation-every-5-minutes")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever()).StartNow());
+            q.AddJob<JobRunRetentionJob>(j => j.WithIdentity(JobRunRetentionJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(JobRunRetentionJob.Key).WithIdentity("job-run-retention-daily")
+                .WithCronSchedule("0 45 0 * * ?", c => c.InTimeZone(Spark.Core.Time.IndiaTime.Zone)));
+            // Every run of every job is written to job_runs, for the back office's jobs page (decision 0043).
+            q.AddJobListener(sp => sp.GetRequiredService<JobRunRecorder>());
             ScheduleGoalJobs(q);
             ScheduleStrategyJobs(q);
             SchedulePlanJobs(q);

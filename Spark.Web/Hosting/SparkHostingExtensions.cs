@@ -69,6 +69,8 @@ public static partial class SparkHostingExtensions
         services.AddScoped<PortfolioValuationJob>();
         services.AddScoped<IdempotencyCleanupJob>();
         services.AddScoped<DayCloseJob>();
+        services.AddScoped<JobRunRetentionJob>();
+        services.AddSingleton<JobRunRecorder>();
         if (options.Jobs.Enabled)
         {
             AddScheduler(services, connectionString);

@@ -34,6 +34,9 @@ public static class AuditActions
     public const string ConnectionDisconnected = "connection_disconnected";
     public const string ConnectionDeleted = "connection_deleted";
     public const string ReconciliationAccepted = "reconciliation_accepted";
+    public const string JobRunRequested = "job_run_requested";
+    public const string JobPaused = "job_paused";
+    public const string JobResumed = "job_resumed";
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ public sealed record KycCase(Guid UserId, string Name, string Email, string Mask
 /// KYC: the investor submits a PAN (format-checked, unique across Spark by keyed hash, stored encrypted,
 /// shown masked), an admin verifies or rejects it with a reason. incomplete → pending → verified | rejected.
 /// </summary>
-public sealed class KycService(UserManager<SparkUser> users, FieldProtector protector, SparkDb db, AuditTrail audit)
+public sealed class KycService(UserManager<SparkUser> users, FieldProtector protector, SparkDb db, AuditTrail audit, Admin.StaffAccess staff)
 {
     public const string PanPurpose = "pan";
 
@@ -58,8 +58,10 @@ public sealed class KycService(UserManager<SparkUser> users, FieldProtector prot
     }
 
     /// <summary>An admin's decision; a rejection needs a reason the investor will read.</summary>
+    /// <exception cref="Admin.StaffForbiddenException">The actor is not an admin in the database (support reads the queue only).</exception>
     public async Task DecideAsync(Guid adminId, Guid userId, bool verify, string? reason, ClientInfo? client = null)
     {
+        await staff.RequireAdminAsync(adminId, "verify or reject a KYC");
         if (!verify && string.IsNullOrWhiteSpace(reason)) throw new DomainException("Say why the KYC is rejected: the investor will read it.");
         var user = await users.FindByIdAsync(userId.ToString()) ?? throw new DomainException("There is no such investor.");
         if (user.KycStatus != KycStatus.Pending) throw new DomainException("Only a pending KYC can be decided.");

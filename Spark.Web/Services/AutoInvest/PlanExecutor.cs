@@ -21,13 +21,15 @@ public sealed record PlanRunResult(int Executed, int Skipped, int Failed);
 /// </summary>
 public sealed partial class PlanExecutor(
     SparkDb db, PlanBatchWriter writer, IOptions<AutoInvestOptions> options, NotificationOutbox notifications,
-    IEnumerable<IPlanExecutionListener> listeners, Security.AuditTrail audit, TimeProvider clock, ILogger<PlanExecutor> log)
+    IEnumerable<IPlanExecutionListener> listeners, Security.AuditTrail audit, Admin.StaffAccess staff, TimeProvider clock, ILogger<PlanExecutor> log)
 {
     public const int BatchSize = 500;
 
     /// <summary>An administrator's "run due plans for date" (Development and tests), audited.</summary>
+    /// <exception cref="Admin.StaffForbiddenException">The actor is not an admin in the database (support reads the plans only).</exception>
     public async Task<PlanRunResult> RunForAdminAsync(DateOnly date, Guid? adminId, CancellationToken cancellationToken = default)
     {
+        await staff.RequireAdminAsync(adminId, "run the due plans", cancellationToken);
         var result = await RunDueAsync(date, cancellationToken);
         await audit.RecordAsync(Security.AuditActions.PlansRun, adminId, entityType: "plan_run",
             details: new { date, result.Executed, result.Skipped, result.Failed }, cancellationToken: cancellationToken);

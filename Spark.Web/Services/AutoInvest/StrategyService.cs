@@ -26,7 +26,7 @@ public static class StrategyAuditActions
 /// backtest) and the admin's create, update and deactivate, validated and audited.
 /// </summary>
 public sealed class StrategyService(SparkDb db, StrategyBacktester backtester, AuditTrail audit, IOptions<AutoInvestOptions> options,
-    SecurityCatalog securities, ILogger<StrategyService> log)
+    SecurityCatalog securities, Admin.StaffAccess staff, ILogger<StrategyService> log)
 {
     public const decimal MaxMinInvestment = 99_999_999.99m;
     public const int MaxNameLength = 255;
@@ -90,9 +90,11 @@ public sealed class StrategyService(SparkDb db, StrategyBacktester backtester, A
             .OrderBy(k => Array.IndexOf(KnownOrder, k) is var i and >= 0 ? i : int.MaxValue).ThenBy(k => k, StringComparer.Ordinal)];
 
     /// <exception cref="FieldValidationException">A field is missing or invalid, or the name is taken.</exception>
+    /// <exception cref="Admin.StaffForbiddenException">The actor is not an admin in the database.</exception>
     public async Task<StrategyView> CreateAsync(StrategyInput input, Guid adminId, ClientInfo? client = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        await staff.RequireAdminAsync(adminId, "create a strategy", cancellationToken);
         var valid = Validate(input);
         await using var context = db.Shared();
         await EnsureNameFreeAsync(context, valid.Name, null, cancellationToken);
@@ -112,6 +114,7 @@ public sealed class StrategyService(SparkDb db, StrategyBacktester backtester, A
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        await staff.RequireAdminAsync(adminId, "edit a strategy", cancellationToken);
         await using var context = db.Shared();
         var strategy = await context.Strategies.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (strategy is null) return null;
@@ -130,6 +133,7 @@ public sealed class StrategyService(SparkDb db, StrategyBacktester backtester, A
     /// <summary>Takes a strategy out of the catalog; plans already on it are not touched. Null when there is no such strategy.</summary>
     public async Task<StrategyView?> DeactivateAsync(Guid id, Guid adminId, ClientInfo? client = null, CancellationToken cancellationToken = default)
     {
+        await staff.RequireAdminAsync(adminId, "deactivate a strategy", cancellationToken);
         await using var context = db.Shared();
         var strategy = await context.Strategies.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (strategy is null) return null;
