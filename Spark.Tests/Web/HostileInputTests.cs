@@ -114,7 +114,8 @@ public sealed class HostileInputTests(WebAppFixture fixture, Xunit.Abstractions.
         || o.Path.EndsWith("/read-all", StringComparison.Ordinal) || o.Path.EndsWith("/2fa/setup", StringComparison.Ordinal)
         || o.Path.EndsWith("/resume", StringComparison.Ordinal) || o.Path.EndsWith("/cancel", StringComparison.Ordinal)
         || o.Path.EndsWith("/sync", StringComparison.Ordinal) || o.Path.EndsWith("/reconciliation", StringComparison.Ordinal)
-        || o.Path.EndsWith("/recovery-codes", StringComparison.Ordinal)
+        || o.Path.EndsWith("/recovery-codes", StringComparison.Ordinal) || o.Path.EndsWith("/stop", StringComparison.Ordinal)
+        || o.Path.EndsWith("/consent-code", StringComparison.Ordinal)
         || o.Path.EndsWith("/email/confirmation", StringComparison.Ordinal) || o.Path == "/api/v1/goals/{id}/pause";
 
     private static IEnumerable<Operation> Operations(JsonNode document)
