@@ -154,7 +154,7 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
         await SetStatusAsync(userId, UserStatus.Suspended, cancellationToken);
         var revoked = await sessions.RevokeAllAsync(userId, cancellationToken: cancellationToken);
         await audit.RecordAsync(AdminAuditActions.UserSuspended, userId, client, entityType: "user", entityId: userId,
-            details: new { by = actorId, reason = why, sessionsRevoked = revoked }, cancellationToken: cancellationToken);
+            details: new { by = actorId, reason = why, sessionsRevoked = revoked }, cancellationToken: cancellationToken, actorId: actorId);
         return true;
     }
 
@@ -169,7 +169,7 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
 
         await SetStatusAsync(userId, UserStatus.Active, cancellationToken);
         await audit.RecordAsync(AdminAuditActions.UserReactivated, userId, client, entityType: "user", entityId: userId,
-            details: new { by = actorId, reason = why }, cancellationToken: cancellationToken);
+            details: new { by = actorId, reason = why }, cancellationToken: cancellationToken, actorId: actorId);
         return true;
     }
 
@@ -183,7 +183,7 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
 
         var revoked = await sessions.RevokeAllAsync(userId, cancellationToken: cancellationToken);
         await audit.RecordAsync(AdminAuditActions.UserSignedOut, userId, client, entityType: "user", entityId: userId,
-            details: new { by = actorId, reason = why, sessionsRevoked = revoked }, cancellationToken: cancellationToken);
+            details: new { by = actorId, reason = why, sessionsRevoked = revoked }, cancellationToken: cancellationToken, actorId: actorId);
         return revoked;
     }
 
@@ -232,7 +232,7 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
 
         var revoked = removed.Count > 0 ? await sessions.RevokeAllAsync(userId, cancellationToken: cancellationToken) : 0;
         await audit.RecordAsync(AdminAuditActions.UserRolesChanged, userId, client, entityType: "user", entityId: userId,
-            details: new { by = actorId, reason = reason!.Trim(), added, removed, roles = wanted, sessionsRevoked = revoked }, cancellationToken: cancellationToken);
+            details: new { by = actorId, reason = reason!.Trim(), added, removed, roles = wanted, sessionsRevoked = revoked }, cancellationToken: cancellationToken, actorId: actorId);
         return wanted;
     }
 
