@@ -311,4 +311,7 @@ public static class AdminAuditActions
     public const string UserReactivated = "user_reactivated";
     public const string UserSignedOut = "user_signed_out_by_staff";
     public const string UserRolesChanged = "user_roles_changed";
+    public const string TwoFactorReset = "user_two_factor_reset";
+    public const string ConfirmationResent = "user_confirmation_resent";
+    public const string AuditExported = "audit_exported";
 }
