@@ -48,7 +48,7 @@ public sealed class AdminPageGateTests(WebAppFixture fixture) : IClassFixture<We
     }
 
     [Fact]
-    public async Task Support_opens_the_back_office_and_users_but_not_the_admin_only_pages()
+    public async Task Support_opens_the_back_office_users_and_their_own_audit_log_but_not_the_admin_only_pages()
     {
         var (support, browser) = await SignedInAsync(Roles.Support);
         using var _ = browser;
@@ -56,12 +56,16 @@ public sealed class AdminPageGateTests(WebAppFixture fixture) : IClassFixture<We
         var home = await browser.GetAsync("admin");
         var homeHtml = await home.Content.ReadAsStringAsync();
         var users = await browser.GetAsync("admin/users");
-        var refused = new[] { await browser.GetAsync("admin/kyc"), await browser.GetAsync("admin/strategies"), await browser.GetAsync("admin/audit") };
+        var refused = new[] { await browser.GetAsync("admin/kyc"), await browser.GetAsync("admin/strategies") };
+        // The audit log opens to support as "Your actions" (decision 0044).
+        var audit = await browser.GetAsync("admin/audit");
 
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Contains("admin-users-link", homeHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("admin-strategies-link", homeHtml, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, users.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
+        Assert.Contains("Your actions", await audit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.All(refused, r =>
         {
             Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
