@@ -232,7 +232,7 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
 
     /// <summary>
     /// Sends the email confirmation link again (admin or support). Only for an unconfirmed email (otherwise 422), and
-    /// not twice within <see cref="ResendInterval"/> (counted from this action's audit rows, on the database's clock).
+    /// not twice within <see cref="ResendInterval"/> (counted from this action's audit rows).
     /// </summary>
     public async Task<ResendOutcome> ResendConfirmationAsync(Guid actorId, Guid userId, string? reason, ClientInfo? client = null,
         CancellationToken cancellationToken = default)
@@ -249,12 +249,12 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
 
         await using (var context = db.ForSystem("admin: confirmation resend interval"))
         {
-            var seconds = (int)ResendInterval.TotalSeconds;
-            var recent = await context.Database.SqlQuery<int>($"""
-                SELECT count(*)::int AS "Value" FROM audit_logs
-                WHERE user_id = {userId} AND action = {AdminAuditActions.ConfirmationResent} AND created_at > now() - make_interval(secs => {seconds})
-                """).SingleAsync(cancellationToken);
-            if (recent > 0) return ResendOutcome.TooSoon;
+            // Audit rows are stamped with the app's clock (SparkDbContext), so the interval is measured on it too.
+            var since = clock.GetUtcNow() - ResendInterval;
+            if (await context.AuditLogs.AnyAsync(a => a.UserId == userId && a.Action == AdminAuditActions.ConfirmationResent && a.CreatedAt > since, cancellationToken))
+            {
+                return ResendOutcome.TooSoon;
+            }
         }
 
         await emails.SendConfirmationAsync(user);
