@@ -101,7 +101,9 @@ public sealed class AdminAuditApiTests(WebAppFixture fixture) : IClassFixture<We
               ($1, $1, 'UPDATE', 'investments', gen_random_uuid(),
                jsonb_build_object('old', jsonb_build_object('quantity', 1, 'status', 'active', 'updated_at', '2026-01-01', 'nominee', NULL),
                                   'new', jsonb_build_object('quantity', 5, 'status', 'active', 'updated_at', '2026-01-02', 'nominee', $2::text))),
-              ($1, $3, 'order_placed', 'order', NULL, jsonb_build_object('impersonation', gen_random_uuid()::text, 'symbol', 'TCS'))
+              ($1, $3, 'order_placed', 'order', NULL, jsonb_build_object('impersonation', gen_random_uuid()::text, 'symbol', 'TCS')),
+              ($1, NULL, 'impersonation_change', 'trading_orders', NULL, jsonb_build_object('by', $3::text, 'impersonation', gen_random_uuid()::text,
+               'operation', 'modified', 'fields', jsonb_build_object('status', jsonb_build_object('old', 'open', 'new', 'cancelled'))))
             """, investor.Id, other.Id, support.Id);
 
         var page = (await adminApi.GetAsync($"admin/audit?account={investor.Id}")).Body!["items"]!.AsArray();
@@ -114,6 +116,10 @@ public sealed class AdminAuditApiTests(WebAppFixture fixture) : IClassFixture<We
         Assert.Equal("Priya Support (support) as Ravi Investor: order placed", impersonated["summary"]!.GetValue<string>());
         Assert.NotNull(impersonated["impersonationId"]);
         Assert.Equal(["symbol: TCS"], impersonated["changes"]!.AsArray().Select(c => c!.GetValue<string>()));
+        // The impersonation slice's own rows: the staff member only in "by", the changed columns under "fields".
+        var changed = page.Single(i => i!["action"]!.GetValue<string>() == "impersonation_change")!;
+        Assert.Equal("Priya Support (support) as Ravi Investor: impersonation change", changed["summary"]!.GetValue<string>());
+        Assert.Equal(["status: open → cancelled", "operation: modified"], changed["changes"]!.AsArray().Select(c => c!.GetValue<string>()));
     }
 
     [Fact]

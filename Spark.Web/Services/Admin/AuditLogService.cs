@@ -240,7 +240,8 @@ public sealed partial class AuditLogService(SparkDb db)
 
         return [.. rows.Select(row =>
         {
-            var actor = Person(row.ActorId);
+            // Rows written before actor_id (or by code that only puts the staff member in the details) name them in "by".
+            var actor = Person(row.ActorId ?? ByOf(row.Changes));
             var account = Person(row.UserId);
             var impersonation = ImpersonationOf(row.Changes);
             var what = Humanize(row.Action);
@@ -274,6 +275,10 @@ public sealed partial class AuditLogService(SparkDb db)
                 break;
         }
     }
+
+    private static Guid? ByOf(JsonDocument? changes) =>
+        changes?.RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("by", out var by)
+        && by.ValueKind == JsonValueKind.String && by.TryGetGuid(out var id) ? id : null;
 
     private static Guid? ImpersonationOf(JsonDocument? changes) =>
         changes?.RootElement is { ValueKind: JsonValueKind.Object } root
@@ -337,10 +342,21 @@ public sealed partial class AuditLogService(SparkDb db)
         foreach (var property in root.EnumerateObject())
         {
             if (paired.Contains(property.Name) || Shown.Contains(property.Name)) continue;
+            if (IsFieldChanges(property.Value))
+            {
+                // { column: { old, new }, … }, as the impersonation interceptor records a changed row.
+                lines.AddRange(property.Value.EnumerateObject().Where(f => !Noise.Contains(f.Name))
+                    .Select(f => $"{Humanize(f.Name)}: {Value(f.Value.GetProperty("old"), nameOf)} → {Value(f.Value.GetProperty("new"), nameOf)}"));
+                continue;
+            }
             lines.Add($"{Humanize(property.Name)}: {Value(property.Value, nameOf)}");
         }
         return lines.Count <= MaxChangeLines ? lines : [.. lines.Take(MaxChangeLines), $"… and {lines.Count - MaxChangeLines} more"];
     }
+
+    private static bool IsFieldChanges(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object && value.EnumerateObject().Any()
+        && value.EnumerateObject().All(f => f.Value.ValueKind == JsonValueKind.Object && f.Value.TryGetProperty("old", out _) && f.Value.TryGetProperty("new", out _));
 
     private static string Value(JsonElement value, Func<Guid, string?> nameOf) => value.ValueKind switch
     {
