@@ -110,7 +110,11 @@ public static class AdminAuditEndpoints
             await writer.FlushAsync(cancellationToken);
             // Taking a copy of the trail is itself back-office access.
             await trail.RecordAsync(AdminAuditActions.AuditExported, Actor(http), ClientInfo.From(http),
-                details: new { rows = written, query.Actor, query.Account, actions = query.Actions, query.EntityType, query.From, query.To, status = query.Status?.ToString().ToLowerInvariant() },
+                details: new
+                {
+                    rows = written, actor = query.Actor, account = query.Account, actions = query.Actions, entityType = query.EntityType,
+                    from = query.From, to = query.To, status = query.Status?.ToString().ToLowerInvariant(),
+                },
                 cancellationToken: CancellationToken.None);
         }
         return TypedResults.Empty;
