@@ -10,6 +10,11 @@ public class AuditLog
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid? UserId { get; set; }
+    /// <summary>
+    /// Who did it: staff acting on <see cref="UserId"/>'s account (or impersonating them), or the account itself for
+    /// its own successful actions; null for failed events (no proven actor) and system work.
+    /// </summary>
+    public Guid? ActorId { get; set; }
     public required string Action { get; set; }
     public string? EntityType { get; set; }
     public Guid? EntityId { get; set; }

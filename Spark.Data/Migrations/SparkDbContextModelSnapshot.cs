@@ -905,6 +905,10 @@ namespace Spark.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("action");
 
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_id");
+
                     b.Property<JsonDocument>("Changes")
                         .HasColumnType("jsonb")
                         .HasColumnName("changes");

@@ -32,6 +32,8 @@ public static class AdminUserEndpoints
         users.MapPost("/{id:guid}/reactivate", ReactivateAsync);
         users.MapPost("/{id:guid}/sign-out", SignOutAsync);
         users.MapPut("/{id:guid}/roles", SetRolesAsync);
+        users.MapPost("/{id:guid}/reset-2fa", ResetTwoFactorAsync);
+        users.MapPost("/{id:guid}/resend-confirmation", ResendConfirmationAsync);
         return api;
     }
 
@@ -89,6 +91,30 @@ public static class AdminUserEndpoints
             return await service.SignOutEverywhereAsync(Actor(http), id, request.Reason, ClientInfo.From(http), cancellationToken) is { } revoked
                 ? TypedResults.Ok(new AdminSignOutAnswer(revoked))
                 : Problems.NotFound("There is no such account.");
+        }
+        catch (StaffForbiddenException e)
+        {
+            return Problems.Forbidden(e.Message);
+        }
+    }
+
+    private static Task<Results<NoContent, ProblemHttpResult>> ResetTwoFactorAsync(Guid id, AdminReasonRequest request, HttpContext http,
+        AdminUserService service, CancellationToken cancellationToken) =>
+        ActAsync(async () => await service.ResetTwoFactorAsync(Actor(http), id, request.Reason, ClientInfo.From(http), cancellationToken));
+
+    /// <summary>The body (a reason) is optional here: resending a link the customer asked for harms no one.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> ResendConfirmationAsync(Guid id, HttpContext http, AdminUserService service,
+        AdminReasonRequest? request = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await service.ResendConfirmationAsync(Actor(http), id, request?.Reason, ClientInfo.From(http), cancellationToken) switch
+            {
+                ResendOutcome.Sent => TypedResults.NoContent(),
+                ResendOutcome.TooSoon => TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too soon",
+                    detail: $"A confirmation email was sent to this account less than {AdminUserService.ResendInterval.TotalMinutes:0} minute ago: wait before sending another."),
+                _ => Problems.NotFound("There is no such account."),
+            };
         }
         catch (StaffForbiddenException e)
         {

@@ -39,6 +39,7 @@ public static class ApiEndpoints
         api.MapAdminUserEndpoints();
         api.MapImpersonationEndpoints();
         api.MapAdminOpsEndpoints();
+        api.MapAdminAuditEndpoints();
         return api;
     }
 }

@@ -121,6 +121,7 @@ public static partial class SparkHostingExtensions
         app.MapHub<Hubs.MarketHub>(Hubs.MarketHub.Path);
         app.MapHub<Hubs.NotificationHub>(Hubs.NotificationHub.Path);
         app.MapWebDownloads();
+        app.MapAdminAuditDownload();
         app.MapConnectionCallback();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();

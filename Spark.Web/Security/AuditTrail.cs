@@ -42,11 +42,14 @@ public static class AuditActions
 /// <summary>
 /// Writes audit_logs rows with who, what, from where (IP, user agent, device type). Written as system work:
 /// an event may concern no user yet (a failed sign-in) or another user (an admin's decision).
+/// <c>userId</c> is the account concerned; <c>actorId</c> who acted on it (staff, decision 0044). Without an actor,
+/// a successful event is the account's own doing (actor = <c>userId</c>); a failed one has no proven actor (null).
 /// </summary>
 public sealed class AuditTrail(SparkDb db, IHttpContextAccessor http)
 {
     public async Task RecordAsync(string action, Guid? userId, ClientInfo? client = null, AuditStatus status = AuditStatus.Success,
-        string? entityType = null, Guid? entityId = null, object? details = null, string? error = null, CancellationToken cancellationToken = default)
+        string? entityType = null, Guid? entityId = null, object? details = null, string? error = null, CancellationToken cancellationToken = default,
+        Guid? actorId = null)
     {
         var info = client ?? ClientInfo.From(http.HttpContext);
         var device = UserAgentParser.Parse(info.UserAgent);
@@ -54,6 +57,7 @@ public sealed class AuditTrail(SparkDb db, IHttpContextAccessor http)
         context.AuditLogs.Add(new AuditLog
         {
             UserId = userId,
+            ActorId = actorId ?? (status == AuditStatus.Success ? userId : null),
             Action = action,
             Status = status,
             EntityType = entityType,

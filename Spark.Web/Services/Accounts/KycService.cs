@@ -69,7 +69,7 @@ public sealed class KycService(UserManager<SparkUser> users, FieldProtector prot
         var result = await users.UpdateAsync(user);
         if (!result.Succeeded) throw new DomainException(string.Join(" ", result.Errors.Select(e => e.Description)));
         await audit.RecordAsync(AuditActions.KycDecided, userId, client, entityType: "user", entityId: userId,
-            details: new { decision = verify ? "verified" : "rejected", reason = reason?.Trim(), by = adminId });
+            details: new { decision = verify ? "verified" : "rejected", reason = reason?.Trim(), by = adminId }, actorId: adminId);
     }
 
     private string? MaskedPanOf(SparkUser user) =>

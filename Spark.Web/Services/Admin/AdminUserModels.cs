@@ -34,10 +34,16 @@ public sealed record AdminUserDetail(
     Guid Id, string Email, bool EmailConfirmed, string Name, string? Phone, DateOnly? DateOfBirth, DateTimeOffset CreatedAt,
     UserStatus Status, KycStatus KycStatus, string? MaskedPan, bool TwoFactorEnabled, IReadOnlyList<string> Roles,
     int ActiveSessionCount, IReadOnlyList<AdminSessionView> Sessions, int Connections, int Holdings, decimal Invested,
-    int RecentOrders, IReadOnlyList<AdminAuditEntry> RecentAudit);
+    int RecentOrders, IReadOnlyList<AdminAuditEntry> RecentAudit, IReadOnlyList<AdminNotificationView>? Notifications = null);
+
+/// <summary>One of the account's notifications, as the back office lists them (title, kind, when, read).</summary>
+public sealed record AdminNotificationView(Guid Id, string Type, string Title, DateTimeOffset CreatedAt, bool IsRead);
+
+public enum ResendOutcome { Sent, NotFound, TooSoon }
 
 /// <summary>What the caller may do to an account; the service checks the same rules on every action.</summary>
-public sealed record AdminPermissions(bool CanSuspend, bool CanReactivate, bool CanSignOut, bool CanChangeRoles, string? Explanation);
+public sealed record AdminPermissions(bool CanSuspend, bool CanReactivate, bool CanSignOut, bool CanChangeRoles, string? Explanation,
+    bool CanResetTwoFactor = false, bool CanResendConfirmation = false);
 
 /// <summary>Staff asked for something their role, or the rules, do not give them (API 403).</summary>
 public sealed class StaffForbiddenException : Exception

@@ -18,13 +18,18 @@ namespace Spark.Web.Services.Admin;
 /// checks the actor's roles in the database (not the caller's claims, not the buttons the page shows), needs a
 /// reason, and is audited on the target's trail with the actor and the reason.
 /// </summary>
-public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldProtector protector, AuditTrail audit, TimeProvider clock)
+public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldProtector protector, AuditTrail audit, TimeProvider clock,
+    Microsoft.AspNetCore.Identity.UserManager<SparkUser> userManager, EmailAddresses emails, IMailTransport mail,
+    Services.Notifications.NotificationService notifications)
 {
     public const int MaxPageSize = 100;
     public const int MaxReasonLength = 500;
 
     private static readonly TimeSpan IndiaOffset = TimeSpan.FromMinutes(330);
     private static readonly TimeSpan RecentOrdersWindow = TimeSpan.FromDays(30);
+    public const int NotificationsShown = 20;
+    /// <summary>The notification type of a staff reset of two-factor sign-in (not one a preference turns off).</summary>
+    public const string TwoFactorResetNotification = "security_two_factor_reset";
 
     public async Task<Paged<AdminUserRow>> SearchAsync(AdminUserQuery query, CancellationToken cancellationToken = default)
     {
@@ -112,13 +117,16 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
         var recentOrders = await context.Orders.CountAsync(o => o.UserId == userId && o.CreatedAt >= since, cancellationToken);
         var audits = await context.AuditLogs.AsNoTracking().Where(a => a.UserId == userId).OrderByDescending(a => a.CreatedAt).Take(20)
             .ToListAsync(cancellationToken);
+        var recentNotifications = await context.Notifications.AsNoTracking().Where(n => n.UserId == userId)
+            .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(NotificationsShown)
+            .Select(n => new AdminNotificationView(n.Id, n.Type, n.Title, n.CreatedAt, n.IsRead)).ToListAsync(cancellationToken);
 
         return new AdminUserDetail(user.Id, user.Email!, user.EmailConfirmed, user.Name, user.PhoneNumber, user.Dob, user.CreatedAt,
             user.Status, user.KycStatus, MaskedPan(user), user.TwoFactorEnabled, roles, active.Count,
             [.. active.Select(s => new AdminSessionView(s.Id, s.Client, s.DeviceType, s.Browser, s.Os, s.IpAddress?.ToString(), s.CreatedAt, s.LastActivity))],
             connections, holdings?.Count ?? 0, holdings?.Invested ?? 0m, recentOrders,
             [.. audits.Select(a => new AdminAuditEntry(a.CreatedAt, a.Action, a.Status.ToString().ToLowerInvariant(), a.IpAddress?.ToString(),
-                a.ErrorMessage ?? a.Changes?.RootElement.ToString()))]);
+                a.ErrorMessage ?? a.Changes?.RootElement.ToString()))], recentNotifications);
     }
 
     /// <summary>What <paramref name="actorId"/> may do to <paramref name="target"/>, for the page to say before any click.</summary>
@@ -130,7 +138,7 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
         var isStaff = isAdmin || actor.Contains(Roles.Support);
         var self = actorId == target.Id;
         var explanation = !isStaff ? "Only staff act on accounts."
-            : !isAdmin ? "Support may force a sign-out; suspending, reactivating and changing roles are for admins."
+            : !isAdmin ? "Support may force a sign-out and resend the confirmation email; suspending, reactivating, resetting two-factor sign-in and changing roles are for admins."
             : self ? "These are your own account's controls: another admin changes your roles or status."
             : null;
         return new AdminPermissions(
@@ -138,7 +146,9 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
             CanReactivate: isAdmin && !self && target.Status == UserStatus.Suspended,
             CanSignOut: isStaff,
             CanChangeRoles: isAdmin && !self,
-            explanation);
+            explanation,
+            CanResetTwoFactor: isAdmin && !self && target.TwoFactorEnabled,
+            CanResendConfirmation: isStaff && !target.EmailConfirmed);
     }
 
     /// <summary>Suspends the account: its sessions end now and sign-in is refused with <see cref="SparkSignInManager.SuspendedMessage"/>.</summary>
@@ -154,7 +164,7 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
         await SetStatusAsync(userId, UserStatus.Suspended, cancellationToken);
         var revoked = await sessions.RevokeAllAsync(userId, cancellationToken: cancellationToken);
         await audit.RecordAsync(AdminAuditActions.UserSuspended, userId, client, entityType: "user", entityId: userId,
-            details: new { by = actorId, reason = why, sessionsRevoked = revoked }, cancellationToken: cancellationToken);
+            details: new { by = actorId, reason = why, sessionsRevoked = revoked }, cancellationToken: cancellationToken, actorId: actorId);
         return true;
     }
 
@@ -169,7 +179,7 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
 
         await SetStatusAsync(userId, UserStatus.Active, cancellationToken);
         await audit.RecordAsync(AdminAuditActions.UserReactivated, userId, client, entityType: "user", entityId: userId,
-            details: new { by = actorId, reason = why }, cancellationToken: cancellationToken);
+            details: new { by = actorId, reason = why }, cancellationToken: cancellationToken, actorId: actorId);
         return true;
     }
 
@@ -183,8 +193,81 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
 
         var revoked = await sessions.RevokeAllAsync(userId, cancellationToken: cancellationToken);
         await audit.RecordAsync(AdminAuditActions.UserSignedOut, userId, client, entityType: "user", entityId: userId,
-            details: new { by = actorId, reason = why, sessionsRevoked = revoked }, cancellationToken: cancellationToken);
+            details: new { by = actorId, reason = why, sessionsRevoked = revoked }, cancellationToken: cancellationToken, actorId: actorId);
         return revoked;
+    }
+
+    /// <summary>
+    /// Turns two-factor sign-in off for an account that lost its authenticator (admin only, never one's own): the key
+    /// and the recovery codes are gone, the security stamp moves, every session ends, and the customer is told by
+    /// email and in the app. They sign in with their password alone and may turn 2FA on again.
+    /// </summary>
+    public async Task<bool> ResetTwoFactorAsync(Guid actorId, Guid userId, string? reason, ClientInfo? client = null, CancellationToken cancellationToken = default)
+    {
+        var why = Reason(reason);
+        await RequireAdminAsync(actorId, cancellationToken);
+        if (actorId == userId) throw new StaffForbiddenException("You cannot reset your own two-factor sign-in: ask another admin.");
+        var user = await userManager.FindByIdAsync(userId.ToString());
+        if (user is null) return false;
+        if (!user.TwoFactorEnabled) throw new DomainException("Two-factor sign-in is already off for this account.");
+
+        Check(await userManager.SetTwoFactorEnabledAsync(user, false));
+        // A new key (never shown to anyone) replaces the lost one; zero new recovery codes replace the old ones.
+        Check(await userManager.ResetAuthenticatorKeyAsync(user));
+        await userManager.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        Check(await userManager.UpdateSecurityStampAsync(user));
+        var revoked = await sessions.RevokeAllAsync(userId, cancellationToken: cancellationToken);
+        await audit.RecordAsync(AdminAuditActions.TwoFactorReset, userId, client, entityType: "user", entityId: userId,
+            details: new { by = actorId, reason = why, sessionsRevoked = revoked }, cancellationToken: cancellationToken, actorId: actorId);
+
+        await notifications.NotifyAsync(userId, TwoFactorResetNotification, "Two-factor sign-in was turned off",
+            "Spark support turned off two-factor sign-in on your account. Turn it on again in Settings → Security.",
+            "/settings/security", cancellationToken);
+        await mail.SendAsync(new MailMessage(user.Email!, "Two-factor sign-in was turned off on your Spark account",
+            $"<p>Hello {System.Net.WebUtility.HtmlEncode(user.Name)},</p><p>Spark support turned off two-factor sign-in on your account and signed you out everywhere. " +
+            "You can sign in with your password and turn it on again under Settings → Security.</p>" +
+            "<p>If you did not ask for this, contact Spark support at once.</p>"), cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Sends the email confirmation link again (admin or support). Only for an unconfirmed email (otherwise 422), and
+    /// not twice within <see cref="ResendInterval"/> (counted from this action's audit rows).
+    /// </summary>
+    public async Task<ResendOutcome> ResendConfirmationAsync(Guid actorId, Guid userId, string? reason, ClientInfo? client = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (reason is { Length: > MaxReasonLength })
+        {
+            throw new FieldValidationException(new Dictionary<string, string[]> { ["reason"] = [$"Keep the reason under {MaxReasonLength} characters."] });
+        }
+        var actor = await ActorRolesAsync(actorId, cancellationToken);
+        if (!actor.Contains(Roles.Admin) && !actor.Contains(Roles.Support)) throw new StaffForbiddenException("Only staff may resend a confirmation email.");
+        var user = await userManager.FindByIdAsync(userId.ToString());
+        if (user is null) return ResendOutcome.NotFound;
+        if (user.EmailConfirmed) throw new DomainException("This email is already confirmed: there is nothing to resend.");
+
+        await using (var context = db.ForSystem("admin: confirmation resend interval"))
+        {
+            // Audit rows are stamped with the app's clock (SparkDbContext), so the interval is measured on it too.
+            var since = clock.GetUtcNow() - ResendInterval;
+            if (await context.AuditLogs.AnyAsync(a => a.UserId == userId && a.Action == AdminAuditActions.ConfirmationResent && a.CreatedAt > since, cancellationToken))
+            {
+                return ResendOutcome.TooSoon;
+            }
+        }
+
+        await emails.SendConfirmationAsync(user);
+        await audit.RecordAsync(AdminAuditActions.ConfirmationResent, userId, client, entityType: "user", entityId: userId,
+            details: new { by = actorId, reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, cancellationToken: cancellationToken, actorId: actorId);
+        return ResendOutcome.Sent;
+    }
+
+    public static readonly TimeSpan ResendInterval = TimeSpan.FromMinutes(1);
+
+    private static void Check(Microsoft.AspNetCore.Identity.IdentityResult result)
+    {
+        if (!result.Succeeded) throw new DomainException(string.Join(" ", result.Errors.Select(e => e.Description)));
     }
 
     /// <summary>
@@ -232,7 +315,7 @@ public sealed class AdminUserService(SparkDb db, SessionService sessions, FieldP
 
         var revoked = removed.Count > 0 ? await sessions.RevokeAllAsync(userId, cancellationToken: cancellationToken) : 0;
         await audit.RecordAsync(AdminAuditActions.UserRolesChanged, userId, client, entityType: "user", entityId: userId,
-            details: new { by = actorId, reason = reason!.Trim(), added, removed, roles = wanted, sessionsRevoked = revoked }, cancellationToken: cancellationToken);
+            details: new { by = actorId, reason = reason!.Trim(), added, removed, roles = wanted, sessionsRevoked = revoked }, cancellationToken: cancellationToken, actorId: actorId);
         return wanted;
     }
 
@@ -311,4 +394,7 @@ public static class AdminAuditActions
     public const string UserReactivated = "user_reactivated";
     public const string UserSignedOut = "user_signed_out_by_staff";
     public const string UserRolesChanged = "user_roles_changed";
+    public const string TwoFactorReset = "user_two_factor_reset";
+    public const string ConfirmationResent = "user_confirmation_resent";
+    public const string AuditExported = "audit_exported";
 }
