@@ -37,6 +37,7 @@ public static class ApiEndpoints
         api.MapPlanEndpoints();
         api.MapConnectionEndpoints();
         api.MapAdminUserEndpoints();
+        api.MapAdminSecurityEndpoints();
         return api;
     }
 }

@@ -31,6 +31,8 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Accounts.KycService>();
         services.AddScoped<Services.Accounts.RiskProfileService>();
         services.AddScoped<Services.Admin.AdminUserService>();
+        services.AddScoped<Services.Admin.AdminSecurityService>();
+        services.AddScoped<Services.Admin.CorporateActionService>();
         services.AddScoped<Services.Admin.AdminOverviewService>();
         services.AddHttpContextAccessor();
         services.AddSingleton(EncryptionKeys.CreateProtector);
