@@ -27,16 +27,16 @@ public sealed record AdminSecurityRow(Guid Id, string Symbol, string Name, strin
 /// </summary>
 public sealed record SecurityInput
 {
-    public string? Symbol { get; init; }
-    public string? Name { get; init; }
-    public string? Isin { get; init; }
-    public string? Type { get; init; }
-    public string? Exchange { get; init; }
-    public string? Sector { get; init; }
-    public string? Industry { get; init; }
-    public int? LotSize { get; init; }
-    public decimal? MarketCap { get; init; }
-    public string? Currency { get; init; }
+    public string? Symbol { get; set; }
+    public string? Name { get; set; }
+    public string? Isin { get; set; }
+    public string? Type { get; set; }
+    public string? Exchange { get; set; }
+    public string? Sector { get; set; }
+    public string? Industry { get; set; }
+    public int? LotSize { get; set; }
+    public decimal? MarketCap { get; set; }
+    public string? Currency { get; set; }
 }
 
 public sealed record SecurityImportError(int Line, string? Field, string Message);

@@ -9,13 +9,13 @@ public enum CorporateActionType { Split, Bonus, Dividend }
 /// </summary>
 public sealed record CorporateActionInput
 {
-    public string? Symbol { get; init; }
-    public string? Type { get; init; }
-    public DateOnly? ExDate { get; init; }
-    public decimal? RatioNew { get; init; }
-    public decimal? RatioOld { get; init; }
-    public decimal? AmountPerShare { get; init; }
-    public string? Note { get; init; }
+    public string? Symbol { get; set; }
+    public string? Type { get; set; }
+    public DateOnly? ExDate { get; set; }
+    public decimal? RatioNew { get; set; }
+    public decimal? RatioOld { get; set; }
+    public decimal? AmountPerShare { get; set; }
+    public string? Note { get; set; }
 }
 
 /// <summary>One holding (a user's position on one platform) and what the action does to it.</summary>
