@@ -115,9 +115,9 @@ public sealed partial class CorporateActionService(
         var key = string.IsNullOrWhiteSpace(symbol) ? null : symbol.Trim().ToUpperInvariant();
         await using var context = db.Shared();
         var total = await ScalarAsync<long>(context, """
-            SELECT count(*) FROM corporate_actions a JOIN securities s ON s.id = a.security_id WHERE (@symbol IS NULL OR s.symbol = @symbol)
+            SELECT count(*) FROM corporate_actions a JOIN securities s ON s.id = a.security_id WHERE (@symbol::text IS NULL OR s.symbol = @symbol::text)
             """, cancellationToken, ("symbol", (object?)key ?? DBNull.Value));
-        var items = await ViewsAsync(context, "WHERE (@symbol IS NULL OR s.symbol = @symbol) ORDER BY a.created_at DESC, a.id LIMIT @take OFFSET @skip",
+        var items = await ViewsAsync(context, "WHERE (@symbol::text IS NULL OR s.symbol = @symbol::text) ORDER BY a.created_at DESC, a.id LIMIT @take OFFSET @skip",
             cancellationToken, ("symbol", (object?)key ?? DBNull.Value), ("take", pageSize), ("skip", (page - 1) * pageSize));
         return new Paged<CorporateActionView>(items, page, pageSize, (int)total);
     }
