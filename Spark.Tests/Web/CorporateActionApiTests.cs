@@ -121,6 +121,33 @@ public sealed class CorporateActionApiTests(WebAppFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_interrupted_run_is_finished_by_recording_the_same_action_again_without_writing_anything_twice()
+    {
+        using var admin = await AdminAsync();
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        var first = await TestData.UserAsync(fixture.Database, "Resume First");
+        var second = await TestData.UserAsync(fixture.Database, "Resume Second");
+        await TradeAsync(first.Id, security, TransactionType.Buy, 4m, 500m, new DateOnly(2024, 1, 10));
+        var split = new { symbol = security.Symbol, type = "split", exDate = ExDate, ratioNew = 2, ratioOld = 1 };
+        var (_, recorded) = await admin.PostAsync("admin/corporate-actions", split);
+        var id = recorded!["detail"]!["action"]!["id"]!.GetValue<Guid>();
+        // As if the run had stopped before reaching the second holding: the action is left applying, that holding unsplit.
+        await TradeAsync(second.Id, security, TransactionType.Buy, 3m, 500m, new DateOnly(2024, 2, 1));
+        await fixture.Database.OwnerExecuteAsync("UPDATE corporate_actions SET status = 'applying', applied_at = NULL WHERE id = $1", id);
+
+        var (status, resumed) = await admin.PostAsync("admin/corporate-actions", split);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(resumed!["alreadyRecorded"]!.GetValue<bool>());
+        Assert.Equal(1, resumed["created"]!.GetValue<int>());
+        Assert.Equal("applied", resumed["detail"]!["action"]!["status"]!.GetValue<string>());
+        Assert.Equal(2, resumed["detail"]!["action"]!["holders"]!.GetValue<int>());
+        Assert.Equal(1, await LedgerRowsAsync(first.Id, security, TransactionType.Split));
+        Assert.Equal(1, await LedgerRowsAsync(second.Id, security, TransactionType.Split));
+        Assert.Equal((8m, 6m), ((await HoldingAsync(first.Id, security))!.Quantity, (await HoldingAsync(second.Id, security))!.Quantity));
+    }
+
+    [Fact]
     public async Task A_1_to_1_bonus_adds_a_zero_cost_lot_dated_the_allotment_date()
     {
         using var admin = await AdminAsync();

@@ -30,7 +30,8 @@ public static class AdminSecurityEndpoints
         securities.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(ApiEndpoints.ApiAdmin);
         securities.MapPost("/{id:guid}/deactivate", DeactivateAsync).RequireAuthorization(ApiEndpoints.ApiAdmin);
         securities.MapPost("/{id:guid}/reactivate", ReactivateAsync).RequireAuthorization(ApiEndpoints.ApiAdmin);
-        securities.MapPost("/import", ImportAsync).RequireAuthorization(ApiEndpoints.ApiAdmin);
+        securities.MapPost("/import", ImportAsync).RequireAuthorization(ApiEndpoints.ApiAdmin).Accepts<IFormFile>("multipart/form-data", "text/csv")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         var actions = api.MapGroup("/admin/corporate-actions").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiAdmin)
             .ProducesValidationProblem().AddEndpointFilter(RefuseStaff);
