@@ -113,6 +113,23 @@ public sealed class AdminSecurityApiTests(WebAppFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_deactivated_security_cannot_be_bought_in_a_new_order()
+    {
+        using var admin = await SignedInAsync(Roles.Admin);
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        var trader = await TestData.UserAsync(fixture.Database, "Deactivated Buyer");
+        using var api = new ApiClient(fixture.App.CreateHttpClient());
+        await api.LoginAsync(trader.Email!, TestData.Password);
+        await fixture.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", trader.Id);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"admin/securities/{security.Id}/deactivate", new { reason = "Delisted" })).Status);
+
+        var (status, problem) = await api.PostAsync("orders", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 1, price = 100m, validity = "day" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("can be sold but not bought", problem!["errors"]!["symbol"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_symbol_cannot_be_renamed_by_an_edit()
     {
         using var admin = await SignedInAsync(Roles.Admin);
