@@ -88,6 +88,8 @@ public partial class AdminCorporateActions
 
     private async Task<GridData<CorporateActionView>> LoadAsync(GridState<CorporateActionView> state, CancellationToken cancellationToken)
     {
+        // The grid may ask before OnInitializedAsync has finished.
+        if (actorId == Guid.Empty) actorId = (await AuthenticationState).User.UserId()!.Value;
         var page = await Actions.ListAsync(actorId, null, state.Page + 1, state.PageSize, cancellationToken);
         return new GridData<CorporateActionView> { Items = page.Items, TotalItems = page.Total };
     }
