@@ -40,6 +40,7 @@ public static class ApiEndpoints
         api.MapImpersonationEndpoints();
         api.MapAdminOpsEndpoints();
         api.MapAdminAuditEndpoints();
+        api.MapAdminSecurityEndpoints();
         return api;
     }
 }

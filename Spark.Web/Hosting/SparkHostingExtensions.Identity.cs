@@ -32,6 +32,8 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Accounts.RiskProfileService>();
         services.AddScoped<Services.Admin.AdminUserService>();
         services.AddScoped<Services.Admin.AuditLogService>();
+        services.AddScoped<Services.Admin.AdminSecurityService>();
+        services.AddScoped<Services.Admin.CorporateActionService>();
         services.AddScoped<Services.Admin.AdminOverviewService>();
         services.AddScoped<Services.Admin.ImpersonationService>();
         services.AddScoped<IClaimsTransformation, ImpersonationClaimsTransformation>();

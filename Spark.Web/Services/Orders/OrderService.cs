@@ -314,6 +314,8 @@ public sealed class OrderService(
         if (security is null) errors["symbol"] = [$"No security has the symbol '{request.Symbol}'."];
         if (request.Side is null) errors["side"] = ["Choose buy or sell."];
         if (request.Type is null) errors["type"] = ["Choose market, limit, stop_loss or bracket."];
+        // A deactivated security (back office, decision 0042) is closed to new buying; holders can still sell.
+        if (security is { IsActive: false } && request.Side == OrderSide.Buy) errors["symbol"] = [$"{security.Symbol} is no longer offered: it can be sold but not bought."];
         var fund = security?.Type == SecurityType.MutualFund;
         var redemption = fund && request.Side == OrderSide.Sell;
         if (redemption)
