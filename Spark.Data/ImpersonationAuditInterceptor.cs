@@ -44,6 +44,7 @@ public sealed class ImpersonationAuditInterceptor : SaveChangesInterceptor
             spark.AuditLogs.Add(new AuditLog
             {
                 UserId = scope.CustomerId,
+                ActorId = scope.StaffUserId,
                 Action = Action,
                 EntityType = entry.Metadata.GetTableName(),
                 EntityId = key is { } id && id != Guid.Empty ? id : null,

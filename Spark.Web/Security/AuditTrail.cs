@@ -53,6 +53,11 @@ public sealed class AuditTrail(SparkDb db, IHttpContextAccessor http)
     {
         var info = client ?? ClientInfo.From(http.HttpContext);
         var device = UserAgentParser.Parse(info.UserAgent);
+        // Staff viewing this customer's account act under it: the event is theirs, not the customer's (decision 0045).
+        if (actorId is null && Spark.Core.Accounts.Impersonation.Current is { } impersonation && impersonation.CustomerId == userId)
+        {
+            actorId = impersonation.StaffUserId;
+        }
         await using var context = db.ForSystem("audit trail");
         context.AuditLogs.Add(new AuditLog
         {

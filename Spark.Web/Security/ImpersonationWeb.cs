@@ -162,7 +162,7 @@ public sealed class ImpersonationMiddleware(RequestDelegate next)
         {
             await audit.RecordAsync(ImpersonationAuditActions.Refused, scope.CustomerId, ClientInfo.From(http), AuditStatus.Failed,
                 details: new { by = scope.StaffUserId, impersonation = scope.ImpersonationId, method = http.Request.Method, path = path.Value },
-                error: refusal, cancellationToken: http.RequestAborted);
+                error: refusal, cancellationToken: http.RequestAborted, actorId: scope.StaffUserId);
             if (isApi)
             {
                 await Endpoints.Problems.Forbidden(refusal).ExecuteAsync(http);
@@ -180,7 +180,7 @@ public sealed class ImpersonationMiddleware(RequestDelegate next)
             await audit.RecordAsync(ImpersonationAuditActions.Request, scope.CustomerId, ClientInfo.From(http),
                 http.Response.StatusCode < 400 ? AuditStatus.Success : AuditStatus.Failed,
                 details: new { by = scope.StaffUserId, impersonation = scope.ImpersonationId, method = http.Request.Method, path = path.Value, status = http.Response.StatusCode },
-                cancellationToken: CancellationToken.None);
+                cancellationToken: CancellationToken.None, actorId: scope.StaffUserId);
         }
     }
 

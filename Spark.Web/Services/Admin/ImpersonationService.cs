@@ -138,7 +138,7 @@ public sealed class ImpersonationService(SparkDb db, SessionService sessions, Fi
         foreach (var open in replaced) await RecordEndAsync(open, client, cancellationToken);
         await audit.RecordAsync(ImpersonationAuditActions.Started, customerId, client, entityType: "impersonation", entityId: row.Id,
             details: new { by = staffId, impersonation = row.Id, reason = why, ticket = reference, writesAllowed = row.WritesAllowed, expiresAt = row.ExpiresAt },
-            cancellationToken: cancellationToken);
+            cancellationToken: cancellationToken, actorId: staffId);
         var at = TimeZoneInfo.ConvertTime(now, India).ToString("d MMM yyyy, h:mm tt", CultureInfo.GetCultureInfo("en-IN"));
         await notifications.NotifyAsync(customerId, NotificationType, "Spark support is viewing your account",
             $"{staff.Name} from Spark support started viewing your account on {at} IST{(row.WritesAllowed ? ", with your consent code to act for you" : ", read-only")}. Reason: {why}. Every visit is listed in Settings → Security.",
@@ -315,7 +315,7 @@ public sealed class ImpersonationService(SparkDb db, SessionService sessions, Fi
                 endReason = SnakeWord(row.EndReason),
                 minutes = Math.Round((decimal)((row.EndedAt ?? clock.GetUtcNow()) - row.StartedAt).TotalMinutes, 1),
             },
-            cancellationToken: cancellationToken);
+            cancellationToken: cancellationToken, actorId: actorId ?? row.StaffUserId);
 
     private async Task<ActiveImpersonation> DescribeAsync(ImpersonationSession row, CancellationToken cancellationToken)
     {
