@@ -69,7 +69,7 @@ public static class PlanEndpoints
     {
         if (!environment.IsDevelopment()) return Problems.NotFound();
         // The role before the input: support is told it is not theirs, not how to fill the form.
-        await staff.RequireAdminAsync(http.User.UserId(), "run due plans", cancellationToken);
+        await staff.RequireAdminAsync(http.User.UserId(), "run the due plans", cancellationToken);
         if (request?.Date is not { } date) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Give the date to run, as YYYY-MM-DD."] });
         return TypedResults.Ok(await executor.RunForAdminAsync(date, http.User.UserId(), cancellationToken));
     }
