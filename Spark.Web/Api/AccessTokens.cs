@@ -13,32 +13,13 @@ public sealed class AccessTokens(JwtSigningKey signingKey, IOptions<JwtOptions> 
 {
     private readonly JsonWebTokenHandler handler = new();
 
-    public IssuedAccessToken Issue(Guid userId, string email, string name, IEnumerable<string> roles, Guid sessionId)
-    {
-        var now = clock.GetUtcNow();
-        var expires = now.AddMinutes(options.Value.AccessTokenMinutes);
-        var id = Guid.NewGuid().ToString("N");
-        var claims = new List<Claim>
-        {
-            new(JwtRegisteredClaimNames.Sub, userId.ToString()),
-            new(JwtRegisteredClaimNames.Jti, id),
+    public IssuedAccessToken Issue(Guid userId, string email, string name, IEnumerable<string> roles, Guid sessionId) =>
+        Create(userId, [
             new(JwtRegisteredClaimNames.Email, email),
             new(SparkClaimsPrincipalFactory.NameClaim, name),
             new(SparkSignInManager.SessionClaim, sessionId.ToString()),
-        };
-        claims.AddRange(roles.Select(r => new Claim("role", r)));
-        var token = handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = options.Value.Issuer,
-            Audience = options.Value.Audience,
-            Subject = new ClaimsIdentity(claims),
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(signingKey.Key, SecurityAlgorithms.HmacSha256),
-        });
-        return new IssuedAccessToken(token, id, expires);
-    }
+            .. roles.Select(r => new Claim("role", r)),
+        ], notAfter: null);
 
     /// <summary>
     /// A token for the customer's account with the staff member beside them (RFC 8693 §4.1 "act": the acting party), tied
@@ -47,25 +28,27 @@ public sealed class AccessTokens(JwtSigningKey signingKey, IOptions<JwtOptions> 
     public IssuedAccessToken IssueImpersonation(Services.Admin.ActiveImpersonation active, Guid staffSessionId)
     {
         ArgumentNullException.ThrowIfNull(active);
-        var now = clock.GetUtcNow();
-        var expires = now.AddMinutes(options.Value.AccessTokenMinutes);
-        if (active.ExpiresAt < expires) expires = active.ExpiresAt;
-        var id = Guid.NewGuid().ToString("N");
-        var claims = new List<Claim>
-        {
-            new(JwtRegisteredClaimNames.Sub, active.CustomerId.ToString()),
-            new(JwtRegisteredClaimNames.Jti, id),
+        return Create(active.CustomerId, [
             new(JwtRegisteredClaimNames.Email, active.CustomerEmail),
             new(SparkClaimsPrincipalFactory.NameClaim, active.CustomerName),
             new(SparkSignInManager.SessionClaim, staffSessionId.ToString()),
             new(Security.ImpersonationClaims.Actor, System.Text.Json.JsonSerializer.Serialize(new { sub = active.StaffUserId.ToString() }), JsonClaimValueTypes.Json),
-        };
-        claims.AddRange(Security.ImpersonationClaims.Claims(active));
+            .. Security.ImpersonationClaims.Claims(active),
+        ], notAfter: active.ExpiresAt);
+    }
+
+    /// <summary>Signs a token for <paramref name="subject"/> lasting the configured minutes, or until <paramref name="notAfter"/> if sooner.</summary>
+    private IssuedAccessToken Create(Guid subject, IEnumerable<Claim> claims, DateTimeOffset? notAfter)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now.AddMinutes(options.Value.AccessTokenMinutes);
+        if (notAfter is { } end && end < expires) expires = end;
+        var id = Guid.NewGuid().ToString("N");
         var token = handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = options.Value.Issuer,
             Audience = options.Value.Audience,
-            Subject = new ClaimsIdentity(claims),
+            Subject = new ClaimsIdentity([new(JwtRegisteredClaimNames.Sub, subject.ToString()), new(JwtRegisteredClaimNames.Jti, id), .. claims]),
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,

@@ -39,7 +39,7 @@ public sealed record ConsentCode(string Code, DateTimeOffset ExpiresAt);
 /// that on every request and in the circuit's revalidation. Read-only unless the customer's one-time consent code was
 /// given; never of staff. Starting and ending are audited on the customer's trail, and the customer is told.
 /// </summary>
-public sealed class ImpersonationService(SparkDb db, SessionService sessions, FieldProtector protector, AuditTrail audit,
+public sealed class ImpersonationService(SparkDb db, StaffAccess staffAccess, SessionService sessions, FieldProtector protector, AuditTrail audit,
     NotificationService notifications, IOptions<SparkOptions> options, TimeProvider clock)
 {
     public const int MaxReasonLength = 500;
@@ -76,7 +76,7 @@ public sealed class ImpersonationService(SparkDb db, SessionService sessions, Fi
 
         await using var shared = db.Shared();
         var staff = await shared.Users.AsNoTracking().Where(u => u.Id == staffId).Select(u => new { u.Name, u.Status }).SingleOrDefaultAsync(cancellationToken);
-        var staffRoles = await RolesAsync(shared, staffId, cancellationToken);
+        var staffRoles = await staffAccess.RolesAsync(staffId, cancellationToken);
         if (staff is null || staff.Status != UserStatus.Active || !(staffRoles.Contains(Roles.Admin) || staffRoles.Contains(Roles.Support)))
         {
             throw new StaffForbiddenException("Only active admins and support staff may view a customer's account.");
@@ -84,7 +84,7 @@ public sealed class ImpersonationService(SparkDb db, SessionService sessions, Fi
         var customer = await shared.Users.AsNoTracking().Where(u => u.Id == customerId).Select(u => new { u.Name, Email = u.Email! }).SingleOrDefaultAsync(cancellationToken);
         if (customer is null) return null;
         if (customerId == staffId) throw new StaffForbiddenException("You cannot impersonate yourself.");
-        if ((await RolesAsync(shared, customerId, cancellationToken)).Any(r => r is Roles.Admin or Roles.Support))
+        if ((await staffAccess.RolesAsync(customerId, cancellationToken)).Any(r => r is Roles.Admin or Roles.Support))
         {
             throw new StaffForbiddenException("Staff accounts cannot be impersonated: only investors' accounts can be viewed this way.");
         }
@@ -199,8 +199,7 @@ public sealed class ImpersonationService(SparkDb db, SessionService sessions, Fi
         if (staff is null) return false;
         if (staff != actorId)
         {
-            await using var shared = db.Shared();
-            if (!(await RolesAsync(shared, actorId, cancellationToken)).Contains(Roles.Admin))
+            if (!await staffAccess.IsAdminAsync(actorId, cancellationToken))
             {
                 throw new StaffForbiddenException("Only the staff member viewing the account, or an admin, may stop this.");
             }
@@ -215,7 +214,7 @@ public sealed class ImpersonationService(SparkDb db, SessionService sessions, Fi
         page = Math.Max(page, 1);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var shared = db.Shared();
-        var roles = await RolesAsync(shared, actorId, cancellationToken);
+        var roles = await staffAccess.RolesAsync(actorId, cancellationToken);
         if (!roles.Contains(Roles.Admin))
         {
             if (!roles.Contains(Roles.Support)) throw new StaffForbiddenException("Only staff may list impersonations.");
@@ -321,7 +320,7 @@ public sealed class ImpersonationService(SparkDb db, SessionService sessions, Fi
     {
         await using var shared = db.Shared();
         var people = await PeopleAsync(shared, [row.UserId, row.StaffUserId], cancellationToken);
-        var roles = await RolesAsync(shared, row.StaffUserId, cancellationToken);
+        var roles = await staffAccess.RolesAsync(row.StaffUserId, cancellationToken);
         return new ActiveImpersonation(row.Id, row.UserId, people.GetValueOrDefault(row.UserId).Name ?? "", people.GetValueOrDefault(row.UserId).Email ?? "",
             row.StaffUserId, people.GetValueOrDefault(row.StaffUserId).Name ?? "", RoleWord(roles), row.Reason, row.Ticket, row.WritesAllowed,
             row.StartedAt, row.ExpiresAt);
@@ -346,8 +345,6 @@ public sealed class ImpersonationService(SparkDb db, SessionService sessions, Fi
         return digits.Length == ConsentCodeDigits && digits.All(char.IsAsciiDigit) ? digits : null;
     }
 
-    private static async Task<IReadOnlyList<string>> RolesAsync(SparkDbContext context, Guid userId, CancellationToken cancellationToken) =>
-        await (from ur in context.UserRoles join r in context.Roles on ur.RoleId equals r.Id where ur.UserId == userId select r.Name!).ToListAsync(cancellationToken);
 
     private static async Task<Dictionary<Guid, (string? Name, string? Email)>> PeopleAsync(SparkDbContext context, IReadOnlyList<Guid> ids,
         CancellationToken cancellationToken)
