@@ -84,8 +84,8 @@ public sealed class AdminJobsApiTests(AdminJobsApiTests.JobsFixture fixture) : I
 
         var (ran, _) = await api.PostAsync($"admin/jobs/{Retention}/run", new { reason = "Check retention after the migration" });
         // The run happens on the scheduler's thread: wait for its row, at most 30 s.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await RunsAsync("job-run-retention") == before && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await RunsAsync("job-run-retention") == before && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
         var after = await RunsAsync("job-run-retention");
 
         var (paused, _) = await api.PostAsync($"admin/jobs/{Retention}/pause", new { reason = "Investigating" });
@@ -175,8 +175,8 @@ public sealed class AdminJobsApiTests(AdminJobsApiTests.JobsFixture fixture) : I
         await scheduler.ScheduleJob(job, trigger);
 
         var (ran, _) = await admin.PostAsync($"admin/jobs/test/{name}/run", new { reason = "Reproduce the failure" });
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await fixture.Web.Database.OwnerScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job_name = $1", name) == 0 && DateTime.UtcNow < deadline)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await fixture.Web.Database.OwnerScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job_name = $1", name) == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(100);
         }
