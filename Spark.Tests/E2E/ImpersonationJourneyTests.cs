@@ -81,6 +81,12 @@ public sealed class ImpersonationJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("impersonation-banner")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("admin-user-status")).ToHaveTextAsync("Active");
         Assert.Equal(0L, await browser.Web.Database.OwnerScalarAsync<long>("SELECT count(*) FROM cash_ledger WHERE user_id = $1", customer.Id));
+        // Support's list of their own visits shows this one, ended by Stop.
+        await page.GotoAsync("admin/impersonations");
+        await Pages.WaitUntilInteractiveAsync(page);
+        var visit = page.GetByTestId("impersonations").Locator("tr", new() { HasText = "Ravi Customer" });
+        await Expect(visit).ToContainTextAsync("Customer called: holdings look wrong (ticket SUP-77)");
+        await Expect(visit.GetByTestId("impersonation-state")).ToContainTextAsync("stopped");
         foreach (var path in new[] { "/dashboard", "/portfolio/transactions", "/orders" })
         {
             Assert.True(await browser.Web.Database.OwnerScalarAsync<long>(

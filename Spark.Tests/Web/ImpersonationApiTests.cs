@@ -186,6 +186,27 @@ public sealed class ImpersonationApiTests(WebAppFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task An_impersonation_ends_when_the_staff_member_signs_out_and_its_token_stops_at_once()
+    {
+        var (staff, support) = await SignedInAsync(Roles.Support);
+        using var _ = support;
+        var customer = await TestData.UserAsync(fixture.Database);
+        var (status, started) = await support.PostAsync("admin/impersonations", new { userId = customer.Id, reason = "Sign-out ends it" });
+        Assert.Equal(HttpStatusCode.Created, status);
+        using var viewer = As(started!);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("portfolio/summary")).Status);
+
+        // The staff member's own session ends (sign-out; suspension and role removal end sessions the same way).
+        Assert.Equal(HttpStatusCode.NoContent, (await support.PostAsync("auth/logout")).Status);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await viewer.GetAsync("portfolio/summary")).Status);
+        Assert.Equal("staff_session_ended", await fixture.Database.OwnerScalarAsync<string>(
+            "SELECT end_reason FROM impersonation_sessions WHERE id = $1", started!["id"]!.GetValue<Guid>()));
+        Assert.Equal(1L, await fixture.Database.OwnerScalarAsync<long>(
+            "SELECT count(*) FROM audit_logs WHERE user_id = $1 AND action = 'impersonation_ended' AND actor_id = $2", customer.Id, staff.Id));
+    }
+
+    [Fact]
     public async Task Without_consent_the_database_itself_refuses_the_customers_writes_and_services_say_why()
     {
         var customer = await TestData.UserAsync(fixture.Database);
