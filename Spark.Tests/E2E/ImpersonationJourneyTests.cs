@@ -107,4 +107,33 @@ public sealed class ImpersonationJourneyTests(BrowserFixture browser)
         await Expect(own.GetByTestId("consent-code-value")).ToHaveTextAsync(new Regex(@"^\d{4} \d{4}$"));
         await Pages.SnapshotAsync(own, "support-visits");
     }
+
+    [Fact]
+    public async Task An_admin_stopping_the_impersonation_elsewhere_takes_the_open_page_back_within_seconds()
+    {
+        var support = await TestData.UserAsync(browser.Web.Database, "Sana Support", Roles.Support);
+        var admin = await TestData.UserAsync(browser.Web.Database, "Meera Admin", Roles.Admin);
+        var customer = await TestData.UserAsync(browser.Web.Database, "Kiran Customer");
+        var page = await browser.NewPageAsync();
+        await Pages.SignInAsync(page, support.Email!, TestData.Password);
+        await page.GotoAsync($"admin/users/{customer.Id}");
+        await Pages.WaitUntilInteractiveAsync(page);
+        await page.GetByTestId("admin-user-impersonate").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Reason (the customer sees it)").FillAsync("Checking a statement");
+        await dialog.GetByTestId("impersonation-start").ClickAsync();
+        await Expect(page.GetByTestId("impersonation-banner")).ToContainTextAsync("Kiran Customer");
+        await Pages.WaitUntilInteractiveAsync(page);
+
+        using var api = new ApiClient(browser.Web.App.CreateHttpClient());
+        await api.LoginAsync(admin.Email!, TestData.Password);
+        var open = (await api.GetAsync($"admin/impersonations?userId={customer.Id}&active=true")).Body!["items"]!.AsArray().Single()!;
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync($"admin/impersonations/{open["id"]!.GetValue<Guid>()}/stop")).Status);
+
+        // No action on the page: its banner notices the end and takes support back to their own view of the account.
+        await Expect(page).ToHaveURLAsync(new Regex($"/admin/users/{customer.Id}$"), new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("impersonation-banner")).ToHaveCountAsync(0);
+        Assert.Equal(1L, await browser.Web.Database.OwnerScalarAsync<long>(
+            "SELECT count(*) FROM audit_logs WHERE user_id = $1 AND action = 'impersonation_ended' AND actor_id = $2", customer.Id, admin.Id));
+    }
 }

@@ -38,6 +38,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Admin.ImpersonationService>();
         services.AddScoped<IClaimsTransformation, ImpersonationClaimsTransformation>();
         services.AddScoped<CircuitHandler, ImpersonationCircuitHandler>();
+        services.AddScoped<CircuitImpersonation>();
         services.AddSingleton<Services.Admin.StaffAccess>();
         services.AddScoped<Services.Admin.AdminJobService>();
         services.AddScoped<Services.Admin.AdminSyncHealthService>();

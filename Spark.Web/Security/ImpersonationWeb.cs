@@ -202,6 +202,15 @@ public sealed class ImpersonationCircuitHandler(AuthenticationStateProvider auth
         };
 }
 
+/// <summary>
+/// The impersonation a circuit showed (set by the banner), so that when the circuit's principal is dropped because the
+/// impersonation ended, the page goes back to the staff member's view of the account rather than to a sign-in form.
+/// </summary>
+public sealed class CircuitImpersonation
+{
+    public ImpersonatedScope? Last { get; set; }
+}
+
 /// <summary>Spark's hub methods called under an impersonation: the hubs have no writes today; any method that is not a subscription is refused.</summary>
 public sealed class ImpersonationHubFilter : IHubFilter
 {
