@@ -27,6 +27,13 @@ public sealed record ChargesBreakdown(
 {
     /// <summary>A fund redemption's exit load (included in <see cref="Total"/>); zero for everything else.</summary>
     public decimal ExitLoad { get; init; }
+
+    /// <summary>
+    /// The transfer expenses that section 48(i) of the Income-tax Act deducts from a sale value in computing a capital
+    /// gain: every charge in <see cref="Total"/> except STT, which the proviso to section 48 forbids deducting.
+    /// Realised P&amp;L (api.md) still deducts all of <see cref="Total"/>: it is what the investor got, not the taxable gain.
+    /// </summary>
+    public decimal TransferExpenses => Total - Stt;
 }
 
 /// <summary>The Indian charges on a trade, from a <see cref="ChargeSchedule"/>: a pure function of its inputs.</summary>

@@ -61,6 +61,52 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
     }
 
     [Fact]
+    public async Task A_sell_estimate_uses_the_long_term_gains_realised_earlier_this_financial_year_and_does_not_deduct_stt()
+    {
+        // The test clock's today is 27 November 2026: FY 2026-27. On another demat account (zerodha) the investor bought 100
+        // shares at ₹1,000 on 15 January 2024 and sold them at ₹2,000 on 1 June 2026 with ₹200 STT: a long-term gain for tax
+        // of 2,00,000 − 1,00,000 = ₹1,00,000 (proviso to section 48: STT is not deducted; realised P&L still shows ₹99,800).
+        // On the paper exchange 100 shares bought 15 January 2025 at ₹1,000 are previewed for sale at ₹2,250:
+        // turnover ₹2,25,000, STT ₹225.00, exchange 0.00297 % = ₹6.6825 → ₹6.68, SEBI ₹0.225 → ₹0.23,
+        // GST 18 % × 6.91 = ₹1.2438 → ₹1.24, DP ₹15.34: total ₹248.49, of which ₹23.49 are transfer expenses (section 48).
+        // Long-term gain 2,25,000 − 23.49 − 1,00,000 = ₹1,24,976.51. Section 112A: ₹1,25,000 a year, ₹25,000 left;
+        // ₹99,976.51 at 12.5 % = ₹12,497.06375, plus 4 % cess (× 1.04) = ₹12,996.9463 → ₹12,996.95.
+        var user = await TestData.UserAsync(fixture.Database);
+        using var api = new ApiClient(fixture.App.CreateHttpClient());
+        await api.LoginAsync(user.Email!, TestData.Password);
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        foreach (var trade in new object[]
+        {
+            new { symbol = security.Symbol, type = "buy", quantity = 100, price = 1_000m, transactionDate = "2024-01-15", platform = "zerodha" },
+            new { symbol = security.Symbol, type = "sell", quantity = 100, price = 2_000m, tax = 200m, transactionDate = "2026-06-01", platform = "zerodha" },
+        })
+        {
+            var (created, json) = await api.PostAsync("transactions", trade);
+            Assert.True(created == HttpStatusCode.Created, $"{(int)created}: {ApiClient.Json(json)}");
+        }
+        var holding = TestData.Investment(user.Id, security, quantity: 100m, price: 1_000m);
+        holding.Platform = "paper";
+        await TestData.SaveAsync(fixture.Database, user.Id, holding);
+        await TestData.SaveAsync(fixture.Database, user.Id, new Spark.Core.Portfolio.InvestmentLot
+        {
+            InvestmentId = holding.Id, UserId = user.Id, TransactionDate = new DateOnly(2025, 1, 15), Quantity = 100m, Price = 1_000m,
+            Amount = 1_00_000m, Type = Spark.Core.Portfolio.LotSide.Buy, RemainingQuantity = 100m,
+        });
+
+        var (status, preview) = await api.PostAsync("orders/charges-preview", new { symbol = security.Symbol, side = "sell", type = "limit", quantity = 100, price = 2_250m });
+
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {ApiClient.Json(preview)}");
+        Assert.Equal((225.00m, 248.49m), (D(preview!["charges"]!["stt"]), D(preview["charges"]!["total"])));
+        var gains = preview["capitalGains"]!;
+        Assert.Equal((1_24_976.51m, 1_00_000m, 25_000m, 25_000m, 12_996.95m),
+            (D(gains["longTerm"]), D(gains["longTermRealizedThisYear"]), D(gains["exemptionLeft"]), D(gains["longTermExempt"]), D(gains["estimatedTax"])));
+        Assert.StartsWith("Long-term gains of ₹1,00,000.00 already realised in FY 2026-27 leave ₹25,000.00", gains["note"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (_, investments) = await api.GetAsync("investments?status=all");
+        var sold = investments!["items"]!.AsArray().Single(i => i!["platform"]!.GetValue<string>() == "zerodha");
+        Assert.Equal(99_800m, D(sold!["realizedPnl"]));
+    }
+
+    [Fact]
     public async Task A_limit_buy_blocks_cash_fills_when_the_price_crosses_and_lands_in_the_ledger_and_the_cash_ledger()
     {
         using var api = await TraderAsync();

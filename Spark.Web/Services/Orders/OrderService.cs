@@ -290,11 +290,55 @@ public sealed class OrderService(
         CapitalGainsEstimate? gains = null;
         if (side == OrderSide.Sell && lots.Sum(l => l.Quantity) >= quantity)
         {
-            gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.Total, today, Instruments.Tax(security), 0m, null);
+            var taxClass = Instruments.Tax(security);
+            var realizedThisYear = 0m;
+            if (taxClass == TaxClass.Equity)
+            {
+                await using var context = db.ForUser(userId);
+                realizedThisYear = await LongTermEquityGainsThisYearAsync(context, today, cancellationToken);
+            }
+            // Proviso to section 48: STT is not deducted from the capital gain, only the other transfer expenses.
+            gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.TransferExpenses, today, taxClass, realizedThisYear, null);
         }
 
         var cost = side == OrderSide.Buy ? Money.Paisa(quantity * price) + charges.Total : Money.Paisa(quantity * price) - charges.Total;
         return new ChargesPreview(charges, price, cost, gains);
+    }
+
+    /// <summary>
+    /// The equity long-term gains the user realised in today's financial year, on every platform (section 112A's
+    /// exemption is once a year per person): each equity holding with a sell this year is replayed FIFO from the ledger.
+    /// A sell's STT is added back to its gain, approximated as the sell's tax (a sell pays no stamp duty) spread over its
+    /// lots in proportion to their charges.
+    /// </summary>
+    private static async Task<decimal> LongTermEquityGainsThisYearAsync(SparkDbContext context, DateOnly today, CancellationToken cancellationToken)
+    {
+        var yearStart = new DateOnly(CapitalGainsEstimator.FinancialYearStart(today), 4, 1);
+        var soldThisYear = await context.Transactions.AsNoTracking()
+            .Where(t => t.Type == TransactionType.Sell && t.Status == TransactionStatus.Completed && t.InvestmentId != null
+                && t.TransactionDate >= yearStart && t.TransactionDate <= today)
+            .Select(t => t.InvestmentId!.Value).Distinct().ToListAsync(cancellationToken);
+        if (soldThisYear.Count == 0) return 0m;
+
+        var rows = await context.Transactions.AsNoTracking()
+            .Where(t => t.InvestmentId != null && soldThisYear.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed)
+            .ToListAsync(cancellationToken);
+        var securityIds = rows.Where(r => r.SecurityId != null).Select(r => r.SecurityId!.Value).Distinct().ToList();
+        var equity = (await context.Securities.AsNoTracking().Where(s => securityIds.Contains(s.Id)).ToListAsync(cancellationToken))
+            .Where(s => Instruments.Tax(s) == TaxClass.Equity).Select(s => s.Id).ToHashSet();
+
+        var total = 0m;
+        foreach (var holding in rows.Where(r => r.SecurityId is { } id && equity.Contains(id)).GroupBy(r => r.InvestmentId))
+        {
+            var ordered = holding.OrderBy(t => t.TransactionDate).ThenBy(t => LedgerService.Order(t.Type)).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id).ToList();
+            var position = FifoLedger.Replay(ordered.Select(LedgerService.ToEntry));
+            var sttShare = ordered.Where(t => t.Type == TransactionType.Sell).GroupBy(t => t.TransactionDate).ToDictionary(
+                g => g.Key,
+                g => g.Sum(t => t.Fees + t.Tax + t.Gst) is var all and > 0m ? g.Sum(t => t.Tax) / all : 0m);
+            total += CapitalGainsEstimator.LongTermGainsRealizedInYear(position.Sales, today,
+                s => Money.Paisa(s.Charges * sttShare.GetValueOrDefault(s.SellDate)));
+        }
+        return total;
     }
 
     /// <summary>A holding's open buy lots, oldest first: what a sale's capital gains and a redemption's exit load are counted on.</summary>
