@@ -107,6 +107,23 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
     }
 
     [Fact]
+    public async Task A_crypto_quantity_with_nine_decimals_is_refused_with_the_crypto_rule()
+    {
+        // api.md, Units: crypto to 8 decimals.
+        using var api = await TraderAsync(0m);
+        var coin = await TestData.NewSecurityAsync(fixture.Database, Spark.Core.Market.SecurityType.Crypto, null);
+
+        var (status, problem) = await api.PostAsync("orders/charges-preview", new { symbol = coin.Symbol, side = "buy", type = "limit", quantity = 0.123456789m, price = 100m });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var message = problem!["errors"]!["quantity"]![0]!.GetValue<string>();
+        Assert.StartsWith("Crypto allows at most 8 decimals in a quantity", message, StringComparison.Ordinal);
+        var share = await TestData.NewSecurityAsync(fixture.Database);
+        var (_, whole) = await api.PostAsync("orders/charges-preview", new { symbol = share.Symbol, side = "buy", type = "limit", quantity = 1.5m, price = 100m });
+        Assert.Equal("Shares trade in whole units.", whole!["errors"]!["quantity"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_limit_buy_blocks_cash_fills_when_the_price_crosses_and_lands_in_the_ledger_and_the_cash_ledger()
     {
         using var api = await TraderAsync();

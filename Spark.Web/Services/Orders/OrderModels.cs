@@ -9,7 +9,7 @@ public sealed record OrderRequest(
     [property: StringLength(50)] string? Symbol,
     OrderSide? Side,
     OrderType? Type,
-    [property: Numeric(20, 8)] decimal? Quantity,
+    [property: Numeric(20, 8, TooManyDecimalsMessage = QuantityRules.TooManyDecimals)] decimal? Quantity,
     [property: Numeric(15, 4)] decimal? Price,
     [property: Numeric(15, 4)] decimal? StopLoss,
     [property: Numeric(15, 4)] decimal? TargetPrice,
@@ -18,7 +18,7 @@ public sealed record OrderRequest(
     [property: Numeric(15, 2)] decimal? Amount = null);
 
 /// <summary>A change to an open order (api.md, PUT /orders/{id}): a new price, trigger or quantity.</summary>
-public sealed record OrderChange([property: Numeric(20, 8)] decimal? Quantity, [property: Numeric(15, 4)] decimal? Price,
+public sealed record OrderChange([property: Numeric(20, 8, TooManyDecimalsMessage = QuantityRules.TooManyDecimals)] decimal? Quantity, [property: Numeric(15, 4)] decimal? Price,
     [property: Numeric(15, 4)] decimal? StopLoss);
 
 public sealed record FillView(decimal Quantity, decimal Price, decimal Charges, DateTimeOffset ExecutedAt);

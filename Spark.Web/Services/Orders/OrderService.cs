@@ -387,7 +387,7 @@ public sealed class OrderService(
         if (security is not null && !fund && request.Quantity is > 0m && request.Type is not null)
         {
             var quantity = request.Quantity.Value;
-            if (decimal.Round(quantity, Instruments.UnitDecimals(security)) != quantity) errors["quantity"] = ["Shares and ETFs trade in whole units."];
+            if (decimal.Round(quantity, Instruments.UnitDecimals(security)) != quantity) errors["quantity"] = [Instruments.UnitsMessage(security)];
             else if (security.LotSize > 1 && quantity % security.LotSize != 0m) errors["quantity"] = [$"This security trades in lots of {security.LotSize}."];
             var tick = Instruments.TickSize(security);
             void Price(string field, decimal? value, bool required, string what)
