@@ -234,8 +234,9 @@ public sealed class ChargesCalculatorTests
         var sell = Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m);
 
         Assert.Equal(new ChargesBreakdown(100_000.00m, 100.00m, 0m, 0m, 0m, 0m, 18.00m, 0m, 118.00m), buy);
-        Assert.Equal(1_000.00m, sell.Stt);
-        Assert.Equal(1_118.00m, sell.Total);
+        // Section 194S: 1 % TDS on the sell, a tax credit reported apart, not STT and not a charge (issue 15).
+        Assert.Equal((1_000.00m, 0m, 118.00m), (sell.Tds, sell.Stt, sell.Total));
+        Assert.Equal(0m, buy.Tds);
     }
 
     [Fact]
@@ -243,8 +244,8 @@ public sealed class ChargesCalculatorTests
     {
         var bitcoin = new ChargeInstrument(SecurityType.Crypto, null, false);
 
-        Assert.Equal(0.00m, Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m, new DateOnly(2022, 6, 30)).Stt);
-        Assert.Equal(1_000.00m, Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m, new DateOnly(2022, 7, 1)).Stt);
+        Assert.Equal(0.00m, Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m, new DateOnly(2022, 6, 30)).Tds);
+        Assert.Equal(1_000.00m, Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m, new DateOnly(2022, 7, 1)).Tds);
     }
 
     [Theory]

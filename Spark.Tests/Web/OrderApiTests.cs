@@ -124,6 +124,35 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
     }
 
     [Fact]
+    public async Task Crypto_tds_is_a_tax_credit_reported_apart_and_kept_out_of_charges_and_realised_pnl()
+    {
+        // Section 194S: 1 % TDS on a crypto sale, tax paid in advance. Bought 1 unit at ₹4,000: fee 0.1 % = ₹4.00, GST 18 %
+        // = ₹0.72, lot cost ₹4,004.72. Sold at ₹3,870: fee ₹3.87, GST ₹0.6966 → ₹0.70 (charges ₹4.57), TDS 1 % = ₹38.70.
+        // Realised P&L (api.md: proceeds − FIFO cost − the sell's fees and taxes) = 3,870 − 4,004.72 − 4.57 = −₹139.29,
+        // not −₹177.99. Cash: 1,00,000 − 4,004.72 + (3,870 − 4.57 − 38.70 withheld) = ₹99,822.01.
+        using var api = await TraderAsync();
+        var coin = await TestData.NewSecurityAsync(fixture.Database, Spark.Core.Market.SecurityType.Crypto, null);
+        var (_, buy) = await api.PostAsync("orders", new { symbol = coin.Symbol, side = "buy", type = "limit", quantity = 1, price = 4_000m, validity = "gtc" });
+        await PriceAsync(coin.Symbol, 4_000m, "2026-11-23");
+        await UntilAsync(api, buy!["id"]!.GetValue<string>(), "executed");
+        await PriceAsync(coin.Symbol, 3_870m, "2026-11-24");
+
+        var (_, preview) = await api.PostAsync("orders/charges-preview", new { symbol = coin.Symbol, side = "sell", type = "limit", quantity = 1, price = 3_870m });
+        Assert.Equal((38.70m, 0m, 4.57m, 3_826.73m), (D(preview!["tds"]), D(preview["charges"]!["stt"]), D(preview["charges"]!["total"]), D(preview["estimatedCost"])));
+        Assert.Null(preview["charges"]!["tds"]);
+
+        var (_, sell) = await api.PostAsync("orders", new { symbol = coin.Symbol, side = "sell", type = "limit", quantity = 1, price = 3_870m, validity = "gtc" });
+        await PriceAsync(coin.Symbol, 3_870m, "2026-11-25");
+        var sold = await UntilAsync(api, sell!["id"]!.GetValue<string>(), "executed");
+
+        Assert.Equal((3_870m, 4.57m), (D(sold["averageExecutionPrice"]), D(sold["charges"])));
+        var (_, holdings) = await api.GetAsync("investments?status=all");
+        Assert.Equal(-139.29m, D(holdings!["items"]!.AsArray().Single(h => h!["symbol"]!.GetValue<string>() == coin.Symbol)!["realizedPnl"]));
+        var (_, cash) = await api.GetAsync("cash");
+        Assert.Equal(99_822.01m, D(cash!["balance"]));
+    }
+
+    [Fact]
     public async Task A_limit_buy_blocks_cash_fills_when_the_price_crosses_and_lands_in_the_ledger_and_the_cash_ledger()
     {
         using var api = await TraderAsync();

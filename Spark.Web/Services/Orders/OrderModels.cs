@@ -59,7 +59,11 @@ public sealed record OrderView(
 }
 
 /// <summary>api.md's charges preview, with the capital-gains estimate for sells.</summary>
-public sealed record ChargesPreview(ChargesBreakdown Charges, decimal EstimatedPrice, decimal EstimatedCost, CapitalGainsEstimate? CapitalGains);
+public sealed record ChargesPreview(ChargesBreakdown Charges, decimal EstimatedPrice, decimal EstimatedCost, CapitalGainsEstimate? CapitalGains)
+{
+    /// <summary>A crypto sell's TDS (section 194S): a tax credit withheld from the proceeds, never part of <see cref="Charges"/>.</summary>
+    public decimal Tds => Charges.Tds;
+}
 
 /// <summary>Settings of the paper exchange (Spark:Exchange).</summary>
 public sealed class ExchangeOptions

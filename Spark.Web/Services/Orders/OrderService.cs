@@ -301,7 +301,8 @@ public sealed class OrderService(
             gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.TransferExpenses, today, taxClass, realizedThisYear, null);
         }
 
-        var cost = side == OrderSide.Buy ? Money.Paisa(quantity * price) + charges.Total : Money.Paisa(quantity * price) - charges.Total;
+        // A crypto sell's TDS is withheld from what the sale brings in, though it is a tax credit rather than a charge.
+        var cost = side == OrderSide.Buy ? Money.Paisa(quantity * price) + charges.Total : Money.Paisa(quantity * price) - charges.Total - charges.Tds;
         return new ChargesPreview(charges, price, cost, gains);
     }
 
