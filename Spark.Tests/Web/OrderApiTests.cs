@@ -153,6 +153,26 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
     }
 
     [Fact]
+    public async Task A_market_buy_is_estimated_at_the_last_price_and_the_buffered_block_is_shown_apart()
+    {
+        // Issue 15: the estimate is at the last price (₹100), the 2 % buffer only in the amount blocked (api.md, Charges).
+        // At ₹100 × 10 = ₹1,000: STT ₹1.00, stamp ₹0.15, exchange ₹0.0297 → ₹0.03, SEBI ₹0.001 → ₹0.00, GST ₹0.0054 → ₹0.01:
+        // ₹1.19, cost ₹1,001.19. Blocked at ₹102 × 10 = ₹1,020: STT ₹1.02, stamp ₹0.153 → ₹0.15, exchange ₹0.03, GST ₹0.01:
+        // ₹1.21, block ₹1,021.21. A limit buy blocks exactly its estimate.
+        using var api = await TraderAsync(0m);
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+
+        var (status, market) = await api.PostAsync("orders/charges-preview", new { symbol = security.Symbol, side = "buy", type = "market", quantity = 10 });
+        var (_, limit) = await api.PostAsync("orders/charges-preview", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 10, price = 100m });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal((100m, 1.19m, 1_001.19m, 1_021.21m),
+            (D(market!["estimatedPrice"]), D(market["charges"]!["total"]), D(market["estimatedCost"]), D(market["blockedAmount"])));
+        Assert.Equal((100m, 1_001.19m, 1_001.19m), (D(limit!["estimatedPrice"]), D(limit["estimatedCost"]), D(limit["blockedAmount"])));
+    }
+
+    [Fact]
     public async Task A_limit_buy_blocks_cash_fills_when_the_price_crosses_and_lands_in_the_ledger_and_the_cash_ledger()
     {
         using var api = await TraderAsync();

@@ -63,6 +63,12 @@ public sealed record ChargesPreview(ChargesBreakdown Charges, decimal EstimatedP
 {
     /// <summary>A crypto sell's TDS (section 194S): a tax credit withheld from the proceeds, never part of <see cref="Charges"/>.</summary>
     public decimal Tds => Charges.Tds;
+
+    /// <summary>
+    /// Cash placing the order blocks until it fills: the estimated cost, or for a market buy the cost at the last price
+    /// plus the buffer (<see cref="ExchangeOptions.BlockBuffer"/>); a fund purchase blocks its amount; sells block nothing.
+    /// </summary>
+    public decimal BlockedAmount { get; init; }
 }
 
 /// <summary>Settings of the paper exchange (Spark:Exchange).</summary>

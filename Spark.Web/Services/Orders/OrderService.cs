@@ -52,7 +52,7 @@ public sealed class OrderService(
         }
 
         var fund = security.Type == SecurityType.MutualFund;
-        var estimate = fund ? 0m : EstimatePrice(security, side, type, request);
+        var estimate = fund ? 0m : BlockPrice(security, side, type, request);
         var charges = fund ? null : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, estimate, IndiaTime.Today(clock));
         // A fund purchase blocks its amount; a redemption, like any sell, blocks nothing.
         var block = side == OrderSide.Sell ? 0m : fund ? request.Amount!.Value : Money.Paisa(quantity * estimate) + charges!.Total;
@@ -165,7 +165,7 @@ public sealed class OrderService(
         var block = 0m;
         if (order.Side == OrderSide.Buy)
         {
-            var estimate = EstimatePrice(security, order.Side, order.Type, request);
+            var estimate = BlockPrice(security, order.Side, order.Type, request);
             var remaining = quantity - order.FilledQuantity;
             block = Money.Paisa(remaining * estimate)
                 + ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), order.Side, remaining, estimate, IndiaTime.Today(clock)).Total;
@@ -273,11 +273,11 @@ public sealed class OrderService(
         if (fund && side == OrderSide.Buy)
         {
             var purchase = ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, request.Amount!.Value, today);
-            return new ChargesPreview(purchase, prices.TryGet(security.Id, out var nav) ? nav.Price : 0m, request.Amount.Value, null);
+            return new ChargesPreview(purchase, prices.TryGet(security.Id, out var nav) ? nav.Price : 0m, request.Amount.Value, null) { BlockedAmount = request.Amount.Value };
         }
 
         // A redemption is estimated at the last NAV.
-        var price = fund ? (prices.TryGet(security.Id, out var last) ? last.Price : 0m) : EstimatePrice(security, side, type, request);
+        var price = fund ? (prices.TryGet(security.Id, out var last) ? last.Price : 0m) : EstimatePrice(security, type, request);
         List<OpenLot> lots = [];
         if (side == OrderSide.Sell)
         {
@@ -303,7 +303,15 @@ public sealed class OrderService(
 
         // A crypto sell's TDS is withheld from what the sale brings in, though it is a tax credit rather than a charge.
         var cost = side == OrderSide.Buy ? Money.Paisa(quantity * price) + charges.Total : Money.Paisa(quantity * price) - charges.Total - charges.Tds;
-        return new ChargesPreview(charges, price, cost, gains);
+        var blocked = 0m;
+        if (side == OrderSide.Buy)
+        {
+            // What placing the order blocks, as PlaceAsync computes it: at the buffered price for a market buy.
+            var blockPrice = BlockPrice(security, side, type, request);
+            blocked = blockPrice == price ? cost
+                : Money.Paisa(quantity * blockPrice) + ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, blockPrice, today).Total;
+        }
+        return new ChargesPreview(charges, price, cost, gains) { BlockedAmount = blocked };
     }
 
     /// <summary>
@@ -434,12 +442,25 @@ public sealed class OrderService(
     }
 
     /// <summary>The price an order is expected to fill at: its limit, else its trigger, else the live price with the block buffer for buys.</summary>
-    private decimal EstimatePrice(Security security, OrderSide side, OrderType type, OrderRequest request)
+    /// <summary>The price the ticket estimates the order at: its limit or trigger, or the last price for a market order.</summary>
+    private decimal EstimatePrice(Security security, OrderType type, OrderRequest request)
     {
         if (type is OrderType.Limit or OrderType.Bracket && request.Price is { } limit) return limit;
         if (type == OrderType.StopLoss && (request.Price ?? request.StopLoss) is { } trigger) return trigger;
         if (!prices.TryGet(security.Id, out var quote)) throw new DomainException($"{security.Symbol} has no price yet, so a market order cannot be estimated. Use a limit order.");
-        return side == OrderSide.Buy ? quote.Price * (1m + exchangeOptions.Value.BlockBuffer) : quote.Price;
+        return quote.Price;
+    }
+
+    /// <summary>
+    /// The price cash is blocked at: the estimate, plus the buffer for a market buy, whose fill price is not known
+    /// (issue 15: the buffer is shown as the amount blocked, never as the estimated price).
+    /// </summary>
+    private decimal BlockPrice(Security security, OrderSide side, OrderType type, OrderRequest request)
+    {
+        var estimate = EstimatePrice(security, type, request);
+        var market = !(type is OrderType.Limit or OrderType.Bracket && request.Price is not null)
+            && !(type == OrderType.StopLoss && (request.Price ?? request.StopLoss) is not null);
+        return side == OrderSide.Buy && market ? estimate * (1m + exchangeOptions.Value.BlockBuffer) : estimate;
     }
 
     private static Spark.Core.Orders.TradingOrder NewOrder(Guid userId, Security security, OrderSide side, OrderType type, decimal quantity,
