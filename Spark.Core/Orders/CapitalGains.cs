@@ -52,4 +52,14 @@ public sealed record CapitalGainsEstimate(
     decimal LongTermExempt,
     decimal EstimatedTax,
     IReadOnlyList<LotGain> Lots,
-    string? Note);
+    string? Note)
+{
+    /// <summary>
+    /// Equity: the part of the financial year's section 112A exemption not used by long-term gains realised earlier in
+    /// the year, which this sale may use (<see cref="LongTermExempt"/> is what it does use). Zero for other classes.
+    /// </summary>
+    public decimal ExemptionLeft { get; init; }
+
+    /// <summary>Equity: the long-term gains already realised in the sale's financial year that the estimate counted.</summary>
+    public decimal LongTermRealizedThisYear { get; init; }
+}

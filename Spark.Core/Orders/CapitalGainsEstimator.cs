@@ -1,3 +1,5 @@
+using System.Globalization;
+using Spark.Core.Formatting;
 using Spark.Core.Portfolio;
 
 namespace Spark.Core.Orders;
@@ -33,7 +35,11 @@ public static class CapitalGainsEstimator
     /// <param name="openLots">The holding's open lots, oldest first, as <see cref="FifoLedger"/> leaves them.</param>
     /// <param name="sellQuantity">Units to sell.</param>
     /// <param name="sellPrice">Price per unit.</param>
-    /// <param name="sellCharges">All charges of the sell (brokerage, STT, fees, GST); split across the lots by quantity.</param>
+    /// <param name="sellCharges">
+    /// The sell's transfer expenses, which section 48(i) deducts: brokerage, exchange and SEBI charges, GST on them, the DP
+    /// charge and an exit load, but never STT (proviso to section 48; see <see cref="ChargesBreakdown.TransferExpenses"/>).
+    /// Split across the lots by quantity.
+    /// </param>
     /// <param name="saleDate">Trade date of the sell; it decides the rates and the financial year.</param>
     /// <param name="taxClass">How the security is taxed.</param>
     /// <param name="longTermGainsAlreadyRealizedThisFinancialYear">
@@ -175,6 +181,15 @@ public static class CapitalGainsEstimator
         var longTermAfterSetOff = Math.Max(longTerm + Math.Min(shortTerm, 0m), 0m);
         var exemptionLeft = Math.Max(LongTermExemption(saleDate) - Math.Max(alreadyRealized, 0m), 0m);
         var exempt = Math.Min(longTermAfterSetOff, exemptionLeft);
+        var notes = new List<string>(2);
+        if (longTermAfterSetOff > 0m)
+        {
+            notes.Add(YearlyExemptionNote(saleDate, Math.Max(alreadyRealized, 0m), exemptionLeft));
+        }
+        if (missingFairMarketValue)
+        {
+            notes.Add(MissingGrandfatheredPriceNote);
+        }
 
         var (shortTermRate, longTermRate) = saleDate >= Budget2024RatesFrom ? (0.20m, 0.125m) : (0.15m, 0.10m);
         var tax = (taxableShortTerm * shortTermRate) + ((longTermAfterSetOff - exempt) * longTermRate);
@@ -184,7 +199,41 @@ public static class CapitalGainsEstimator
             exempt,
             Money.Paisa(tax * (1m + Cess)),
             lots,
-            missingFairMarketValue ? MissingGrandfatheredPriceNote : null);
+            notes.Count == 0 ? null : string.Join(" ", notes))
+        {
+            ExemptionLeft = exemptionLeft,
+            LongTermRealizedThisYear = alreadyRealized,
+        };
+    }
+
+    /// <summary>
+    /// Says which yearly exemption the estimate used: section 112A exempts the first ₹1,25,000 (₹1,00,000 before FY
+    /// 2024-25) of a financial year's long-term gains, once for the year across every sale, not once per sale.
+    /// </summary>
+    public static string YearlyExemptionNote(DateOnly saleDate, decimal alreadyRealized, decimal exemptionLeft)
+    {
+        var year = FinancialYearStart(saleDate);
+        var fy = string.Create(CultureInfo.InvariantCulture, $"FY {year}-{(year + 1) % 100:00}");
+        var limit = IndianFormat.Money(LongTermExemption(saleDate), decimals: 0);
+        return alreadyRealized == 0m
+            ? $"No long-term gains realised yet in {fy}: this sale may use the whole {limit} yearly exemption (section 112A)."
+            : $"Long-term gains of {IndianFormat.Money(alreadyRealized)} already realised in {fy} leave {IndianFormat.Money(exemptionLeft)} of the {limit} yearly exemption (section 112A) for this sale.";
+    }
+
+    /// <summary>
+    /// The equity long-term gains realised in the financial year of <paramref name="saleDate"/> up to that day, for the
+    /// yearly section 112A exemption: the long-term slices of <paramref name="sales"/> in that year, net of long-term
+    /// losses, each with the STT it paid added back (<paramref name="sttOf"/>), since the proviso to section 48 does not
+    /// let STT reduce a capital gain while <see cref="RealizedSale.Gain"/> (realised P&amp;L) deducts every charge.
+    /// </summary>
+    public static decimal LongTermGainsRealizedInYear(IEnumerable<RealizedSale> sales, DateOnly saleDate, Func<RealizedSale, decimal> sttOf)
+    {
+        ArgumentNullException.ThrowIfNull(sales);
+        ArgumentNullException.ThrowIfNull(sttOf);
+        var year = FinancialYearStart(saleDate);
+        return sales
+            .Where(s => s.SellDate <= saleDate && FinancialYearStart(s.SellDate) == year && IsLongTerm(s.BuyDate, s.SellDate))
+            .Sum(s => s.Gain + sttOf(s));
     }
 
     private static CapitalGainsEstimate VirtualDigitalAsset(List<LotGain> lots)

@@ -10,8 +10,8 @@ public sealed record ChargeInstrument(SecurityType Type, string? Exchange, bool 
 
 /// <summary>
 /// The charges of one trade, each in rupees rounded to the paisa as on a contract note; <see cref="Total"/> is
-/// the sum of the rounded components. For crypto, <see cref="Brokerage"/> holds the platform fee and
-/// <see cref="Stt"/> the 1 % TDS on sells, the transaction tax of that asset. <see cref="DpCharges"/> includes
+/// the sum of the rounded components. For crypto, <see cref="Brokerage"/> holds the platform fee; the 1 % TDS on
+/// sells is <see cref="Tds"/>, apart from the charges. <see cref="DpCharges"/> includes
 /// its own GST; <see cref="Gst"/> is the GST on brokerage, exchange charges and the SEBI fee only.
 /// </summary>
 public sealed record ChargesBreakdown(
@@ -27,6 +27,21 @@ public sealed record ChargesBreakdown(
 {
     /// <summary>A fund redemption's exit load (included in <see cref="Total"/>); zero for everything else.</summary>
     public decimal ExitLoad { get; init; }
+
+    /// <summary>
+    /// The transfer expenses that section 48(i) of the Income-tax Act deducts from a sale value in computing a capital
+    /// gain: every charge in <see cref="Total"/> except STT, which the proviso to section 48 forbids deducting.
+    /// Realised P&amp;L (api.md) still deducts all of <see cref="Total"/>: it is what the investor got, not the taxable gain.
+    /// </summary>
+    public decimal TransferExpenses => Total - Stt;
+
+    /// <summary>
+    /// Tax deducted at source on a crypto sell (section 194S, 1 %): income tax paid in advance and credited against the
+    /// seller's tax (Form 26AS), so it is neither a charge (not in <see cref="Total"/>) nor a cost in realised P&amp;L; it
+    /// only lowers the cash the sale brings in. api.md reports it beside <c>charges</c>, not inside it.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public decimal Tds { get; init; }
 }
 
 /// <summary>The Indian charges on a trade, from a <see cref="ChargeSchedule"/>: a pure function of its inputs.</summary>
@@ -63,7 +78,7 @@ public static class ChargesCalculator
                 // No exchange, SEBI or stamp levies apply to VDAs; the platform fee carries GST like brokerage does.
                 var fee = Money.Paisa(turnover * ValueOn(schedule.CryptoFee, tradeDate));
                 var tds = buy ? 0m : Money.Paisa(turnover * ValueOn(schedule.CryptoSellTds, tradeDate));
-                return Breakdown(turnover, brokerage: fee, stt: tds, gst: Money.Paisa(fee * gstRate));
+                return Breakdown(turnover, brokerage: fee, gst: Money.Paisa(fee * gstRate)) with { Tds = tds };
             }
             case SecurityType.MutualFund:
             {

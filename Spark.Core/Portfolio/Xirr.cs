@@ -58,14 +58,20 @@ public static class Xirr
             CollectionsMarshal.GetValueRefOrAddDefault(byDate, flow.Date.DayNumber, out _) += flow.Amount;
         }
 
-        if (count < 2)
+        if (count == 0)
         {
-            return Unsolved("XIRR needs at least two cash flows: money paid in and money received or still held.");
+            return Unsolved(NothingInvestedNote);
+        }
+
+        if (count == 1)
+        {
+            // Callers add a day's flows together, so a buy and a sell on the same day arrive as one flow.
+            return Unsolved(OneDayNote);
         }
 
         if (byDate.Count == 1)
         {
-            return Unsolved("All the cash flows fall on the same day, so no time has passed to earn a return over.");
+            return Unsolved(OneDayNote);
         }
 
         // A date whose flows net to zero adds nothing to the sum, so it is left out. That includes the choice of d₀,
@@ -113,6 +119,13 @@ public static class Xirr
         var rate = Math.Exp(root / equation.SpanYears) - 1d;
         return new XirrResult(Math.Round((decimal)rate, RateDecimals, MidpointRounding.AwayFromZero), null);
     }
+
+    /// <summary>Why there is no XIRR before anything was bought.</summary>
+    public const string NothingInvestedNote = "Nothing has been invested in this period yet, so there is no return to show.";
+
+    /// <summary>Why there is no XIRR when all the money moved on one day (a buy and a sell on the same day, say).</summary>
+    public const string OneDayNote =
+        "All the money moved on one day (a buy and a sale on the same day, say), so no time passed to earn a yearly return over. XIRR needs money paid in and money received, or a current value, on different days; the absolute return shows the result.";
 
     private static XirrResult Unsolved(string note) => new(null, note);
 

@@ -20,6 +20,17 @@ public sealed class OrderComponentTests : BunitContext
     }
 
     [Fact]
+    public void A_market_buy_shows_the_buffered_block_apart_from_the_estimate()
+    {
+        var market = Render<ChargesSummary>(p => p.Add(c => c.Preview, new ChargesPreview(Charges, 1000m, 1_00_118.62m, null) { BlockedAmount = 1_02_120.99m }).Add(c => c.Side, OrderSide.Buy));
+        var limit = Render<ChargesSummary>(p => p.Add(c => c.Preview, new ChargesPreview(Charges, 1000m, 1_00_118.62m, null) { BlockedAmount = 1_00_118.62m }).Add(c => c.Side, OrderSide.Buy));
+
+        Assert.Equal("₹1,00,118.62", market.Find("[data-testid=estimated-cost]").TextContent);
+        Assert.Equal("₹1,02,120.99", market.Find("[data-testid=blocked-amount]").TextContent);
+        Assert.Empty(limit.FindAll("[data-testid=blocked-amount]"));
+    }
+
+    [Fact]
     public void A_buy_shows_every_charge_and_the_total_to_pay_with_no_tax_section()
     {
         var cut = Render<ChargesSummary>(p => p.Add(c => c.Preview, new ChargesPreview(Charges, 1000m, 1_00_118.62m, null)).Add(c => c.Side, OrderSide.Buy));

@@ -39,7 +39,7 @@ public sealed class CapitalGainsEstimatorTests
         Assert.Equal(50m, estimate.LongTerm);
         Assert.Equal(50m, estimate.LongTermExempt);
         Assert.Equal(0m, estimate.EstimatedTax);
-        Assert.Null(estimate.Note);
+        Assert.Equal("No long-term gains realised yet in FY 2018-19: this sale may use the whole ₹1,00,000 yearly exemption (section 112A).", estimate.Note);
     }
 
     [Fact]
@@ -264,7 +264,10 @@ public sealed class CapitalGainsEstimatorTests
         var estimate = Equity([Lot(On(2017, 5, 2), 10m, 100m)], 10m, 300m, On(2025, 6, 2), fairMarketValue: _ => null);
 
         Assert.Equal(1_000m, estimate.Lots[0].Cost);
-        Assert.Equal(CapitalGainsEstimator.MissingGrandfatheredPriceNote, estimate.Note);
+        Assert.Equal(
+            "No long-term gains realised yet in FY 2025-26: this sale may use the whole ₹1,25,000 yearly exemption (section 112A). "
+            + CapitalGainsEstimator.MissingGrandfatheredPriceNote,
+            estimate.Note);
     }
 
     [Fact]
@@ -345,5 +348,86 @@ public sealed class CapitalGainsEstimatorTests
     public void The_exemption_follows_the_financial_year_of_the_sale(int year, int month, int day, int exemption)
     {
         Assert.Equal(exemption, CapitalGainsEstimator.LongTermExemption(On(year, month, day)));
+    }
+
+    // ---- Issue 15: STT (proviso to section 48) and the yearly section 112A exemption ----
+
+    [Fact]
+    public void A_sale_gain_deducts_transfer_expenses_but_not_stt()
+    {
+        // 300 shares bought 2 January 2025 for ₹2,40,000, sold 15 September 2025 at ₹1,000 (short-term: not more than
+        // 12 months, section 2(42A)). Sell charges ₹326.21 of which STT ₹300.00; section 48 deducts the other ₹26.21:
+        // gain 3,00,000 − 26.21 − 2,40,000 = ₹59,973.79 (₹300 more than with STT deducted). Section 111A from 23 July 2024:
+        // 20 % = ₹11,994.758, plus 4 % cess = ₹12,474.548 → ₹12,474.55.
+        var transferExpenses = new ChargesBreakdown(3_00_000m, 0m, 300.00m, 8.91m, 0.30m, 0m, 1.66m, 15.34m, 326.21m).TransferExpenses;
+
+        var estimate = Equity([Lot(On(2025, 1, 2), 300m, 800m)], 300m, 1_000m, On(2025, 9, 15), charges: transferExpenses);
+
+        Assert.Equal(59_973.79m, estimate.ShortTerm);
+        Assert.Equal(12_474.55m, estimate.EstimatedTax);
+    }
+
+    [Fact]
+    public void The_yearly_exemption_is_what_earlier_long_term_gains_of_the_year_left_and_the_note_says_so()
+    {
+        // Issue 15's case: ₹1,00,000 of long-term gains already realised in FY 2025-26. This sale: 1,000 shares bought
+        // 3 June 2024 at ₹500, sold 15 September 2025 at ₹625: long-term gain ₹1,25,000. Section 112A exempts ₹1,25,000 a
+        // year, so ₹25,000 is left; 1,00,000 taxable at 12.5 % = ₹12,500, plus 4 % cess = ₹13,000.00 (not ₹0).
+        var estimate = Equity([Lot(On(2024, 6, 3), 1_000m, 500m)], 1_000m, 625m, On(2025, 9, 15), alreadyRealized: 1_00_000m);
+
+        Assert.Equal((1_25_000m, 25_000m, 25_000m, 13_000.00m), (estimate.LongTerm, estimate.ExemptionLeft, estimate.LongTermExempt, estimate.EstimatedTax));
+        Assert.Equal(1_00_000m, estimate.LongTermRealizedThisYear);
+        Assert.Equal(
+            "Long-term gains of ₹1,00,000.00 already realised in FY 2025-26 leave ₹25,000.00 of the ₹1,25,000 yearly exemption (section 112A) for this sale.",
+            estimate.Note);
+    }
+
+    [Fact]
+    public void The_yearly_exemption_is_used_up_across_three_sales_in_one_financial_year()
+    {
+        // FY 2025-26, long-term gains of ₹60,000, ₹50,000 and ₹40,000 in three sales. Section 112A: ₹1,25,000 exempt for the
+        // year. Sale 1: ₹1,25,000 left, all exempt. Sale 2: ₹65,000 left, all exempt. Sale 3: ₹15,000 left, ₹25,000 taxable
+        // at 12.5 % = ₹3,125 + 4 % cess = ₹3,250.00 — the same as the year's total: (1,50,000 − 1,25,000) × 12.5 % × 1.04.
+        var first = Equity([Lot(On(2024, 4, 1), 100m, 1_000m)], 100m, 1_600m, On(2025, 5, 5));
+        var second = Equity([Lot(On(2024, 4, 1), 100m, 1_000m)], 100m, 1_500m, On(2025, 8, 5), alreadyRealized: 60_000m);
+        var third = Equity([Lot(On(2024, 4, 1), 100m, 1_000m)], 100m, 1_400m, On(2026, 3, 31), alreadyRealized: 1_10_000m);
+
+        Assert.Equal((60_000m, 60_000m, 0m), (first.LongTerm, first.LongTermExempt, first.EstimatedTax));
+        Assert.Equal((50_000m, 50_000m, 0m), (second.LongTerm, second.LongTermExempt, second.EstimatedTax));
+        Assert.Equal((40_000m, 15_000m, 3_250.00m), (third.LongTerm, third.LongTermExempt, third.EstimatedTax));
+        Assert.Equal("No long-term gains realised yet in FY 2025-26: this sale may use the whole ₹1,25,000 yearly exemption (section 112A).", first.Note);
+    }
+
+    [Fact]
+    public void Before_23_july_2024_the_long_term_rate_is_10_percent_with_the_year_exemption_left()
+    {
+        // Sale on 22 July 2024 (FY 2024-25): section 112A at 10 %; the Finance (No. 2) Act 2024 set the FY 2024-25 exemption
+        // at ₹1,25,000 for the year. ₹1,00,000 already realised leaves ₹25,000; this sale's long-term gain ₹1,00,000
+        // (100 shares, ₹1,000 → ₹2,000): ₹75,000 taxable × 10 % = ₹7,500 + 4 % cess = ₹7,800.00. On 23 July 2024, 12.5 %:
+        // ₹9,375 + cess = ₹9,750.00.
+        var before = Equity([Lot(On(2023, 1, 2), 100m, 1_000m)], 100m, 2_000m, On(2024, 7, 22), alreadyRealized: 1_00_000m);
+        var from = Equity([Lot(On(2023, 1, 2), 100m, 1_000m)], 100m, 2_000m, On(2024, 7, 23), alreadyRealized: 1_00_000m);
+
+        Assert.Equal((25_000m, 7_800.00m), (before.LongTermExempt, before.EstimatedTax));
+        Assert.Equal((25_000m, 9_750.00m), (from.LongTermExempt, from.EstimatedTax));
+    }
+
+    [Fact]
+    public void Gains_realised_earlier_in_the_year_count_only_long_term_slices_of_that_year_with_stt_added_back()
+    {
+        // Sale date 27 November 2026: FY 2026-27 runs 1 April 2026 to 31 March 2027.
+        RealizedSale Slice(DateOnly sold, DateOnly bought, decimal gain, decimal charges) => new(sold, bought, 1m, 0m, 0m, charges, gain);
+        var sales = new[]
+        {
+            Slice(On(2026, 6, 1), On(2024, 1, 15), 99_800m, 200m),   // long-term, this year: 99,800 + STT 200 = 1,00,000
+            Slice(On(2026, 6, 1), On(2026, 1, 15), 5_000m, 10m),     // short-term: not in the exemption
+            Slice(On(2026, 3, 31), On(2024, 1, 15), 40_000m, 40m),   // long-term, but FY 2025-26
+            Slice(On(2026, 9, 1), On(2025, 1, 15), -10_000m, 0m),    // a long-term loss this year nets: −10,000
+            Slice(On(2026, 12, 1), On(2024, 1, 15), 7_000m, 0m),     // after the sale date
+        };
+
+        var realized = CapitalGainsEstimator.LongTermGainsRealizedInYear(sales, On(2026, 11, 27), s => s.Charges);
+
+        Assert.Equal(90_000m, realized);
     }
 }

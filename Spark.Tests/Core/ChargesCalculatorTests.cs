@@ -214,6 +214,18 @@ public sealed class ChargesCalculatorTests
     }
 
     [Fact]
+    public void Stt_is_not_a_transfer_expense_under_the_proviso_to_section_48()
+    {
+        // A ₹3,00,000 NSE delivery sell of a share (api.md, Charges): STT 0.1 % = ₹300.00, exchange 0.00297 % = ₹8.91,
+        // SEBI ₹10 a crore = ₹0.30, GST 18 % × (8.91 + 0.30) = ₹1.6578 → ₹1.66, DP ₹13 + 18 % GST = ₹15.34; total ₹326.21.
+        // Section 48(i) deducts the expenses of the transfer; its proviso forbids deducting STT: ₹326.21 − ₹300.00 = ₹26.21.
+        var sell = Charges(NseShare, OrderSide.Sell, 300m, 1_000m);
+
+        Assert.Equal((300.00m, 8.91m, 0.30m, 1.66m, 15.34m, 326.21m), (sell.Stt, sell.ExchangeCharges, sell.SebiFee, sell.Gst, sell.DpCharges, sell.Total));
+        Assert.Equal(26.21m, sell.TransferExpenses);
+    }
+
+    [Fact]
     public void Crypto_pays_its_fee_with_gst_and_one_percent_tds_on_sells()
     {
         var bitcoin = new ChargeInstrument(SecurityType.Crypto, null, false);
@@ -222,8 +234,9 @@ public sealed class ChargesCalculatorTests
         var sell = Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m);
 
         Assert.Equal(new ChargesBreakdown(100_000.00m, 100.00m, 0m, 0m, 0m, 0m, 18.00m, 0m, 118.00m), buy);
-        Assert.Equal(1_000.00m, sell.Stt);
-        Assert.Equal(1_118.00m, sell.Total);
+        // Section 194S: 1 % TDS on the sell, a tax credit reported apart, not STT and not a charge (issue 15).
+        Assert.Equal((1_000.00m, 0m, 118.00m), (sell.Tds, sell.Stt, sell.Total));
+        Assert.Equal(0m, buy.Tds);
     }
 
     [Fact]
@@ -231,8 +244,8 @@ public sealed class ChargesCalculatorTests
     {
         var bitcoin = new ChargeInstrument(SecurityType.Crypto, null, false);
 
-        Assert.Equal(0.00m, Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m, new DateOnly(2022, 6, 30)).Stt);
-        Assert.Equal(1_000.00m, Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m, new DateOnly(2022, 7, 1)).Stt);
+        Assert.Equal(0.00m, Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m, new DateOnly(2022, 6, 30)).Tds);
+        Assert.Equal(1_000.00m, Charges(bitcoin, OrderSide.Sell, 0.01m, 10_000_000m, new DateOnly(2022, 7, 1)).Tds);
     }
 
     [Theory]

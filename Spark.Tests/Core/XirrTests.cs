@@ -220,6 +220,21 @@ public class XirrTests
     }
 
     [Fact]
+    public void A_same_day_buy_and_sell_says_no_time_passed_rather_than_counting_flows()
+    {
+        // Issue 15: bought and sold on one day. The portfolio adds a day's flows together (one flow of +₹100), the
+        // holding keeps two on one date; both must explain the period, not "needs at least two cash flows".
+        var netted = Xirr.Solve([Flow(2026, 11, 27, 100m)]);
+        var apart = Xirr.Solve([Flow(2026, 11, 27, -1000m), Flow(2026, 11, 27, 1100m)]);
+
+        Assert.Equal((null, Xirr.OneDayNote), (netted.Rate, netted.Note));
+        Assert.Equal((null, Xirr.OneDayNote), (apart.Rate, apart.Note));
+        Assert.Contains("same day", Xirr.OneDayNote, StringComparison.Ordinal);
+        Assert.DoesNotContain("cash flows", Xirr.OneDayNote, StringComparison.Ordinal);
+        Assert.Equal(Xirr.NothingInvestedNote, Xirr.Solve([]).Note);
+    }
+
+    [Fact]
     public void Flows_all_on_one_day_have_no_rate()
     {
         AssertUnsolved([Flow(2023, 1, 1, -1000m), Flow(2023, 1, 1, 1100m)]);

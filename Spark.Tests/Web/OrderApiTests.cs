@@ -61,6 +61,118 @@ public sealed class OrderApiTests(WebAppFixture fixture) : IClassFixture<WebAppF
     }
 
     [Fact]
+    public async Task A_sell_estimate_uses_the_long_term_gains_realised_earlier_this_financial_year_and_does_not_deduct_stt()
+    {
+        // The test clock's today is 27 November 2026: FY 2026-27. On another demat account (zerodha) the investor bought 100
+        // shares at ₹1,000 on 15 January 2024 and sold them at ₹2,000 on 1 June 2026 with ₹200 STT: a long-term gain for tax
+        // of 2,00,000 − 1,00,000 = ₹1,00,000 (proviso to section 48: STT is not deducted; realised P&L still shows ₹99,800).
+        // On the paper exchange 100 shares bought 15 January 2025 at ₹1,000 are previewed for sale at ₹2,250:
+        // turnover ₹2,25,000, STT ₹225.00, exchange 0.00297 % = ₹6.6825 → ₹6.68, SEBI ₹0.225 → ₹0.23,
+        // GST 18 % × 6.91 = ₹1.2438 → ₹1.24, DP ₹15.34: total ₹248.49, of which ₹23.49 are transfer expenses (section 48).
+        // Long-term gain 2,25,000 − 23.49 − 1,00,000 = ₹1,24,976.51. Section 112A: ₹1,25,000 a year, ₹25,000 left;
+        // ₹99,976.51 at 12.5 % = ₹12,497.06375, plus 4 % cess (× 1.04) = ₹12,996.9463 → ₹12,996.95.
+        var user = await TestData.UserAsync(fixture.Database);
+        using var api = new ApiClient(fixture.App.CreateHttpClient());
+        await api.LoginAsync(user.Email!, TestData.Password);
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        foreach (var trade in new object[]
+        {
+            new { symbol = security.Symbol, type = "buy", quantity = 100, price = 1_000m, transactionDate = "2024-01-15", platform = "zerodha" },
+            new { symbol = security.Symbol, type = "sell", quantity = 100, price = 2_000m, tax = 200m, transactionDate = "2026-06-01", platform = "zerodha" },
+        })
+        {
+            var (created, json) = await api.PostAsync("transactions", trade);
+            Assert.True(created == HttpStatusCode.Created, $"{(int)created}: {ApiClient.Json(json)}");
+        }
+        var holding = TestData.Investment(user.Id, security, quantity: 100m, price: 1_000m);
+        holding.Platform = "paper";
+        await TestData.SaveAsync(fixture.Database, user.Id, holding);
+        await TestData.SaveAsync(fixture.Database, user.Id, new Spark.Core.Portfolio.InvestmentLot
+        {
+            InvestmentId = holding.Id, UserId = user.Id, TransactionDate = new DateOnly(2025, 1, 15), Quantity = 100m, Price = 1_000m,
+            Amount = 1_00_000m, Type = Spark.Core.Portfolio.LotSide.Buy, RemainingQuantity = 100m,
+        });
+
+        var (status, preview) = await api.PostAsync("orders/charges-preview", new { symbol = security.Symbol, side = "sell", type = "limit", quantity = 100, price = 2_250m });
+
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {ApiClient.Json(preview)}");
+        Assert.Equal((225.00m, 248.49m), (D(preview!["charges"]!["stt"]), D(preview["charges"]!["total"])));
+        var gains = preview["capitalGains"]!;
+        Assert.Equal((1_24_976.51m, 1_00_000m, 25_000m, 25_000m, 12_996.95m),
+            (D(gains["longTerm"]), D(gains["longTermRealizedThisYear"]), D(gains["exemptionLeft"]), D(gains["longTermExempt"]), D(gains["estimatedTax"])));
+        Assert.StartsWith("Long-term gains of ₹1,00,000.00 already realised in FY 2026-27 leave ₹25,000.00", gains["note"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (_, investments) = await api.GetAsync("investments?status=all");
+        var sold = investments!["items"]!.AsArray().Single(i => i!["platform"]!.GetValue<string>() == "zerodha");
+        Assert.Equal(99_800m, D(sold!["realizedPnl"]));
+    }
+
+    [Fact]
+    public async Task A_crypto_quantity_with_nine_decimals_is_refused_with_the_crypto_rule()
+    {
+        // api.md, Units: crypto to 8 decimals.
+        using var api = await TraderAsync(0m);
+        var coin = await TestData.NewSecurityAsync(fixture.Database, Spark.Core.Market.SecurityType.Crypto, null);
+
+        var (status, problem) = await api.PostAsync("orders/charges-preview", new { symbol = coin.Symbol, side = "buy", type = "limit", quantity = 0.123456789m, price = 100m });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var message = problem!["errors"]!["quantity"]![0]!.GetValue<string>();
+        Assert.StartsWith("Crypto allows at most 8 decimals in a quantity", message, StringComparison.Ordinal);
+        var share = await TestData.NewSecurityAsync(fixture.Database);
+        var (_, whole) = await api.PostAsync("orders/charges-preview", new { symbol = share.Symbol, side = "buy", type = "limit", quantity = 1.5m, price = 100m });
+        Assert.Equal("Shares trade in whole units.", whole!["errors"]!["quantity"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Crypto_tds_is_a_tax_credit_reported_apart_and_kept_out_of_charges_and_realised_pnl()
+    {
+        // Section 194S: 1 % TDS on a crypto sale, tax paid in advance. Bought 1 unit at ₹4,000: fee 0.1 % = ₹4.00, GST 18 %
+        // = ₹0.72, lot cost ₹4,004.72. Sold at ₹3,870: fee ₹3.87, GST ₹0.6966 → ₹0.70 (charges ₹4.57), TDS 1 % = ₹38.70.
+        // Realised P&L (api.md: proceeds − FIFO cost − the sell's fees and taxes) = 3,870 − 4,004.72 − 4.57 = −₹139.29,
+        // not −₹177.99. Cash: 1,00,000 − 4,004.72 + (3,870 − 4.57 − 38.70 withheld) = ₹99,822.01.
+        using var api = await TraderAsync();
+        var coin = await TestData.NewSecurityAsync(fixture.Database, Spark.Core.Market.SecurityType.Crypto, null);
+        var (_, buy) = await api.PostAsync("orders", new { symbol = coin.Symbol, side = "buy", type = "limit", quantity = 1, price = 4_000m, validity = "gtc" });
+        await PriceAsync(coin.Symbol, 4_000m, "2026-11-23");
+        await UntilAsync(api, buy!["id"]!.GetValue<string>(), "executed");
+        await PriceAsync(coin.Symbol, 3_870m, "2026-11-24");
+
+        var (_, preview) = await api.PostAsync("orders/charges-preview", new { symbol = coin.Symbol, side = "sell", type = "limit", quantity = 1, price = 3_870m });
+        Assert.Equal((38.70m, 0m, 4.57m, 3_826.73m), (D(preview!["tds"]), D(preview["charges"]!["stt"]), D(preview["charges"]!["total"]), D(preview["estimatedCost"])));
+        Assert.Null(preview["charges"]!["tds"]);
+
+        var (_, sell) = await api.PostAsync("orders", new { symbol = coin.Symbol, side = "sell", type = "limit", quantity = 1, price = 3_870m, validity = "gtc" });
+        await PriceAsync(coin.Symbol, 3_870m, "2026-11-25");
+        var sold = await UntilAsync(api, sell!["id"]!.GetValue<string>(), "executed");
+
+        Assert.Equal((3_870m, 4.57m), (D(sold["averageExecutionPrice"]), D(sold["charges"])));
+        var (_, holdings) = await api.GetAsync("investments?status=all");
+        Assert.Equal(-139.29m, D(holdings!["items"]!.AsArray().Single(h => h!["symbol"]!.GetValue<string>() == coin.Symbol)!["realizedPnl"]));
+        var (_, cash) = await api.GetAsync("cash");
+        Assert.Equal(99_822.01m, D(cash!["balance"]));
+    }
+
+    [Fact]
+    public async Task A_market_buy_is_estimated_at_the_last_price_and_the_buffered_block_is_shown_apart()
+    {
+        // Issue 15: the estimate is at the last price (₹100), the 2 % buffer only in the amount blocked (api.md, Charges).
+        // At ₹100 × 10 = ₹1,000: STT ₹1.00, stamp ₹0.15, exchange ₹0.0297 → ₹0.03, SEBI ₹0.001 → ₹0.00, GST ₹0.0054 → ₹0.01:
+        // ₹1.19, cost ₹1,001.19. Blocked at ₹102 × 10 = ₹1,020: STT ₹1.02, stamp ₹0.153 → ₹0.15, exchange ₹0.03, GST ₹0.01:
+        // ₹1.21, block ₹1,021.21. A limit buy blocks exactly its estimate.
+        using var api = await TraderAsync(0m);
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        await PriceAsync(security.Symbol, 100m);
+
+        var (status, market) = await api.PostAsync("orders/charges-preview", new { symbol = security.Symbol, side = "buy", type = "market", quantity = 10 });
+        var (_, limit) = await api.PostAsync("orders/charges-preview", new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 10, price = 100m });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal((100m, 1.19m, 1_001.19m, 1_021.21m),
+            (D(market!["estimatedPrice"]), D(market["charges"]!["total"]), D(market["estimatedCost"]), D(market["blockedAmount"])));
+        Assert.Equal((100m, 1_001.19m, 1_001.19m), (D(limit!["estimatedPrice"]), D(limit["estimatedCost"]), D(limit["blockedAmount"])));
+    }
+
+    [Fact]
     public async Task A_limit_buy_blocks_cash_fills_when_the_price_crosses_and_lands_in_the_ledger_and_the_cash_ledger()
     {
         using var api = await TraderAsync();

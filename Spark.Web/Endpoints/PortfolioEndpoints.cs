@@ -18,7 +18,7 @@ namespace Spark.Web.Endpoints;
 public sealed record TransactionRequest(
     [property: Required, StringLength(50)] string? Symbol,
     [property: Required] TransactionType? Type,
-    [property: Numeric(20, 8)] decimal? Quantity,
+    [property: Numeric(20, 8, TooManyDecimalsMessage = QuantityRules.TooManyDecimals)] decimal? Quantity,
     [property: Numeric(15, 4)] decimal? Price,
     [property: Numeric(15, 2)] decimal? Amount,
     [property: Numeric(10, 2)] decimal? Fees,

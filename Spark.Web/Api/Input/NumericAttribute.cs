@@ -14,6 +14,9 @@ public sealed class NumericAttribute(int precision, int scale, bool percentColum
     /// <summary>Decimals the value may have (the column's, plus two for a fraction stored as percent).</summary>
     public int Scale { get; } = percentColumn ? scale + 2 : scale;
 
+    /// <summary>What to say when the value has more decimals than <see cref="Scale"/>, where the field's own rule says it better.</summary>
+    public string? TooManyDecimalsMessage { get; set; }
+
     /// <summary>Digits the value may have before the point.</summary>
     public int IntegerDigits { get; } = percentColumn ? precision - scale - 2 : precision - scale;
 
@@ -22,7 +25,7 @@ public sealed class NumericAttribute(int precision, int scale, bool percentColum
         if (value is not decimal number) return ValidationResult.Success;
         if (ExactDecimal.Scale(number) > Scale)
         {
-            return new ValidationResult(Scale == 0 ? "Use a whole number." : string.Create(CultureInfo.InvariantCulture, $"Use at most {Scale} decimal places."));
+            return new ValidationResult(TooManyDecimalsMessage ?? (Scale == 0 ? "Use a whole number." : string.Create(CultureInfo.InvariantCulture, $"Use at most {Scale} decimal places.")));
         }
         if (ExactDecimal.IntegerDigits(number) > Math.Max(IntegerDigits, 0))
         {

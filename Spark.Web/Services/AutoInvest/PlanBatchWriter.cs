@@ -143,7 +143,8 @@ public sealed class PlanBatchWriter(
                     order.Fees = charges.Total;
                     order.TotalCost = amount;
                     order.ExecutedAt = now;
-                    var cash = side == OrderSide.Buy ? -(amount + charges.Total) : amount - charges.Total;
+                    // A crypto sell's TDS (section 194S) is withheld from the proceeds; it is a tax credit, not a charge.
+                    var cash = side == OrderSide.Buy ? -(amount + charges.Total) : amount - charges.Total - charges.Tds;
                     account.Balance += cash;
                     cashEntries.Add(new CashLedgerEntry
                     {
@@ -162,7 +163,7 @@ public sealed class PlanBatchWriter(
                         charges.Stt + charges.StampDuty, charges.Gst, today, ExchangeOptions.Platform, $"order:{order.Id}:1",
                         $"Auto-invest {strategy.Name}");
                     fills.Add((due.UserId, instrument.Security, draft, fill, side == OrderSide.Buy ? due.LinkedGoalId : null));
-                    placed.Add(new LegResult(leg, side, order.Id, "executed", fillPrice, side == OrderSide.Buy ? amount + charges.Total : -(amount - charges.Total)));
+                    placed.Add(new LegResult(leg, side, order.Id, "executed", fillPrice, side == OrderSide.Buy ? amount + charges.Total : -(amount - charges.Total - charges.Tds)));
                 }
                 else
                 {

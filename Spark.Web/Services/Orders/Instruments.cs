@@ -63,4 +63,20 @@ public static class Instruments
     public static decimal TickSize(Security security) => security.Type == SecurityType.Crypto ? 0.01m : 0.05m;
 
     public static int UnitDecimals(Security security) => TransactionRules.UnitDecimals(security.Type);
+
+    /// <summary>Why a quantity with too many decimals is refused, in the security's own terms (api.md, Units).</summary>
+    public static string UnitsMessage(Security security)
+    {
+        ArgumentNullException.ThrowIfNull(security);
+        var decimals = UnitDecimals(security);
+        return security.Type switch
+        {
+            SecurityType.Crypto => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Crypto allows at most {decimals} decimals in a quantity (0.00000001 is the smallest unit)."),
+            SecurityType.Etf => "ETFs trade in whole units.",
+            SecurityType.Bond => "Bonds trade in whole units.",
+            _ when decimals == 0 => "Shares trade in whole units.",
+            _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Use at most {decimals} decimals for the quantity."),
+        };
+    }
 }

@@ -9,7 +9,7 @@ public sealed record OrderRequest(
     [property: StringLength(50)] string? Symbol,
     OrderSide? Side,
     OrderType? Type,
-    [property: Numeric(20, 8)] decimal? Quantity,
+    [property: Numeric(20, 8, TooManyDecimalsMessage = QuantityRules.TooManyDecimals)] decimal? Quantity,
     [property: Numeric(15, 4)] decimal? Price,
     [property: Numeric(15, 4)] decimal? StopLoss,
     [property: Numeric(15, 4)] decimal? TargetPrice,
@@ -18,7 +18,7 @@ public sealed record OrderRequest(
     [property: Numeric(15, 2)] decimal? Amount = null);
 
 /// <summary>A change to an open order (api.md, PUT /orders/{id}): a new price, trigger or quantity.</summary>
-public sealed record OrderChange([property: Numeric(20, 8)] decimal? Quantity, [property: Numeric(15, 4)] decimal? Price,
+public sealed record OrderChange([property: Numeric(20, 8, TooManyDecimalsMessage = QuantityRules.TooManyDecimals)] decimal? Quantity, [property: Numeric(15, 4)] decimal? Price,
     [property: Numeric(15, 4)] decimal? StopLoss);
 
 public sealed record FillView(decimal Quantity, decimal Price, decimal Charges, DateTimeOffset ExecutedAt);
@@ -59,7 +59,17 @@ public sealed record OrderView(
 }
 
 /// <summary>api.md's charges preview, with the capital-gains estimate for sells.</summary>
-public sealed record ChargesPreview(ChargesBreakdown Charges, decimal EstimatedPrice, decimal EstimatedCost, CapitalGainsEstimate? CapitalGains);
+public sealed record ChargesPreview(ChargesBreakdown Charges, decimal EstimatedPrice, decimal EstimatedCost, CapitalGainsEstimate? CapitalGains)
+{
+    /// <summary>A crypto sell's TDS (section 194S): a tax credit withheld from the proceeds, never part of <see cref="Charges"/>.</summary>
+    public decimal Tds => Charges.Tds;
+
+    /// <summary>
+    /// Cash placing the order blocks until it fills: the estimated cost, or for a market buy the cost at the last price
+    /// plus the buffer (<see cref="ExchangeOptions.BlockBuffer"/>); a fund purchase blocks its amount; sells block nothing.
+    /// </summary>
+    public decimal BlockedAmount { get; init; }
+}
 
 /// <summary>Settings of the paper exchange (Spark:Exchange).</summary>
 public sealed class ExchangeOptions

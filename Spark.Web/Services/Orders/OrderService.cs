@@ -52,7 +52,7 @@ public sealed class OrderService(
         }
 
         var fund = security.Type == SecurityType.MutualFund;
-        var estimate = fund ? 0m : EstimatePrice(security, side, type, request);
+        var estimate = fund ? 0m : BlockPrice(security, side, type, request);
         var charges = fund ? null : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, estimate, IndiaTime.Today(clock));
         // A fund purchase blocks its amount; a redemption, like any sell, blocks nothing.
         var block = side == OrderSide.Sell ? 0m : fund ? request.Amount!.Value : Money.Paisa(quantity * estimate) + charges!.Total;
@@ -165,7 +165,7 @@ public sealed class OrderService(
         var block = 0m;
         if (order.Side == OrderSide.Buy)
         {
-            var estimate = EstimatePrice(security, order.Side, order.Type, request);
+            var estimate = BlockPrice(security, order.Side, order.Type, request);
             var remaining = quantity - order.FilledQuantity;
             block = Money.Paisa(remaining * estimate)
                 + ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), order.Side, remaining, estimate, IndiaTime.Today(clock)).Total;
@@ -273,11 +273,11 @@ public sealed class OrderService(
         if (fund && side == OrderSide.Buy)
         {
             var purchase = ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, request.Amount!.Value, today);
-            return new ChargesPreview(purchase, prices.TryGet(security.Id, out var nav) ? nav.Price : 0m, request.Amount.Value, null);
+            return new ChargesPreview(purchase, prices.TryGet(security.Id, out var nav) ? nav.Price : 0m, request.Amount.Value, null) { BlockedAmount = request.Amount.Value };
         }
 
         // A redemption is estimated at the last NAV.
-        var price = fund ? (prices.TryGet(security.Id, out var last) ? last.Price : 0m) : EstimatePrice(security, side, type, request);
+        var price = fund ? (prices.TryGet(security.Id, out var last) ? last.Price : 0m) : EstimatePrice(security, type, request);
         List<OpenLot> lots = [];
         if (side == OrderSide.Sell)
         {
@@ -290,11 +290,64 @@ public sealed class OrderService(
         CapitalGainsEstimate? gains = null;
         if (side == OrderSide.Sell && lots.Sum(l => l.Quantity) >= quantity)
         {
-            gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.Total, today, Instruments.Tax(security), 0m, null);
+            var taxClass = Instruments.Tax(security);
+            var realizedThisYear = 0m;
+            if (taxClass == TaxClass.Equity)
+            {
+                await using var context = db.ForUser(userId);
+                realizedThisYear = await LongTermEquityGainsThisYearAsync(context, today, cancellationToken);
+            }
+            // Proviso to section 48: STT is not deducted from the capital gain, only the other transfer expenses.
+            gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.TransferExpenses, today, taxClass, realizedThisYear, null);
         }
 
-        var cost = side == OrderSide.Buy ? Money.Paisa(quantity * price) + charges.Total : Money.Paisa(quantity * price) - charges.Total;
-        return new ChargesPreview(charges, price, cost, gains);
+        // A crypto sell's TDS is withheld from what the sale brings in, though it is a tax credit rather than a charge.
+        var cost = side == OrderSide.Buy ? Money.Paisa(quantity * price) + charges.Total : Money.Paisa(quantity * price) - charges.Total - charges.Tds;
+        var blocked = 0m;
+        if (side == OrderSide.Buy)
+        {
+            // What placing the order blocks, as PlaceAsync computes it: at the buffered price for a market buy.
+            var blockPrice = BlockPrice(security, side, type, request);
+            blocked = blockPrice == price ? cost
+                : Money.Paisa(quantity * blockPrice) + ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, blockPrice, today).Total;
+        }
+        return new ChargesPreview(charges, price, cost, gains) { BlockedAmount = blocked };
+    }
+
+    /// <summary>
+    /// The equity long-term gains the user realised in today's financial year, on every platform (section 112A's
+    /// exemption is once a year per person): each equity holding with a sell this year is replayed FIFO from the ledger.
+    /// A sell's STT is added back to its gain, approximated as the sell's tax (a sell pays no stamp duty) spread over its
+    /// lots in proportion to their charges.
+    /// </summary>
+    private static async Task<decimal> LongTermEquityGainsThisYearAsync(SparkDbContext context, DateOnly today, CancellationToken cancellationToken)
+    {
+        var yearStart = new DateOnly(CapitalGainsEstimator.FinancialYearStart(today), 4, 1);
+        var soldThisYear = await context.Transactions.AsNoTracking()
+            .Where(t => t.Type == TransactionType.Sell && t.Status == TransactionStatus.Completed && t.InvestmentId != null
+                && t.TransactionDate >= yearStart && t.TransactionDate <= today)
+            .Select(t => t.InvestmentId!.Value).Distinct().ToListAsync(cancellationToken);
+        if (soldThisYear.Count == 0) return 0m;
+
+        var rows = await context.Transactions.AsNoTracking()
+            .Where(t => t.InvestmentId != null && soldThisYear.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed)
+            .ToListAsync(cancellationToken);
+        var securityIds = rows.Where(r => r.SecurityId != null).Select(r => r.SecurityId!.Value).Distinct().ToList();
+        var equity = (await context.Securities.AsNoTracking().Where(s => securityIds.Contains(s.Id)).ToListAsync(cancellationToken))
+            .Where(s => Instruments.Tax(s) == TaxClass.Equity).Select(s => s.Id).ToHashSet();
+
+        var total = 0m;
+        foreach (var holding in rows.Where(r => r.SecurityId is { } id && equity.Contains(id)).GroupBy(r => r.InvestmentId))
+        {
+            var ordered = holding.OrderBy(t => t.TransactionDate).ThenBy(t => LedgerService.Order(t.Type)).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id).ToList();
+            var position = FifoLedger.Replay(ordered.Select(LedgerService.ToEntry));
+            var sttShare = ordered.Where(t => t.Type == TransactionType.Sell).GroupBy(t => t.TransactionDate).ToDictionary(
+                g => g.Key,
+                g => g.Sum(t => t.Fees + t.Tax + t.Gst) is var all and > 0m ? g.Sum(t => t.Tax) / all : 0m);
+            total += CapitalGainsEstimator.LongTermGainsRealizedInYear(position.Sales, today,
+                s => Money.Paisa(s.Charges * sttShare.GetValueOrDefault(s.SellDate)));
+        }
+        return total;
     }
 
     /// <summary>A holding's open buy lots, oldest first: what a sale's capital gains and a redemption's exit load are counted on.</summary>
@@ -343,7 +396,7 @@ public sealed class OrderService(
         if (security is not null && !fund && request.Quantity is > 0m && request.Type is not null)
         {
             var quantity = request.Quantity.Value;
-            if (decimal.Round(quantity, Instruments.UnitDecimals(security)) != quantity) errors["quantity"] = ["Shares and ETFs trade in whole units."];
+            if (decimal.Round(quantity, Instruments.UnitDecimals(security)) != quantity) errors["quantity"] = [Instruments.UnitsMessage(security)];
             else if (security.LotSize > 1 && quantity % security.LotSize != 0m) errors["quantity"] = [$"This security trades in lots of {security.LotSize}."];
             var tick = Instruments.TickSize(security);
             void Price(string field, decimal? value, bool required, string what)
@@ -389,12 +442,25 @@ public sealed class OrderService(
     }
 
     /// <summary>The price an order is expected to fill at: its limit, else its trigger, else the live price with the block buffer for buys.</summary>
-    private decimal EstimatePrice(Security security, OrderSide side, OrderType type, OrderRequest request)
+    /// <summary>The price the ticket estimates the order at: its limit or trigger, or the last price for a market order.</summary>
+    private decimal EstimatePrice(Security security, OrderType type, OrderRequest request)
     {
         if (type is OrderType.Limit or OrderType.Bracket && request.Price is { } limit) return limit;
         if (type == OrderType.StopLoss && (request.Price ?? request.StopLoss) is { } trigger) return trigger;
         if (!prices.TryGet(security.Id, out var quote)) throw new DomainException($"{security.Symbol} has no price yet, so a market order cannot be estimated. Use a limit order.");
-        return side == OrderSide.Buy ? quote.Price * (1m + exchangeOptions.Value.BlockBuffer) : quote.Price;
+        return quote.Price;
+    }
+
+    /// <summary>
+    /// The price cash is blocked at: the estimate, plus the buffer for a market buy, whose fill price is not known
+    /// (issue 15: the buffer is shown as the amount blocked, never as the estimated price).
+    /// </summary>
+    private decimal BlockPrice(Security security, OrderSide side, OrderType type, OrderRequest request)
+    {
+        var estimate = EstimatePrice(security, type, request);
+        var market = !(type is OrderType.Limit or OrderType.Bracket && request.Price is not null)
+            && !(type == OrderType.StopLoss && (request.Price ?? request.StopLoss) is not null);
+        return side == OrderSide.Buy && market ? estimate * (1m + exchangeOptions.Value.BlockBuffer) : estimate;
     }
 
     private static Spark.Core.Orders.TradingOrder NewOrder(Guid userId, Security security, OrderSide side, OrderType type, decimal quantity,

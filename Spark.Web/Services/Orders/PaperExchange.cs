@@ -351,6 +351,12 @@ public sealed partial class PaperExchange(
             return;
         }
 
+        if (charges.Tds > 0m)
+        {
+            // Kept on the sale for the tax statement's TDS credit; the ledger's own columns hold only charges.
+            row.Metadata = System.Text.Json.JsonSerializer.SerializeToDocument(new { tds = charges.Tds });
+        }
+
         context.OrderExecutions.Add(new OrderExecution
         {
             OrderId = order.Id, UserId = owner.UserId, Quantity = fill.Quantity, Price = fill.Price, Amount = amount, Charges = charges.Total,
@@ -385,7 +391,8 @@ public sealed partial class PaperExchange(
         }
         else
         {
-            account.Balance += amount - charges.Total;
+            // Section 194S: the TDS is withheld from the proceeds (a tax credit, so it is not in the transaction's charges or P&L).
+            account.Balance += amount - charges.Total - charges.Tds;
         }
 
         account.UpdatedAt = now;
@@ -413,7 +420,7 @@ public sealed partial class PaperExchange(
         {
             UserId = owner.UserId, OrderId = order.Id,
             EntryType = order.Side == OrderSide.Buy ? CashEntryType.Buy : CashEntryType.Sell,
-            Amount = order.Side == OrderSide.Buy ? -(amount + charges.Total) : amount - charges.Total,
+            Amount = order.Side == OrderSide.Buy ? -(amount + charges.Total) : amount - charges.Total - charges.Tds,
             BalanceAfter = account.Balance,
             // Sale proceeds settle the next trading day (T+1): they can buy again at once but be withdrawn only then.
             SettlesOn = order.Side == OrderSide.Sell ? MarketCalendar.NextTradingDay(today) : today,
