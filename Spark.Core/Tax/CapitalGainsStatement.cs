@@ -1,0 +1,137 @@
+using System.Globalization;
+
+namespace Spark.Core.Tax;
+
+/// <summary>
+/// An Indian financial year, April to March (section 2(9) "previous year"), named as the return names it: FY 2025-26
+/// runs from 1 April 2025 to 31 March 2026.
+/// </summary>
+public readonly record struct FinancialYear(int StartYear)
+{
+    public DateOnly From => new(StartYear, 4, 1);
+
+    public DateOnly To => new(StartYear + 1, 3, 31);
+
+    /// <summary>"2025-26".</summary>
+    public string Label => string.Create(CultureInfo.InvariantCulture, $"{StartYear}-{(StartYear + 1) % 100:00}");
+
+    public static FinancialYear Of(DateOnly date) => new(date.Month >= 4 ? date.Year : date.Year - 1);
+
+    /// <summary>Parses "2025-26" (the second part must follow the first); null for anything else.</summary>
+    public static FinancialYear? TryParse(string? text)
+    {
+        if (text is not { Length: 7 } || text[4] != '-'
+            || !int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+            || !int.TryParse(text.AsSpan(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var end)
+            || start < 1990 || start > 2200 || (start + 1) % 100 != end)
+        {
+            return null;
+        }
+        return new FinancialYear(start);
+    }
+
+    public override string ToString() => Label;
+}
+
+/// <summary>The head under which a slice of a sale is taxed, each with the section of the Income-tax Act 1961 that taxes it.</summary>
+public enum GainClass
+{
+    /// <summary>STT-paid equity held 12 months or less: section 111A (15 %, 20 % for transfers from 23 July 2024).</summary>
+    EquityShortTerm,
+
+    /// <summary>STT-paid equity held more than 12 months: section 112A (10 % / 12.5 % above the yearly exemption).</summary>
+    EquityLongTerm,
+
+    /// <summary>Any other short-term gain, including specified mutual fund units under section 50AA: taxed at the slab rate.</summary>
+    OtherShortTerm,
+
+    /// <summary>Any other long-term gain: section 112 (20 % with indexation before 23 July 2024, 12.5 % without from that day).</summary>
+    OtherLongTerm,
+
+    /// <summary>Virtual digital assets: section 115BBH, 30 % whatever the holding period, losses neither set off nor carried forward.</summary>
+    VirtualDigitalAsset,
+}
+
+/// <summary>
+/// One sale matched to one buy lot, FIFO per platform (demat account): a row of the statement and of Schedule 112A.
+/// Money to the paisa; the rows of a sale add up to the sale.
+/// </summary>
+/// <param name="SaleTransactionId">The sell in the ledger (drill-down).</param>
+/// <param name="BuyTransactionId">The buy (or SIP, bonus) that opened the lot, when the ledger can name it.</param>
+/// <param name="ActualCost">The lot's cost of acquisition for these units, with the buy's charges but without its STT.</param>
+/// <param name="FairMarketValue">Section 55(2)(ac): the 31 January 2018 value of these units, for lots bought on or before that day; else null.</param>
+/// <param name="CostOfAcquisition">The cost the gain is computed on: grandfathered where that applies, otherwise <paramref name="ActualCost"/>.</param>
+/// <param name="TransferExpenses">The sale's expenses deductible under section 48(i) (never STT), this row's share.</param>
+/// <param name="Gain">SaleValue − CostOfAcquisition − TransferExpenses (for virtual digital assets, no expenses: section 115BBH(2)(a)).</param>
+/// <param name="Tds">Section 194S TDS withheld on this row's share of a virtual digital asset sale; 0 otherwise.</param>
+/// <param name="Caution">Set where Spark cannot be sure of the class or the figure: "check with your tax adviser" and why.</param>
+public sealed record CapitalGainRow(
+    Guid SaleTransactionId,
+    Guid? BuyTransactionId,
+    Guid SecurityId,
+    string Symbol,
+    string Name,
+    string? Isin,
+    string Platform,
+    DateOnly BuyDate,
+    DateOnly SaleDate,
+    int HoldingDays,
+    decimal Units,
+    decimal SaleValue,
+    decimal ActualCost,
+    decimal? FairMarketValue,
+    decimal CostOfAcquisition,
+    decimal TransferExpenses,
+    decimal Gain,
+    GainClass Class,
+    string Section,
+    decimal Tds,
+    string? Caution);
+
+/// <summary>The year's gains of one head: before set-off, the set-off it received or gave, and what is taxed.</summary>
+/// <param name="Gains">Sum of the positive rows.</param>
+/// <param name="Losses">Sum of the negative rows, as a positive number.</param>
+/// <param name="Net">Gains − Losses.</param>
+/// <param name="SetOff">Losses of other heads set off against this head under sections 70 and 74 (positive), as the statement applied them.</param>
+/// <param name="Exemption">Section 112A exemption used (equity long-term only).</param>
+/// <param name="Taxable">What the rate applies to after set-off and exemption; never negative.</param>
+/// <param name="Rate">The rate, null for the slab rate Spark does not know (the tax of that head is then not estimated).</param>
+/// <param name="Tax">Tax at <paramref name="Rate"/> before cess, to the paisa; 0 when the rate is the slab.</param>
+public sealed record GainClassTotal(
+    GainClass Class,
+    string Section,
+    int Rows,
+    decimal Gains,
+    decimal Losses,
+    decimal Net,
+    decimal SetOff,
+    decimal Exemption,
+    decimal Taxable,
+    decimal? Rate,
+    decimal Tax);
+
+/// <summary>A dividend credited in the year: taxed at the slab rate as income from other sources.</summary>
+public sealed record DividendRow(Guid TransactionId, DateOnly Date, Guid SecurityId, string Symbol, string Name, string Platform, decimal Amount);
+
+/// <summary>The capital-gains statement of one investor for one financial year, across every platform, from the ledger.</summary>
+/// <param name="Totals">One entry per head with any row, in <see cref="GainClass"/> order.</param>
+/// <param name="TaxBeforeCess">Sum of the heads' tax.</param>
+/// <param name="Cess">4 % health and education cess on <paramref name="TaxBeforeCess"/>.</param>
+/// <param name="EstimatedTax">TaxBeforeCess + Cess: surcharge, rebates and the slab-rate heads are not in it (see <paramref name="Notes"/>).</param>
+/// <param name="TdsCredit">Section 194S TDS withheld in the year, a credit against the tax.</param>
+/// <param name="RowCount">All rows of the year; <paramref name="Rows"/> is one page of them, sale date then buy date.</param>
+/// <param name="Notes">What the statement assumed, in words (rates by sale date, FY 2024-25 under the Finance (No. 2) Act 2024, surcharge and slab).</param>
+public sealed record CapitalGainsStatement(
+    FinancialYear Year,
+    IReadOnlyList<GainClassTotal> Totals,
+    decimal TaxBeforeCess,
+    decimal Cess,
+    decimal EstimatedTax,
+    decimal TdsCredit,
+    IReadOnlyList<DividendRow> Dividends,
+    decimal DividendTotal,
+    int RowCount,
+    int Page,
+    int PageSize,
+    IReadOnlyList<CapitalGainRow> Rows,
+    IReadOnlyList<string> Notes);
