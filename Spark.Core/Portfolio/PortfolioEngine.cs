@@ -303,6 +303,34 @@ public static class PortfolioEngine
         return Xirr.Solve(flows);
     }
 
+    /// <summary>
+    /// The absolute return of a window, for periods under a year (api.md: screens show it instead of XIRR): the gain,
+    /// value at the end + money out − value at the start − money in, over what was in play, value at the start + money in.
+    /// </summary>
+    /// <returns>The return as a fraction, or null when nothing was held or put in during the window.</returns>
+    public static decimal? AbsoluteReturnBetween(IReadOnlyList<DailyValuation> days, DateOnly? from, DateOnly? to)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        decimal start = 0m, moneyIn = 0m, moneyOut = 0m;
+        DailyValuation? last = null;
+        foreach (var day in days)
+        {
+            if (from is { } f && day.Date < f)
+            {
+                start = day.Value;
+                continue;
+            }
+
+            if (to is { } t && day.Date > t) break;
+            moneyIn += day.MoneyIn;
+            moneyOut += day.MoneyOut;
+            last = day;
+        }
+
+        var basis = start + moneyIn;
+        return last is { } end && basis > 0m ? Money.Rate((end.Value + moneyOut - basis) / basis) : null;
+    }
+
     /// <summary>Why a window that starts after the last valued day has no XIRR.</summary>
     public const string WindowAfterValuationNote = "The period starts after the last day Spark has valued, so there is no return to show for it yet.";
 
