@@ -257,6 +257,83 @@ public static class PortfolioEngine
         return slice.Count == 0 ? null : TimeWeightedReturn.Compute(slice);
     }
 
+    /// <summary>
+    /// The XIRR of a window (api.md, "XIRR of a window"): the holdings' value at the start of <paramref name="from"/>
+    /// (the value at the end of the day before) counts as money paid in on <paramref name="from"/>, the money in and out
+    /// on the days of the window as usual, and the value at the end of <paramref name="to"/> as money received that day.
+    /// A window that starts before the first transaction starts with nothing held, so it pays nothing in on
+    /// <paramref name="from"/>; a window that ends after the last day of <paramref name="days"/> ends on that day.
+    /// </summary>
+    /// <param name="days">The portfolio's days in date order, one a date, as <see cref="PortfolioResult.Days"/> gives them.</param>
+    public static XirrResult XirrBetween(IReadOnlyList<DailyValuation> days, DateOnly? from, DateOnly? to)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var flows = new List<CashFlow>();
+        DailyValuation? before = null;
+        DailyValuation? last = null;
+        foreach (var day in days)
+        {
+            if (from is { } f && day.Date < f)
+            {
+                before = day;
+                continue;
+            }
+
+            if (to is { } t && day.Date > t) break;
+            var flow = day.MoneyOut - day.MoneyIn;
+            if (flow != 0m) flows.Add(new CashFlow(day.Date, flow));
+            last = day;
+        }
+
+        if (last is not { } end)
+        {
+            return new XirrResult(null, before is null ? Xirr.NothingInvestedNote : WindowAfterValuationNote);
+        }
+
+        if (before is { } b && b.Value > 0m)
+        {
+            flows.Insert(0, new CashFlow(from!.Value, -Money.Paisa(b.Value)));
+        }
+
+        if (end.Value > 0m)
+        {
+            flows.Add(new CashFlow(end.Date, Money.Paisa(end.Value)));
+        }
+
+        return Xirr.Solve(flows);
+    }
+
+    /// <summary>
+    /// The absolute return of a window, for periods under a year (api.md: screens show it instead of XIRR): the gain,
+    /// value at the end + money out − value at the start − money in, over what was in play, value at the start + money in.
+    /// </summary>
+    /// <returns>The return as a fraction, or null when nothing was held or put in during the window.</returns>
+    public static decimal? AbsoluteReturnBetween(IReadOnlyList<DailyValuation> days, DateOnly? from, DateOnly? to)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        decimal start = 0m, moneyIn = 0m, moneyOut = 0m;
+        DailyValuation? last = null;
+        foreach (var day in days)
+        {
+            if (from is { } f && day.Date < f)
+            {
+                start = day.Value;
+                continue;
+            }
+
+            if (to is { } t && day.Date > t) break;
+            moneyIn += day.MoneyIn;
+            moneyOut += day.MoneyOut;
+            last = day;
+        }
+
+        var basis = start + moneyIn;
+        return last is { } end && basis > 0m ? Money.Rate((end.Value + moneyOut - basis) / basis) : null;
+    }
+
+    /// <summary>Why a window that starts after the last valued day has no XIRR.</summary>
+    public const string WindowAfterValuationNote = "The period starts after the last day Spark has valued, so there is no return to show for it yet.";
+
     private static HoldingAnalysis Walk(HoldingLedger holding, DateOnly first, int days, PriceSeries? history, Int128[] valueDelta,
         decimal[] investedDelta, decimal[] moneyIn, decimal[] moneyOut, Dictionary<DateOnly, decimal> portfolioFlows)
     {

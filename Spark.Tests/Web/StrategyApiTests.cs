@@ -160,7 +160,7 @@ public sealed class StrategyApiTests(WebAppFixture fixture) : IClassFixture<WebA
         var stored = JsonNode.Parse(await fixture.Database.OwnerScalarAsync<string>("SELECT backtesting_data::text FROM auto_invest_strategies WHERE id = $1", id))!;
         Assert.Equal("complete", stored["status"]!.GetValue<string>());
         Assert.Equal("2025-01-01", stored["endDate"]!.GetValue<string>());
-        Assert.Equal(1, stored["version"]!.GetValue<int>());
+        Assert.Equal(2, stored["version"]!.GetValue<int>());
         Assert.NotNull(stored["computedAt"]);
         Assert.NotNull(stored["fingerprint"]);
         // 28 June starts a quarter: 5,500 + 5,150 = 10,650 is split 5,325 each; then 5,325 × 120/110 + 5,325 × 107/103.

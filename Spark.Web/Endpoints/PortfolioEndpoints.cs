@@ -215,14 +215,22 @@ public static class PortfolioEndpoints
             r.DayChange, r.DayChangeRate, r.ReturnsRate, r.Xirr.Rate, r.Xirr.Note, cash, view.Holdings.Count(h => h.Result.Position.Quantity > 0m)));
     }
 
-    private static async Task<Ok<PerformanceResponse>> PerformanceAsync(HttpContext http, PortfolioService portfolio, DateOnly? from = null,
-        DateOnly? to = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Value series, TWR and XIRR, all of the window when one is given (api.md: the value at the start of <c>from</c> is
+    /// paid in, the value at the end of <c>to</c> received). A window that covers the whole history is the whole history.
+    /// </summary>
+    private static async Task<Results<Ok<PerformanceResponse>, ValidationProblem>> PerformanceAsync(HttpContext http, PortfolioService portfolio,
+        DateOnly? from = null, DateOnly? to = null, CancellationToken cancellationToken = default)
     {
+        if (from is { } f && to is { } t && f > t) return Problems.Invalid("to", "The end of the period must be on or after its start.");
         var view = await portfolio.GetAsync(Me(http), withSeries: true, cancellationToken);
         var series = view.Result.Series.Where(p => (from is null || p.Date >= from) && (to is null || p.Date <= to))
             .Select(p => new PerformancePoint(p.Date, p.Value, p.Invested)).ToList();
-        var twr = from is null && to is null ? view.Result.Twr : PortfolioEngine.TwrBetween(view.Result.Days, from, to);
-        return TypedResults.Ok(new PerformanceResponse(view.Result.Xirr.Rate, view.Result.Xirr.Note, twr,
+        var days = view.Result.Days;
+        var whole = (from is null || days.Count == 0 || from <= days[0].Date) && (to is null || to >= view.ValuationDate);
+        var twr = from is null && to is null ? view.Result.Twr : PortfolioEngine.TwrBetween(days, from, to);
+        var xirr = whole ? view.Result.Xirr : PortfolioEngine.XirrBetween(days, from, to);
+        return TypedResults.Ok(new PerformanceResponse(xirr.Rate, xirr.Note, twr,
             series.Count > 0 ? series[0].Date : null, series.Count > 0 ? series[^1].Date : null, series));
     }
 

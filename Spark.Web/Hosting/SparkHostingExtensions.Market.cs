@@ -16,6 +16,8 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<SecurityCatalog>();
         services.AddSingleton<PriceBook>();
         services.AddSingleton<PriceHistory>();
+        // With the simulator on, the history is complete only once it has written its past years (issue 15, item 7).
+        services.AddSingleton(new MarketHistory(complete: !options.Market.SimulatorEnabled));
         services.AddSingleton<PortfolioCache>();
         services.AddSingleton<MarketDataService>();
         services.AddScoped<MarketImport>();
@@ -39,6 +41,7 @@ public static partial class SparkHostingExtensions
         if (options.Market.SimulatorEnabled)
         {
             services.AddHostedService<MarketSimulatorService>();
+            services.AddHostedService<Jobs.BacktestsWhenHistoryIsComplete>();
         }
     }
 }

@@ -6,6 +6,7 @@ using Spark.Core.Accounts;
 using Spark.Core.AutoInvest;
 using Spark.Core.Formatting;
 using Spark.Core.Goals;
+using Spark.Core.Orders;
 using Spark.Core.Time;
 using Spark.Data;
 using Spark.Web.Hosting;
@@ -19,12 +20,33 @@ public sealed record PlanRequest(Guid? StrategyId, [property: Spark.Web.Api.Inpu
 
 public sealed record PlanHolding(string Symbol, decimal Quantity, decimal? Price, decimal Value);
 
-/// <summary>A plan as screens and the API show it; current value is the plan's own units at live prices.</summary>
+/// <summary>
+/// A plan as screens and the API show it. <see cref="CurrentValue"/> is the plan's own units at live prices plus
+/// <see cref="AwaitingAmount"/>, the buys placed and not filled yet (fund purchases waiting for the NAV, orders waiting for
+/// the session) at the amount they will spend; <see cref="InvestedAmount"/> is what went in or is waiting, without buys
+/// that ended unfilled (issue 15, item 8). <see cref="PendingLegs"/> lists the waiting orders, <see cref="FailedLegs"/>
+/// the legs of the latest executions that were not bought, with the reason.
+/// </summary>
 public sealed record PlanView(
     Guid Id, Guid StrategyId, string StrategyName, PlanStatus Status, decimal MonthlyInvestment, int ExecutionDay, bool AutoRebalance,
     Guid? GoalId, DateOnly StartDate, DateOnly? NextExecutionDate, DateOnly? LastExecutionDate, decimal InvestedAmount,
     decimal CurrentValue, decimal Returns, decimal? ReturnsRate, string? PauseReason, DateTimeOffset? PausedAt, DateTimeOffset? CancelledAt,
-    DateTimeOffset CreatedAt, IReadOnlyList<PlanHolding> Holdings);
+    DateTimeOffset CreatedAt, IReadOnlyList<PlanHolding> Holdings, decimal AwaitingAmount, IReadOnlyList<PlanLegView> PendingLegs,
+    IReadOnlyList<PlanLegView> FailedLegs);
+
+/// <summary>
+/// A leg of a plan's execution that is not (or not yet) a holding. <see cref="Status"/> is awaiting_nav (a fund purchase
+/// by amount, filled at the next NAV), awaiting_session (an order waiting for its market to open) or failed, with
+/// <see cref="Reason"/>. <see cref="Amount"/> is what the leg spends (buys) or is estimated to raise (sells); a failed
+/// execution with no legs recorded has one leg with no symbol.
+/// </summary>
+public sealed record PlanLegView(DateOnly ExecutionDate, string? Symbol, string? AssetClass, string Side, decimal Amount, string Status,
+    string? Reason, Guid? OrderId)
+{
+    public const string AwaitingNav = "awaiting_nav";
+    public const string AwaitingSession = "awaiting_session";
+    public const string Failed = "failed";
+}
 
 public sealed record PlanExecutionView(
     Guid Id, DateOnly ExecutionDate, ExecutionStatus Status, decimal AmountInvested, int OrdersPlaced, int OrdersExecuted,
@@ -215,18 +237,35 @@ public sealed class PlanService(SparkDb db, PriceBook prices, IOptions<SparkOpti
             """, cancellationToken);
     }
 
+    /// <summary>How many of a plan's latest executions its failed legs are listed from (the plan page shows as many).</summary>
+    public const int FailedLegExecutions = 24;
+
     private async Task<List<PlanView>> ViewsAsync(SparkDbContext context, IReadOnlyList<AutoInvestPlan> plans, CancellationToken cancellationToken)
     {
         await prices.EnsureLoadedAsync(cancellationToken);
         var ids = plans.Select(p => p.Id).ToArray();
         var names = await context.Strategies.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
-        var positions = await context.Orders.AsNoTracking()
-            .Where(o => o.PlanExecutionId != null && o.FilledQuantity > 0m)
-            .Join(context.PlanExecutions.Where(e => ids.Contains(e.PlanId)), o => o.PlanExecutionId, e => e.Id, (o, e) => new { e.PlanId, o.SecurityId, o.Symbol, o.Side, o.FilledQuantity })
+        var orders = await context.Orders.AsNoTracking()
+            .Where(o => o.PlanExecutionId != null)
+            .Join(context.PlanExecutions.Where(e => ids.Contains(e.PlanId)), o => o.PlanExecutionId, e => e.Id, (o, e) => new PlanOrder(e.PlanId, e.Id,
+                e.ExecutionDate, o.Id, o.SecurityId, o.Symbol, o.Side, o.Quantity, o.FilledQuantity, o.Status, o.Amount, o.RejectionReason))
             .ToListAsync(cancellationToken);
+        var executions = await context.PlanExecutions.AsNoTracking().Where(e => ids.Contains(e.PlanId))
+            .Select(e => new { e.Id, e.PlanId, e.ExecutionDate, e.Status, e.ErrorMessage, e.AllocationDetails })
+            .ToListAsync(cancellationToken);
+        var legsByOrder = new Dictionary<Guid, RecordedLeg>();
+        var recorded = new Dictionary<Guid, List<RecordedLeg>>();
+        foreach (var e in executions)
+        {
+            var legs = RecordedLeg.Read(e.AllocationDetails);
+            recorded[e.Id] = legs;
+            foreach (var leg in legs.Where(l => l.OrderId is not null)) legsByOrder[leg.OrderId!.Value] = leg;
+        }
+
         return [.. plans.Select(p =>
         {
-            var holdings = positions.Where(x => x.PlanId == p.Id).GroupBy(x => (x.SecurityId, x.Symbol))
+            var mine = orders.Where(o => o.PlanId == p.Id).ToList();
+            var holdings = mine.Where(o => o.FilledQuantity > 0m).GroupBy(x => (x.SecurityId, x.Symbol))
                 .Select(g => (g.Key, Quantity: g.Sum(x => x.Side == Spark.Core.Orders.OrderSide.Buy ? x.FilledQuantity : -x.FilledQuantity)))
                 .Where(h => h.Quantity > 0m)
                 .Select(h =>
@@ -235,12 +274,89 @@ public sealed class PlanService(SparkDb db, PriceBook prices, IOptions<SparkOpti
                     return new PlanHolding(h.Key.Symbol, h.Quantity, price, Money.Paisa(h.Quantity * (price ?? 0m)));
                 })
                 .OrderByDescending(h => h.Value).ToList();
-            var value = holdings.Sum(h => h.Value);
-            var returns = value - p.InvestedAmount;
+
+            var pending = new List<PlanLegView>();
+            var failed = new List<PlanLegView>();
+            var ended = 0m;
+            foreach (var o in mine.OrderByDescending(o => o.ExecutionDate).ThenBy(o => o.Symbol, StringComparer.Ordinal))
+            {
+                var leg = legsByOrder.GetValueOrDefault(o.OrderId);
+                var buy = o.Side == Spark.Core.Orders.OrderSide.Buy;
+                // The part not filled, at what the plan counted it for when it placed the order (its estimated cost).
+                var unfilled = o.Quantity > 0m ? Math.Max(0m, o.Quantity - o.FilledQuantity) / o.Quantity : 1m;
+                var amount = Money.Paisa((leg?.EstimatedCost ?? o.Amount ?? 0m) * unfilled);
+                if (o.Status is OrderStatus.Pending or OrderStatus.Placed or OrderStatus.PartiallyFilled)
+                {
+                    pending.Add(new PlanLegView(o.ExecutionDate, o.Symbol, leg?.AssetClass, buy ? "buy" : "sell", amount,
+                        o.Amount is not null ? PlanLegView.AwaitingNav : PlanLegView.AwaitingSession, null, o.OrderId));
+                }
+                else if (o.Status is OrderStatus.Cancelled or OrderStatus.Rejected && unfilled > 0m)
+                {
+                    failed.Add(new PlanLegView(o.ExecutionDate, o.Symbol, leg?.AssetClass, buy ? "buy" : "sell", amount, PlanLegView.Failed,
+                        o.RejectionReason ?? "The order ended before it filled.", o.OrderId));
+                    if (buy) ended += amount;
+                }
+            }
+
+            // Legs never placed: skipped by the allocation (with its note) or of an execution that failed as a whole.
+            foreach (var e in executions.Where(e => e.PlanId == p.Id).OrderByDescending(e => e.ExecutionDate).Take(FailedLegExecutions))
+            {
+                var legs = recorded[e.Id];
+                if (e.Status == ExecutionStatus.Failed)
+                {
+                    var reason = e.ErrorMessage ?? "The execution failed.";
+                    var notPlaced = legs.Where(l => l.OrderId is null && l.Budget > 0m).ToList();
+                    if (notPlaced.Count == 0) failed.Add(new PlanLegView(e.ExecutionDate, null, null, "buy", 0m, PlanLegView.Failed, reason, null));
+                    failed.AddRange(notPlaced.Select(l => new PlanLegView(e.ExecutionDate, l.Symbol, l.AssetClass, l.Side, l.Budget, PlanLegView.Failed, reason, null)));
+                }
+                else
+                {
+                    failed.AddRange(legs.Where(l => l.Status == "skipped" && l.Budget > 0m)
+                        .Select(l => new PlanLegView(e.ExecutionDate, l.Symbol, l.AssetClass, l.Side, l.Budget, PlanLegView.Failed, l.Note ?? "Not bought.", null)));
+                }
+            }
+
+            var awaiting = pending.Where(l => l.Side == "buy").Sum(l => l.Amount);
+            var invested = Math.Max(0m, p.InvestedAmount - ended);
+            var value = holdings.Sum(h => h.Value) + awaiting;
+            var returns = value - invested;
             return new PlanView(p.Id, p.StrategyId, names.GetValueOrDefault(p.StrategyId, "Strategy"), p.Status, p.MonthlyInvestment, p.ExecutionDay,
-                p.AutoRebalance, p.LinkedGoalId, p.StartDate, p.NextExecutionDate, p.LastExecutionDate, p.InvestedAmount, value, returns,
-                p.InvestedAmount > 0m ? Money.Rate(returns / p.InvestedAmount) : null, p.PauseReason, p.PausedAt, p.CancelledAt, p.CreatedAt, holdings);
+                p.AutoRebalance, p.LinkedGoalId, p.StartDate, p.NextExecutionDate, p.LastExecutionDate, invested, value, returns,
+                invested > 0m ? Money.Rate(returns / invested) : null, p.PauseReason, p.PausedAt, p.CancelledAt, p.CreatedAt, holdings,
+                awaiting, pending, [.. failed.OrderByDescending(l => l.ExecutionDate)]);
         })];
+    }
+
+    private sealed record PlanOrder(Guid PlanId, Guid ExecutionId, DateOnly ExecutionDate, Guid OrderId, Guid SecurityId, string Symbol,
+        Spark.Core.Orders.OrderSide Side, decimal Quantity, decimal FilledQuantity, OrderStatus Status, decimal? Amount, string? RejectionReason);
+
+    /// <summary>A leg as the execution recorded it in allocation_details (PlanBatchWriter.Details).</summary>
+    private sealed record RecordedLeg(string? AssetClass, string? Symbol, string Side, decimal Budget, decimal? EstimatedCost, string? Note,
+        Guid? OrderId, string? Status)
+    {
+        public static List<RecordedLeg> Read(JsonDocument? details)
+        {
+            var legs = new List<RecordedLeg>();
+            if (details is null || details.RootElement.ValueKind != JsonValueKind.Object
+                || !details.RootElement.TryGetProperty("legs", out var array) || array.ValueKind != JsonValueKind.Array)
+            {
+                return legs;
+            }
+
+            foreach (var l in array.EnumerateArray())
+            {
+                legs.Add(new RecordedLeg(Text(l, "assetClass"), Text(l, "symbol"), Text(l, "side") ?? "buy", Number(l, "budget") ?? 0m,
+                    Number(l, "estimatedCost"), Text(l, "note"), Guid.TryParse(Text(l, "orderId"), out var id) ? id : null, Text(l, "status")));
+            }
+
+            return legs;
+        }
+
+        private static string? Text(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        private static decimal? Number(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : null;
     }
 
     private static string Word(PlanStatus status) => status.ToString().ToLowerInvariant();

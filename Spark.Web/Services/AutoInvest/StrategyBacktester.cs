@@ -17,12 +17,25 @@ namespace Spark.Web.Services.AutoInvest;
 /// for, the same instruments have prices, and no newer common close exists.
 /// </summary>
 public sealed partial class StrategyBacktester(SparkDb db, SecurityCatalog securities, IOptions<AutoInvestOptions> options, TimeProvider clock,
-    ILogger<StrategyBacktester> log)
+    MarketHistory history, ILogger<StrategyBacktester> log)
 {
+    /// <summary>
+    /// False while the price history is still being written: until then no backtest is computed (their figures would be
+    /// of whichever instruments happened to be written first) and screens say the history is being prepared.
+    /// </summary>
+    public bool HistoryComplete => history.IsComplete;
+
     /// <summary>Recomputes the backtests of the active strategies (and <paramref name="strategyId"/>, active or not); returns how many were stored.</summary>
     /// <param name="onlyStale">Only those missing, computed for other inputs, or behind the stored bars.</param>
+    /// <returns>How many were stored; 0 while the price history is incomplete (<see cref="HistoryComplete"/>).</returns>
     public async Task<int> RefreshAsync(bool onlyStale, Guid? strategyId = null, CancellationToken cancellationToken = default)
     {
+        if (!history.IsComplete)
+        {
+            LogWaiting(log);
+            return 0;
+        }
+
         await using var context = db.Shared();
         var strategies = await context.Strategies.AsNoTracking()
             .Where(s => s.IsActive || s.Id == strategyId)
@@ -121,6 +134,9 @@ public sealed partial class StrategyBacktester(SparkDb db, SecurityCatalog secur
         }
         return closes;
     }
+
+    [LoggerMessage(LogLevel.Information, "Strategy backtests wait: the price history is still being written")]
+    private static partial void LogWaiting(ILogger logger);
 
     [LoggerMessage(LogLevel.Information, "Backtest of {Strategy}: {Status}, {Start} to {End}")]
     private static partial void LogComputed(ILogger logger, string strategy, BacktestStatus status, DateOnly? start, DateOnly? end);

@@ -34,6 +34,9 @@ public sealed record BacktestSummary(
     DateTimeOffset? ComputedAt)
 {
     public static BacktestSummary Pending { get; } = new(BacktestView.PendingStatus, null, null, null, null, null, null, null);
+
+    /// <summary>No figures while the price history is still being written (issue 15, item 7): they would be of part of it.</summary>
+    public static BacktestSummary Preparing { get; } = new(BacktestView.PreparingStatus, null, null, null, null, null, null, null);
 }
 
 /// <summary>
@@ -67,6 +70,9 @@ public sealed record BacktestView(
 {
     public const string PendingStatus = "pending";
 
+    /// <summary>The price history is still being written: a backtest now would be of part of it, so there is none yet.</summary>
+    public const string PreparingStatus = "preparing";
+
     public const string MethodText =
         "₹10,000 invested on the first day every instrument has a price, and rebalanced to the target weights on the first " +
         "trading day of each month, quarter or year at that day's closes. It uses the daily closes stored in Spark: the " +
@@ -80,6 +86,10 @@ public sealed record BacktestView(
     public static BacktestView Pending(Guid strategyId, RebalancingFrequency frequency) =>
         new(strategyId, PendingStatus, null, Backtest.InitialAmount, null, null, null, null, null, null, null, null, null, null, null, null,
             [], [], [], frequency, 0, ["The backtest has not been computed yet: it runs shortly after Spark starts and after every close."], MethodText);
+
+    public static BacktestView Preparing(Guid strategyId, RebalancingFrequency frequency) =>
+        new(strategyId, PreparingStatus, null, Backtest.InitialAmount, null, null, null, null, null, null, null, null, null, null, null, null,
+            [], [], [], frequency, 0, [Spark.Web.Services.Market.MarketHistory.PreparingNote], MethodText);
 
     public static BacktestView From(Guid strategyId, BacktestResult r, RebalancingFrequency frequency, DateTimeOffset computedAt) =>
         new(strategyId, JsonNamingPolicy.SnakeCaseLower.ConvertName(r.Status.ToString()), computedAt, r.InitialAmount, r.StartDate, r.EndDate, r.Years,
@@ -107,7 +117,9 @@ public sealed record StrategyInput(
 /// <summary>The JSON of backtesting_data: the API's backtest plus what tells the job whether it is still current.</summary>
 internal static class StoredBacktest
 {
-    public const int Version = 1;
+    // 2: computed only once the price history is complete (issue 15, item 7). A version-1 backtest may have run while the
+    // simulator was still writing the history, over some instruments and not others, so it is recomputed.
+    public const int Version = 2;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

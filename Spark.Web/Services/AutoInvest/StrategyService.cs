@@ -53,13 +53,17 @@ public sealed class StrategyService(SparkDb db, StrategyBacktester backtester, A
         return View(strategy, subscribers.GetValueOrDefault(id));
     }
 
-    /// <summary>The stored backtest of a strategy, "pending" until it has been computed; null when there is no such strategy.</summary>
+    /// <summary>
+    /// The stored backtest of a strategy, "pending" until it has been computed ("preparing" while the price history is
+    /// still being written); null when there is no such strategy.
+    /// </summary>
     public async Task<BacktestView?> BacktestAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var context = db.Shared();
         var strategy = await context.Strategies.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (strategy is null) return null;
-        return StoredBacktest.Read(strategy.BacktestingData).View ?? BacktestView.Pending(id, strategy.RebalancingFrequency);
+        return StoredBacktest.Read(strategy.BacktestingData).View
+            ?? (backtester.HistoryComplete ? BacktestView.Pending(id, strategy.RebalancingFrequency) : BacktestView.Preparing(id, strategy.RebalancingFrequency));
     }
 
     /// <summary>The instruments behind each class of a strategy's allocation, as the configured baskets name them.</summary>
@@ -257,10 +261,11 @@ public sealed class StrategyService(SparkDb db, StrategyBacktester backtester, A
             .ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
     }
 
-    private static StrategyView View(AutoInvestStrategy s, int subscribers) =>
+    private StrategyView View(AutoInvestStrategy s, int subscribers) =>
         new(s.Id, s.Name, s.Description, s.RiskLevel, s.ExpectedReturnRate, s.MinInvestment,
             s.Allocation.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
-            s.RebalancingFrequency, s.IsActive, subscribers, StoredBacktest.Read(s.BacktestingData).View?.Summary ?? BacktestSummary.Pending, s.UpdatedAt);
+            s.RebalancingFrequency, s.IsActive, subscribers, StoredBacktest.Read(s.BacktestingData).View?.Summary
+                ?? (backtester.HistoryComplete ? BacktestSummary.Pending : BacktestSummary.Preparing), s.UpdatedAt);
 
     private static int RiskOrder(StrategyRiskLevel level) => level switch
     {

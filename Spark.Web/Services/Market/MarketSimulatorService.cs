@@ -16,7 +16,7 @@ using Security = Spark.Core.Market.Security;
 /// </summary>
 public sealed partial class MarketSimulatorService(
     SparkDb db, SecurityCatalog catalog, MarketDataService market, PriceBook prices, IMarketFeed feed, IOptions<SparkOptions> options,
-    TimeProvider clock, BackgroundLoops loops, ILogger<MarketSimulatorService> log) : BackgroundService
+    TimeProvider clock, BackgroundLoops loops, MarketHistory history, ILogger<MarketSimulatorService> log) : BackgroundService
 {
     private const int BatchSize = 20_000;
     private readonly Dictionary<Guid, DateOnly> _lastDaily = [];
@@ -84,6 +84,9 @@ public sealed partial class MarketSimulatorService(
 
         var started = clock.GetTimestamp();
         var written = await CatchUpAsync(now, cancellationToken);
+
+        // Every instrument's days up to the last finished session are stored: backtests may read them now (issue 15, item 7).
+        history.MarkComplete();
 
         // From here on the ticks keep the price book current; re-reading bars every minute would only set it back.
         await prices.ReloadAsync(cancellationToken);
