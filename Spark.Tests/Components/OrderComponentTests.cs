@@ -20,6 +20,18 @@ public sealed class OrderComponentTests : BunitContext
     }
 
     [Fact]
+    public void An_orders_tds_is_shown_under_section_194S_only_when_withheld()
+    {
+        // Section 194S: 1 % of a ₹3,000 crypto sale, ₹30.00, withheld; a buy withholds nothing and shows no line.
+        var sell = Render<OrderTds>(p => p.Add(c => c.Tds, 30m));
+        var buy = Render<OrderTds>(p => p.Add(c => c.Tds, 0m));
+
+        Assert.Equal("₹30.00", sell.Find("[data-testid=order-tds-amount]").TextContent);
+        Assert.Contains("TDS (section 194S)", sell.Markup, StringComparison.Ordinal);
+        Assert.Empty(buy.FindAll("[data-testid=order-tds]"));
+    }
+
+    [Fact]
     public void A_market_buy_shows_the_buffered_block_apart_from_the_estimate()
     {
         var market = Render<ChargesSummary>(p => p.Add(c => c.Preview, new ChargesPreview(Charges, 1000m, 1_00_118.62m, null) { BlockedAmount = 1_02_120.99m }).Add(c => c.Side, OrderSide.Buy));

@@ -41,6 +41,7 @@ public static class ApiEndpoints
         api.MapAdminOpsEndpoints();
         api.MapAdminAuditEndpoints();
         api.MapAdminSecurityEndpoints();
+        api.MapAdminGrandfatheringEndpoints();
         return api;
     }
 }

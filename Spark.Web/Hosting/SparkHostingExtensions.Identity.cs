@@ -34,6 +34,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Admin.AuditLogService>();
         services.AddScoped<Services.Admin.AdminSecurityService>();
         services.AddScoped<Services.Admin.CorporateActionService>();
+        services.AddScoped<Services.Admin.GrandfatheredValueService>();
         services.AddScoped<Services.Admin.AdminOverviewService>();
         services.AddScoped<Services.Admin.ImpersonationService>();
         services.AddScoped<IClaimsTransformation, ImpersonationClaimsTransformation>();

@@ -26,7 +26,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<PortfolioService>();
         services.AddScoped<Services.Cash.CashService>();
         services.AddScoped<Services.Orders.OrderService>();
-        services.AddSingleton<Services.Tax.IGrandfatheringPrices, Services.Tax.NoGrandfatheringPrices>();
+        services.AddSingleton<Services.Tax.IGrandfatheringPrices, Services.Tax.GrandfatheringPrices>();
         services.AddSingleton<Services.Orders.PaperExchange>();
         services.AddSingleton<Services.Orders.IBrokerGateway>(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
         services.AddHostedService(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());

@@ -21,7 +21,11 @@ public sealed record OrderRequest(
 public sealed record OrderChange([property: Numeric(20, 8, TooManyDecimalsMessage = QuantityRules.TooManyDecimals)] decimal? Quantity, [property: Numeric(15, 4)] decimal? Price,
     [property: Numeric(15, 4)] decimal? StopLoss);
 
-public sealed record FillView(decimal Quantity, decimal Price, decimal Charges, DateTimeOffset ExecutedAt);
+public sealed record FillView(decimal Quantity, decimal Price, decimal Charges, DateTimeOffset ExecutedAt)
+{
+    /// <summary>TDS withheld on a crypto sell's fill (section 194S of the Income-tax Act 1961): a tax credit, not in <see cref="Charges"/>; 0 otherwise.</summary>
+    public decimal Tds { get; init; }
+}
 
 /// <summary>An order as screens and the API show it (api.md, GET /orders/{id}).</summary>
 public sealed record OrderView(
@@ -49,6 +53,12 @@ public sealed record OrderView(
     IReadOnlyList<FillView> Fills,
     IReadOnlyList<OrderView> Children)
 {
+    /// <summary>
+    /// TDS withheld on the order's fills (a crypto sell's, section 194S): a tax credit apart from <see cref="Charges"/>.
+    /// Reported by <c>GET /orders/{id}</c>, which reads the fills; 0 in lists.
+    /// </summary>
+    public decimal Tds { get; init; }
+
     public static OrderView From(TradingOrder o, IReadOnlyList<FillView>? fills = null, IReadOnlyList<OrderView>? children = null)
     {
         ArgumentNullException.ThrowIfNull(o);

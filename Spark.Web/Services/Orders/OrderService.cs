@@ -25,7 +25,7 @@ using Security = Spark.Core.Market.Security;
 public sealed class OrderService(
     SparkDb db, SecurityCatalog catalog, PriceBook prices, IBrokerGateway exchange,
     IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
-    Notifications.NotificationOutbox notifications, Api.IdempotencyTicket idempotency, TimeProvider clock)
+    Notifications.NotificationOutbox notifications, Api.IdempotencyTicket idempotency, TimeProvider clock, Tax.IGrandfatheringPrices grandfathering)
 {
     /// <summary>Null when the account may trade now; otherwise what to do first (KYC, two-factor sign-in), in the investor's words.</summary>
     public async Task<string?> EligibilityAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -257,10 +257,46 @@ public sealed class OrderService(
         await using var context = db.ForUser(userId);
         var order = await context.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
         if (order is null) return null;
-        var fills = await context.OrderExecutions.AsNoTracking().Where(e => e.OrderId == orderId).OrderBy(e => e.ExecutedAt)
-            .Select(e => new FillView(e.Quantity, e.Price, e.Charges, e.ExecutedAt)).ToListAsync(cancellationToken);
+        var executions = await context.OrderExecutions.AsNoTracking().Where(e => e.OrderId == orderId).OrderBy(e => e.ExecutedAt)
+            .ToListAsync(cancellationToken);
+        var fills = await FillsWithTdsAsync(context, order, executions, cancellationToken);
         var children = await context.Orders.AsNoTracking().Where(o => o.ParentOrderId == orderId).OrderBy(o => o.Type).ToListAsync(cancellationToken);
-        return OrderView.From(order, fills, [.. children.Select(c => OrderView.From(c))]);
+        return OrderView.From(order, fills, [.. children.Select(c => OrderView.From(c))]) with { Tds = fills.Sum(f => f.Tds) };
+    }
+
+    /// <summary>
+    /// The fills with the TDS of section 194S withheld on each (a crypto sell's): the amount the fill's sale transaction
+    /// kept in its metadata (<c>{"tds": …}</c>), or for an older fill without it, the charge schedule's TDS at the fill's
+    /// date and value. Zero for every other fill. TDS is a tax credit, never part of <see cref="FillView.Charges"/>.
+    /// </summary>
+    private async Task<List<FillView>> FillsWithTdsAsync(SparkDbContext context, TradingOrder order, List<OrderExecution> executions,
+        CancellationToken cancellationToken)
+    {
+        var cryptoSell = order.Side == OrderSide.Sell
+            && await context.Securities.AnyAsync(s => s.Id == order.SecurityId && s.Type == SecurityType.Crypto, cancellationToken);
+        var kept = new Dictionary<Guid, decimal>();
+        var transactionIds = executions.Where(e => e.TransactionId != null).Select(e => e.TransactionId!.Value).ToList();
+        if (cryptoSell && transactionIds.Count > 0)
+        {
+            var rows = await context.Transactions.AsNoTracking().Where(t => transactionIds.Contains(t.Id) && t.Metadata != null)
+                .Select(t => new { t.Id, t.Metadata }).ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                if (row.Metadata!.RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
+                    && root.TryGetProperty("tds", out var tds) && tds.TryGetDecimal(out var amount))
+                {
+                    kept[row.Id] = amount;
+                }
+            }
+        }
+
+        return [.. executions.Select(e => new FillView(e.Quantity, e.Price, e.Charges, e.ExecutedAt)
+        {
+            Tds = !cryptoSell ? 0m
+                : e.TransactionId is { } id && kept.TryGetValue(id, out var amount) ? amount
+                : ChargesCalculator.Calculate(schedule.Value, new ChargeInstrument(SecurityType.Crypto, null, false), OrderSide.Sell, e.Quantity, e.Price,
+                    DateOnly.FromDateTime(IndiaTime.ToIst(e.ExecutedAt).DateTime)).Tds,
+        })];
     }
 
     /// <summary>The ticket's estimate: charges at the order's price (or the live price) and, for a sell, the tax split by FIFO lots.</summary>
@@ -297,8 +333,17 @@ public sealed class OrderService(
                 await using var context = db.ForUser(userId);
                 realizedThisYear = await LongTermEquityGainsThisYearAsync(context, today, cancellationToken);
             }
+            // Section 55(2)(ac): lots bought on or before 31 January 2018 may take that day's fair market value as cost;
+            // it is looked up only when the sale consumes such a lot of an equity share or equity-oriented fund unit.
+            decimal? fairMarketValue = null;
+            if (taxClass == TaxClass.Equity && ConsumesLotOnOrBefore(lots, quantity, CapitalGainsEstimator.GrandfatheringDate)
+                && (await grandfathering.GetAsync([security.Id], cancellationToken)).TryGetValue(security.Id, out var fmv))
+            {
+                fairMarketValue = fmv;
+            }
             // Proviso to section 48: STT is not deducted from the capital gain, only the other transfer expenses.
-            gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.TransferExpenses, today, taxClass, realizedThisYear, null);
+            gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.TransferExpenses, today, taxClass, realizedThisYear,
+                fairMarketValue is { } value ? _ => value : null);
         }
 
         // A crypto sell's TDS is withheld from what the sale brings in, though it is a tax credit rather than a charge.
@@ -348,6 +393,20 @@ public sealed class OrderService(
                 s => Money.Paisa(s.Charges * sttShare.GetValueOrDefault(s.SellDate)));
         }
         return total;
+    }
+
+    /// <summary>Whether selling <paramref name="quantity"/> units FIFO consumes a lot dated on or before <paramref name="date"/>.</summary>
+    internal static bool ConsumesLotOnOrBefore(IReadOnlyList<OpenLot> lotsOldestFirst, decimal quantity, DateOnly date)
+    {
+        var left = quantity;
+        foreach (var lot in lotsOldestFirst)
+        {
+            if (left <= 0m) break;
+            if (lot.Quantity <= 0m) continue;
+            if (lot.Date <= date) return true;
+            left -= lot.Quantity;
+        }
+        return false;
     }
 
     /// <summary>A holding's open buy lots, oldest first: what a sale's capital gains and a redemption's exit load are counted on.</summary>
