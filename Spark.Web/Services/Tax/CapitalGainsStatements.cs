@@ -50,6 +50,13 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
         CancellationToken cancellationToken)
     {
         await using var context = db.ForUser(userId);
+        return await ComputeAsync(context, grandfathering, schedule.Value, year, until, page, pageSize, cancellationToken);
+    }
+
+    /// <summary>The statement inside the caller's user-scoped context (the order ticket's estimate reads the year so far).</summary>
+    internal static async Task<CapitalGainsStatement> ComputeAsync(SparkDbContext context, IGrandfatheringPrices grandfathering, ChargeSchedule charges,
+        FinancialYear year, DateOnly until, int page, int pageSize, CancellationToken cancellationToken)
+    {
         var from = year.From;
         var to = until < year.To ? until : year.To;
         var sold = await context.Transactions.AsNoTracking()
@@ -73,7 +80,7 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
             holdings,
             fmv,
             dividends.Select(d => new DividendRow(d.Id, d.TransactionDate, d.SecurityId ?? Guid.Empty, d.Symbol ?? d.AssetName, d.AssetName, d.Platform, d.Amount)),
-            schedule.Value,
+            charges,
             page,
             pageSize);
     }
