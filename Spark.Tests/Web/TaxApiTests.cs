@@ -138,6 +138,41 @@ public sealed class TaxApiTests(WebAppFixture fixture) : IClassFixture<WebAppFix
     }
 
     [Fact]
+    public async Task A_year_after_earlier_sales_and_a_split_starts_from_the_lots_those_sales_left()
+    {
+        // The statement reads only the lots still open when the year begins (decision 0047); FIFO must come out as a full
+        // replay would. Manual platform: 10 bought 2 May 2024 at ₹100 with ₹3 fees (₹1,003), 10 bought 3 Jun 2024 at
+        // ₹200 (₹2,000); 15 sold 2 Jun 2025 (FY 2025-26): the first lot and 5 of the second go; split 2 for 1 on
+        // 1 Sep 2025: the 5 left become 10, still costing ₹1,000 and held from 3 Jun 2024. FY 2026-27: 10 sold 1 Jun 2026
+        // at ₹180 = ₹1,800: long-term (728 days), gain 1,800 − 1,000 = ₹800.
+        var (userId, api) = await InvestorAsync();
+        using var _ = api;
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var ledger = scope.ServiceProvider.GetRequiredService<LedgerService>();
+            await ledger.CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Buy, 10m, 100m, null, 3m, 0m, 0m, new DateOnly(2024, 5, 2), "manual"));
+            await ledger.CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Buy, 10m, 200m, null, 0m, 0m, 0m, new DateOnly(2024, 6, 3), "manual"));
+            await ledger.CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Sell, 15m, 250m, null, 0m, 0m, 0m, new DateOnly(2025, 6, 2), "manual"));
+            await ledger.CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Split, null, null, null, 0m, 0m, 0m, new DateOnly(2025, 9, 1), "manual",
+                RatioNew: 2m, RatioOld: 1m));
+            await ledger.CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Sell, 10m, 180m, null, 0m, 0m, 0m, new DateOnly(2026, 6, 1), "manual"));
+        }
+
+        var (status, statement) = await api.GetAsync("tax/capital-gains?fy=2026-27");
+
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {ApiClient.Json(statement)}");
+        var row = Assert.Single(statement!["items"]!.AsArray())!;
+        Assert.Equal(("2024-06-03", 10m, 1_800m, 1_000m, 800m, 728, "equity_long_term"),
+            (row["buyDate"]!.GetValue<string>(), D(row["units"]), D(row["saleValue"]), D(row["costOfAcquisition"]), D(row["gain"]), row["holdingDays"]!.GetValue<int>(),
+             row["class"]!.GetValue<string>()));
+        // FY 2025-26 from the same ledger: 10 of the first lot (₹1,003) and 5 of the second (₹1,000) sold at ₹250: long-term
+        // 2,500 − 1,003 = ₹1,497 (396 days) and short-term 1,250 − 1,000 = ₹250 (364 days: 3 Jun 2024 to 2 Jun 2025).
+        var (_, earlier) = await api.GetAsync("tax/capital-gains?fy=2025-26");
+        Assert.Equal([1_497m, 250m], earlier!["items"]!.AsArray().Select(r => D(r!["gain"])));
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_with_the_field_named_and_another_users_ledger_is_never_shown()
     {
         var (ownerId, owner) = await InvestorAsync();
