@@ -95,19 +95,22 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     /// <see cref="FifoBook"/>'s own division would leave them. A holding with a bonus stated as a ratio before the year
     /// (its units depend on the whole holding then) is read whole. Dividends and interest never matter to FIFO.
     /// </summary>
-    internal static async Task<List<TaxHolding>> YearHoldingsAsync(SparkDbContext context, IReadOnlyCollection<Guid> investmentIds, DateOnly from,
+    public static async Task<List<TaxHolding>> YearHoldingsAsync(SparkDbContext context, IReadOnlyCollection<Guid> investmentIds, DateOnly from,
         DateOnly to, ChargeSchedule charges, CancellationToken cancellationToken)
     {
         if (investmentIds.Count == 0) return [];
         var ids = investmentIds.ToArray();
-        var earlier = await context.Transactions.AsNoTracking()
-            .Where(t => t.InvestmentId != null && ids.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed && t.TransactionDate < from
-                && t.Type != TransactionType.Dividend && t.Type != TransactionType.Interest)
+        // Raw SQL with one array parameter each: an id list of thousands as separate parameters would cost more to plan
+        // than to run (and could pass Npgsql's parameter limit).
+        var earlier = await context.Transactions.FromSql($"""
+                SELECT * FROM transactions
+                WHERE investment_id = ANY({ids}) AND status = 'completed' AND transaction_date < {from} AND type NOT IN ('dividend', 'interest')
+                """).AsNoTracking()
             .Select(t => new Compact(t.Id, t.InvestmentId!.Value, t.Type, t.TransactionDate, t.Quantity ?? 0m, t.CreatedAt))
             .ToListAsync(cancellationToken);
         var actionIds = earlier.Where(c => c.Type is TransactionType.Split or TransactionType.Bonus).Select(c => c.Id).ToArray();
-        var actions = actionIds.Length == 0 ? [] : await context.Transactions.AsNoTracking()
-            .Where(t => actionIds.Contains(t.Id) && t.TransactionDate < from).ToListAsync(cancellationToken);
+        var actions = actionIds.Length == 0 ? [] : await context.Transactions
+            .FromSql($"SELECT * FROM transactions WHERE id = ANY({actionIds}) AND transaction_date < {from}").AsNoTracking().ToListAsync(cancellationToken);
         var ratios = actions.ToDictionary(a => a.Id, a => LedgerService.ToEntry(a));
 
         var keep = new List<Guid>();
@@ -163,11 +166,18 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
 
         var keepIds = keep.ToArray();
         var wholeIds = whole.ToArray();
-        var rows = await context.Transactions.AsNoTracking()
-            .Where(t => t.InvestmentId != null && ids.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed && t.TransactionDate <= to
-                && t.Type != TransactionType.Dividend && t.Type != TransactionType.Interest
-                && (t.TransactionDate >= from || keepIds.Contains(t.Id) || wholeIds.Contains(t.InvestmentId.Value)))
-            .ToListAsync(cancellationToken);
+        var rows = await context.Transactions.FromSql($"""
+                SELECT * FROM transactions
+                WHERE investment_id = ANY({ids}) AND status = 'completed' AND transaction_date >= {from} AND transaction_date <= {to}
+                  AND type NOT IN ('dividend', 'interest')
+                UNION ALL
+                SELECT * FROM transactions
+                WHERE id = ANY({keepIds}) AND status = 'completed' AND transaction_date < {from}
+                  AND NOT (investment_id = ANY({wholeIds}))
+                UNION ALL
+                SELECT * FROM transactions
+                WHERE investment_id = ANY({wholeIds}) AND status = 'completed' AND transaction_date < {from} AND type NOT IN ('dividend', 'interest')
+                """).AsNoTracking().ToListAsync(cancellationToken);
         return await AssembleAsync(context, ids, rows, cut, charges, cancellationToken);
     }
 
