@@ -197,10 +197,11 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     private static async Task<List<TaxHolding>> AssembleAsync(SparkDbContext context, Guid[] ids, List<LedgerTransaction> rows,
         Dictionary<Guid, decimal> cut, ChargeSchedule? charges, CancellationToken cancellationToken)
     {
-        var holdings = await context.Investments.AsNoTracking().Where(i => ids.Contains(i.Id))
+        var holdings = await context.Investments.FromSql($"SELECT * FROM investments WHERE id = ANY({ids})").AsNoTracking()
             .Select(i => new { i.Id, i.SecurityId, i.Platform }).ToListAsync(cancellationToken);
         var securityIds = holdings.Select(h => h.SecurityId).Distinct().ToArray();
-        var securities = await context.Securities.AsNoTracking().Where(s => securityIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var securities = await context.Securities.FromSql($"SELECT * FROM securities WHERE id = ANY({securityIds})").AsNoTracking()
+            .ToDictionaryAsync(s => s.Id, cancellationToken);
         var byHolding = rows.GroupBy(r => r.InvestmentId!.Value).ToDictionary(g => g.Key, g => g.ToList());
 
         var result = new List<TaxHolding>(holdings.Count);
