@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Spark.Core.Portfolio;
+using Spark.Core.Tax;
+using Spark.Data;
+using Spark.Web.Services.Tax;
+
+namespace Spark.Bench;
+
+/// <summary>
+/// The capital-gains statement of one financial year for the heavy investor (issue #15, decision 0047), beside the time
+/// to read that year's rows with a plain query: the statement's floor.
+/// </summary>
+internal static class TaxBench
+{
+    public const int Runs = 30;
+    private const int WarmUp = 5;
+
+    public sealed record Result(FinancialYear Year, int Rows, int YearTransactions, double StatementP50, double StatementP95, double ReadP50, double ReadP95)
+    {
+        /// <summary>Where the statement's time goes: reading the holdings' rows it needs, and the engine alone (medians).</summary>
+        public double LoadP50 { get; init; }
+        public int LoadedRows { get; init; }
+        public double EngineP50 { get; init; }
+    }
+
+    public static async Task<Result> RunAsync(IServiceProvider services, Guid userId, FinancialYear year)
+    {
+        var statements = new List<double>();
+        var reads = new List<double>();
+        var rows = 0;
+        var yearRows = 0;
+        for (var i = 0; i < Runs + WarmUp; i++)
+        {
+            await using (var scope = services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<SparkDb>();
+                var t = Stopwatch.StartNew();
+                await using var context = db.ForUser(userId);
+                var from = year.From;
+                var to = year.To;
+                var list = await context.Transactions.AsNoTracking().Where(x => x.TransactionDate >= from && x.TransactionDate <= to).ToListAsync();
+                yearRows = list.Count;
+                if (i >= WarmUp) reads.Add(t.Elapsed.TotalMilliseconds);
+            }
+
+            await using (var scope = services.CreateAsyncScope())
+            {
+                var service = scope.ServiceProvider.GetRequiredService<ICapitalGainsStatements>();
+                var t = Stopwatch.StartNew();
+                var statement = await service.GetAsync(userId, year, 1, 50);
+                rows = statement.RowCount;
+                if (i >= WarmUp) statements.Add(t.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        // The two halves apart: the rows the statement reads, then the pure engine over them.
+        var loads = new List<double>();
+        var engine = new List<double>();
+        var loaded = 0;
+        for (var i = 0; i < Runs + WarmUp; i++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SparkDb>();
+            var charges = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Spark.Core.Orders.ChargeSchedule>>().Value;
+            var t = Stopwatch.StartNew();
+            await using var context = db.ForUser(userId);
+            var from = year.From;
+            var to = year.To;
+            var sold = await context.Transactions.AsNoTracking()
+                .Where(x => x.Type == TransactionType.Sell && x.InvestmentId != null && x.TransactionDate >= from && x.TransactionDate <= to)
+                .Select(x => x.InvestmentId!.Value).Distinct().ToListAsync();
+            var holdings = await CapitalGainsStatements.YearHoldingsAsync(context, sold, from, to, charges, default);
+            var load = t.Elapsed.TotalMilliseconds;
+            CapitalGainsEngine.Compute(year, holdings, new Dictionary<Guid, decimal>(), [], charges, 1, 50);
+            loaded = holdings.Sum(h => h.Rows.Count);
+            if (i >= WarmUp)
+            {
+                loads.Add(load);
+                engine.Add(t.Elapsed.TotalMilliseconds - load);
+            }
+        }
+
+        return new Result(year, rows, yearRows, Percentile(statements, 0.5), Percentile(statements, 0.95), Percentile(reads, 0.5), Percentile(reads, 0.95))
+        {
+            LoadP50 = Percentile(loads, 0.5),
+            LoadedRows = loaded,
+            EngineP50 = Percentile(engine, 0.5),
+        };
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+    }
+}
