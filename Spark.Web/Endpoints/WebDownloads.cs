@@ -22,6 +22,9 @@ public static class WebDownloads
     /// <summary>The fills of the user's paper orders as CSV (no extension, for the same reason).</summary>
     public const string TradesPath = "/downloads/trades";
 
+    /// <summary>Schedule 112A or Schedule CG of a financial year as CSV (?fy=2025-26&amp;schedule=112a|cg), for the Tax page.</summary>
+    public const string CapitalGainsPath = "/downloads/tax/capital-gains";
+
     /// <summary>The web app's cookie only; a signed-out browser is challenged, i.e. sent to sign in.</summary>
     private static readonly AuthorizationPolicy WebUser = new AuthorizationPolicyBuilder(IdentityConstants.ApplicationScheme)
         .RequireAuthenticatedUser().Build();
@@ -50,6 +53,10 @@ public static class WebDownloads
         };
         return QueryHelpers.AddQueryString(TransactionsPath.TrimStart('/'), query.Where(q => !string.IsNullOrEmpty(q.Value)));
     }
+
+    /// <summary>The Tax page's download link for a schedule ("112a" or "cg") of a year.</summary>
+    public static string CapitalGainsUrl(Spark.Core.Tax.FinancialYear year, string schedule) =>
+        QueryHelpers.AddQueryString(CapitalGainsPath.TrimStart('/'), new Dictionary<string, string?> { ["fy"] = year.Label, ["schedule"] = schedule });
 
     private static async Task<IResult> TransactionsAsync(HttpContext http, LedgerService ledger, TimeProvider clock, string? type = null,
         string? symbol = null, DateOnly? from = null, DateOnly? to = null, string? platform = null, CancellationToken cancellationToken = default)
