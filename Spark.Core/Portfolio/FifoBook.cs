@@ -35,7 +35,7 @@ public sealed class FifoBook
         switch (entry.Type)
         {
             case LedgerEntryType.Buy or LedgerEntryType.Sip:
-                AddLot(new Lot(entry.Date, entry.Quantity, entry.GrossValue + entry.Charges));
+                AddLot(new Lot(entry.Date, entry.Quantity, entry.GrossValue + entry.Charges) { SourceId = entry.SourceId });
                 break;
             case LedgerEntryType.Sell:
                 RealizedPnl += Sell(entry);
@@ -57,7 +57,7 @@ public sealed class FifoBook
                 var bonusUnits = entry.RatioOld > 0m ? Quantity * entry.RatioNew / entry.RatioOld : entry.Quantity;
                 if (bonusUnits > 0m)
                 {
-                    AddLot(new Lot(entry.Date, bonusUnits, cost: 0m));
+                    AddLot(new Lot(entry.Date, bonusUnits, cost: 0m) { SourceId = entry.SourceId });
                 }
 
                 break;
@@ -149,7 +149,11 @@ public sealed class FifoBook
                 roundedCost,
                 roundedProceeds,
                 roundedCharges,
-                roundedProceeds - roundedCost - roundedCharges));
+                roundedProceeds - roundedCost - roundedCharges)
+            {
+                BuySourceId = lot.SourceId,
+                SellSourceId = sell.SourceId,
+            });
         }
 
         if (Quantity == 0m)
@@ -195,6 +199,8 @@ public sealed class FifoBook
         public decimal Cost { get; private set; } = cost;
 
         public decimal OriginalCost { get; } = cost;
+
+        public Guid? SourceId { get; init; }
 
         /// <returns>The exact cost of the units taken.</returns>
         public decimal Take(decimal units)

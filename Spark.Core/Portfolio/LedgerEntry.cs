@@ -21,6 +21,12 @@ public sealed record LedgerEntry(
     decimal RatioNew = 0m,
     decimal RatioOld = 0m)
 {
+    /// <summary>
+    /// The ledger transaction this entry replays, when the caller has one: FIFO carries it onto the lot a buy opens and
+    /// onto each <see cref="RealizedSale"/> (the capital-gains statement names the buy and the sale of every row).
+    /// </summary>
+    public Guid? SourceId { get; init; }
+
     /// <summary>Value before charges: <see cref="Amount"/> when given, otherwise Quantity × Price.</summary>
     public decimal GrossValue => Amount != 0m ? Amount : Quantity * Price;
 

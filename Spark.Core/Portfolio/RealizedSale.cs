@@ -12,4 +12,11 @@ public sealed record RealizedSale(
     decimal CostBasis,
     decimal Proceeds,
     decimal Charges,
-    decimal Gain);
+    decimal Gain)
+{
+    /// <summary>The <see cref="LedgerEntry.SourceId"/> of the buy, SIP or bonus that opened the lot, when it had one.</summary>
+    public Guid? BuySourceId { get; init; }
+
+    /// <summary>The <see cref="LedgerEntry.SourceId"/> of the sell, when it had one.</summary>
+    public Guid? SellSourceId { get; init; }
+}

@@ -108,7 +108,17 @@ public sealed record GainClassTotal(
     decimal Exemption,
     decimal Taxable,
     decimal? Rate,
-    decimal Tax);
+    decimal Tax)
+{
+    /// <summary>
+    /// The first sale date this entry covers: the year's start, or 23 July 2024 for the second rate period of FY 2024-25
+    /// (a head whose rate the Finance (No. 2) Act 2024 changed mid-year has one entry per period).
+    /// </summary>
+    public DateOnly SalesFrom { get; init; }
+
+    /// <summary>The last sale date this entry covers: the year's end, or 22 July 2024 for the first rate period of FY 2024-25.</summary>
+    public DateOnly SalesTo { get; init; }
+}
 
 /// <summary>A dividend credited in the year: taxed at the slab rate as income from other sources.</summary>
 public sealed record DividendRow(Guid TransactionId, DateOnly Date, Guid SecurityId, string Symbol, string Name, string Platform, decimal Amount);

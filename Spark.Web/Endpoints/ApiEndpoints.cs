@@ -35,6 +35,7 @@ public static class ApiEndpoints
         api.MapGoalEndpoints();
         api.MapStrategyEndpoints();
         api.MapPlanEndpoints();
+        api.MapTaxEndpoints();
         api.MapConnectionEndpoints();
         api.MapAdminUserEndpoints();
         api.MapImpersonationEndpoints();

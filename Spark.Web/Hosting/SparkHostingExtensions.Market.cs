@@ -25,6 +25,8 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Cash.CashService>();
         services.AddScoped<Services.Orders.OrderService>();
         services.AddSingleton<Services.Tax.IGrandfatheringPrices, Services.Tax.NoGrandfatheringPrices>();
+        services.AddScoped<Services.Tax.CapitalGainsStatements>();
+        services.AddScoped<Services.Tax.ICapitalGainsStatements>(sp => sp.GetRequiredService<Services.Tax.CapitalGainsStatements>());
         services.AddSingleton<Services.Orders.PaperExchange>();
         services.AddSingleton<Services.Orders.IBrokerGateway>(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
         services.AddHostedService(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
