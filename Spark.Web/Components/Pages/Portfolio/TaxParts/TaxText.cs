@@ -29,6 +29,20 @@ public static class TaxText
         _ => head.ToString(),
     };
 
+    /// <summary>
+    /// "sales to 22 Jul 2024" or "sales from 23 Jul 2024" for a head the Finance (No. 2) Act 2024 split at 23 July 2024
+    /// (it has one entry per rate period); null for an entry covering the whole year.
+    /// </summary>
+    public static string? Period(GainClassTotal total, FinancialYear year)
+    {
+        ArgumentNullException.ThrowIfNull(total);
+        if (total.SalesFrom == default || (total.SalesFrom <= year.From && total.SalesTo >= year.To)) return null;
+        var inv = CultureInfo.InvariantCulture;
+        if (total.SalesFrom <= year.From) return $"sales to {total.SalesTo.ToString("d MMM yyyy", inv)}";
+        if (total.SalesTo >= year.To) return $"sales from {total.SalesFrom.ToString("d MMM yyyy", inv)}";
+        return $"sales {total.SalesFrom.ToString("d MMM yyyy", inv)} to {total.SalesTo.ToString("d MMM yyyy", inv)}";
+    }
+
     public static string Section(string section) => string.IsNullOrWhiteSpace(section) ? "" : $"Sec. {section}";
 
     /// <summary>"12.5 %", or "slab rate" where the rate depends on the investor's income and Spark does not estimate it.</summary>
