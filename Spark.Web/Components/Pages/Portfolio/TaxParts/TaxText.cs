@@ -43,6 +43,15 @@ public static class TaxText
         return $"sales {total.SalesFrom.ToString("d MMM yyyy", inv)} to {total.SalesTo.ToString("d MMM yyyy", inv)}";
     }
 
+    /// <summary>The chart's short form of <see cref="Period"/>: "to 22 Jul", "from 23 Jul".</summary>
+    public static string? ShortPeriod(GainClassTotal total, FinancialYear year)
+    {
+        ArgumentNullException.ThrowIfNull(total);
+        if (total.SalesFrom == default || (total.SalesFrom <= year.From && total.SalesTo >= year.To)) return null;
+        var inv = CultureInfo.InvariantCulture;
+        return total.SalesFrom <= year.From ? $"to {total.SalesTo.ToString("d MMM", inv)}" : $"from {total.SalesFrom.ToString("d MMM", inv)}";
+    }
+
     public static string Section(string section) => string.IsNullOrWhiteSpace(section) ? "" : $"Sec. {section}";
 
     /// <summary>"12.5 %", or "slab rate" where the rate depends on the investor's income and Spark does not estimate it.</summary>
