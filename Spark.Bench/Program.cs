@@ -141,6 +141,35 @@ if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "orders")
     return 0;
 }
 
+// SPARK_BENCH_ONLY=tax: the capital-gains statement of the last complete financial year (decision 0047), no bars needed.
+if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "tax")
+{
+    Guid taxUser;
+    await using (var scope = app.Services.CreateAsyncScope())
+    {
+        var taxEmail = $"bench-tax-{Guid.NewGuid():N}@spark.local";
+        var user = new SparkUser { Name = "Heavy Investor", UserName = taxEmail, Email = taxEmail, EmailConfirmed = true };
+        var created = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(user, "benchmark investor passphrase 2026", Roles.Investor);
+        if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+        taxUser = user.Id;
+        var ledgerRows = generator.Ledger(securities);
+        var imported = await scope.ServiceProvider.GetRequiredService<LedgerService>().ImportAsync(taxUser, ledgerRows, []);
+        Console.WriteLine($"imported {imported.Imported:N0} ledger rows in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    var year = new Spark.Core.Tax.FinancialYear(Spark.Core.Tax.FinancialYear.Of(today).StartYear - 1);
+    var tax = await TaxBench.RunAsync(app.Services, taxUser, year);
+    Console.WriteLine("| measure | includes | p50 | p95 | target |");
+    Console.WriteLine("| --- | --- | --- | --- | --- |");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| read FY {tax.Year.Label}'s rows | plain query of the year's {tax.YearTransactions:N0} transactions (app role, RLS); {TaxBench.Runs} runs | {Ms(tax.ReadP50)} | {Ms(tax.ReadP95)} | |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| capital-gains statement FY {tax.Year.Label} | ICapitalGainsStatements.GetAsync, {tax.Rows:N0} rows, page of 50; {TaxBench.Runs} runs | {Ms(tax.StatementP50)} | {Ms(tax.StatementP95)} | ≤ 200 ms |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| statement ÷ read | p50 / p50, p95 / p95 | {tax.StatementP50 / tax.ReadP50:0.00}× | {tax.StatementP95 / tax.ReadP95:0.00}× | ≤ 1.5× |"));
+    return 0;
+}
+
 var bars = await generator.BarsAsync(securities);
 Report("generate daily bars", $"{securities.Count} securities × {HeavyInvestor.Years} years, binary COPY", $"{bars:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s");
 

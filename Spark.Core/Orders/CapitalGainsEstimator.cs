@@ -50,6 +50,11 @@ public static class CapitalGainsEstimator
     /// Price lookup by date, asked for <see cref="GrandfatheringDate"/>: the per-unit fair market value in today's units,
     /// or null when Spark does not have it.
     /// </param>
+    /// <param name="shortTermLossesLeftThisYear">
+    /// Capital losses of the year so far that section 70 lets this sale absorb, short-term (any gain) and long-term
+    /// (long-term gains only), as the capital-gains statement leaves them after its own set-off (decision 0047).
+    /// </param>
+    /// <param name="longTermLossesLeftThisYear">See <paramref name="shortTermLossesLeftThisYear"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A non-positive quantity, a negative price or charges, or an equity sale before section 112A.</exception>
     /// <exception cref="ArgumentException">A lot bought after the sale date.</exception>
     /// <exception cref="InsufficientHoldingsException">The lots hold fewer units than the sell.</exception>
@@ -61,7 +66,9 @@ public static class CapitalGainsEstimator
         DateOnly saleDate,
         TaxClass taxClass,
         decimal longTermGainsAlreadyRealizedThisFinancialYear,
-        Func<DateOnly, decimal?>? grandfatheredPrice)
+        Func<DateOnly, decimal?>? grandfatheredPrice,
+        decimal shortTermLossesLeftThisYear = 0m,
+        decimal longTermLossesLeftThisYear = 0m)
     {
         ArgumentNullException.ThrowIfNull(openLots);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sellQuantity);
@@ -148,7 +155,8 @@ public static class CapitalGainsEstimator
 
         return taxClass == TaxClass.VirtualDigitalAsset
             ? VirtualDigitalAsset(lots)
-            : Equity(lots, saleDate, longTermGainsAlreadyRealizedThisFinancialYear, missingFairMarketValue);
+            : Equity(lots, saleDate, longTermGainsAlreadyRealizedThisFinancialYear, missingFairMarketValue,
+                Math.Max(shortTermLossesLeftThisYear, 0m), Math.Max(longTermLossesLeftThisYear, 0m));
     }
 
     /// <summary>Long-term equity is held for more than 12 months (section 2(42A)): a lot bought on 15 June 2023 is long-term from 16 June 2024.</summary>
@@ -169,7 +177,9 @@ public static class CapitalGainsEstimator
         List<LotGain> lots,
         DateOnly saleDate,
         decimal alreadyRealized,
-        bool missingFairMarketValue)
+        bool missingFairMarketValue,
+        decimal shortTermLossesLeft = 0m,
+        decimal longTermLossesLeft = 0m)
     {
         var shortTerm = lots.Where(l => !l.IsLongTerm).Sum(l => l.Gain);
         var longTerm = lots.Where(l => l.IsLongTerm).Sum(l => l.Gain);
@@ -179,6 +189,13 @@ public static class CapitalGainsEstimator
         // as the return's schedules apply it.
         var taxableShortTerm = Math.Max(shortTerm, 0m);
         var longTermAfterSetOff = Math.Max(longTerm + Math.Min(shortTerm, 0m), 0m);
+
+        // Losses of the year not yet absorbed (decision 0047): a short-term loss first against this sale's short-term
+        // gain (20 % rather than 12.5 %), then its long-term gain; a long-term loss against the long-term gain only.
+        var earlierShortTermUsed = Math.Min(shortTermLossesLeft, taxableShortTerm);
+        taxableShortTerm -= earlierShortTermUsed;
+        var earlierLongTermUsed = Math.Min(longTermLossesLeft + shortTermLossesLeft - earlierShortTermUsed, longTermAfterSetOff);
+        longTermAfterSetOff -= earlierLongTermUsed;
         var exemptionLeft = Math.Max(LongTermExemption(saleDate) - Math.Max(alreadyRealized, 0m), 0m);
         var exempt = Math.Min(longTermAfterSetOff, exemptionLeft);
         var notes = new List<string>(2);
@@ -189,6 +206,10 @@ public static class CapitalGainsEstimator
         if (missingFairMarketValue)
         {
             notes.Add(MissingGrandfatheredPriceNote);
+        }
+        if (earlierShortTermUsed + earlierLongTermUsed > 0m)
+        {
+            notes.Add($"Capital losses of {IndianFormat.Money(earlierShortTermUsed + earlierLongTermUsed)} realised earlier this financial year are set off against this sale (section 70).");
         }
 
         var (shortTermRate, longTermRate) = saleDate >= Budget2024RatesFrom ? (0.20m, 0.125m) : (0.15m, 0.10m);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Spark.Core.Formatting;
 using Spark.Core.Market;
 using Spark.Core.Orders;
@@ -95,15 +94,17 @@ public static class CapitalGainsEngine
         ArgumentNullException.ThrowIfNull(dividends);
         ArgumentNullException.ThrowIfNull(schedule);
 
-        var rows = new List<CapitalGainRow>();
+        var all = new List<CapitalGainRow>();
         var missingFmv = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var holding in holdings)
         {
-            rows.AddRange(Rows(year, holding, fairMarketValues, schedule, missingFmv));
+            all.AddRange(Rows(year, holding, fairMarketValues, schedule, missingFmv));
         }
-        rows.Sort(RowOrder);
+        // Sale date, then buy date, symbol, platform, sale; a stable sort keeps the FIFO order of a sale's lots.
+        var rows = all.OrderBy(r => r.SaleDate).ThenBy(r => r.BuyDate).ThenBy(r => r.Symbol, StringComparer.Ordinal)
+            .ThenBy(r => r.Platform, StringComparer.Ordinal).ThenBy(r => r.SaleTransactionId).ToList();
 
-        var (totals, notes) = Totals(year, rows);
+        var (totals, notes, shortTermLeft, longTermLeft) = Totals(year, rows);
         if (missingFmv.Count > 0)
         {
             notes.Add($"No 31 January 2018 value for {string.Join(", ", missingFmv)}: lots bought on or before that day use their actual cost "
@@ -136,18 +137,11 @@ public static class CapitalGainsEngine
             page,
             pageSize == int.MaxValue ? Math.Max(rows.Count, 1) : pageSize,
             paged,
-            notes);
-    }
-
-    /// <summary>Sale date, then buy date, then symbol: the order of the statement and of Schedule 112A.</summary>
-    private static int RowOrder(CapitalGainRow a, CapitalGainRow b)
-    {
-        var c = a.SaleDate.CompareTo(b.SaleDate);
-        if (c == 0) c = a.BuyDate.CompareTo(b.BuyDate);
-        if (c == 0) c = string.CompareOrdinal(a.Symbol, b.Symbol);
-        if (c == 0) c = string.CompareOrdinal(a.Platform, b.Platform);
-        if (c == 0) c = a.SaleTransactionId.CompareTo(b.SaleTransactionId);
-        return c;
+            notes)
+        {
+            ShortTermLossCarriedForward = shortTermLeft,
+            LongTermLossCarriedForward = longTermLeft,
+        };
     }
 
     /// <summary>The rows of one holding's sales in <paramref name="year"/>.</summary>
@@ -169,32 +163,12 @@ public static class CapitalGainsEngine
         foreach (var row in holding.Rows)
         {
             if (row.Entry.Date > year.To) break; // rows come in date order; later ones cannot change this year's lots
-            var entry = row.Entry with { SourceId = row.Id };
-            switch (row.Type)
+            var entry = Adjust(row, security, schedule);
+            if (row.Type == TransactionType.Sell)
             {
-                case TransactionType.Bonus:
-                    // Section 55(2)(aa)(iiia): bonus units cost nil; section 2(42A) Explanation 1(i)(f): held from the
-                    // allotment date. FifoBook opens them as a lot of cost 0 dated the allotment.
-                    break;
-                case TransactionType.Split:
-                    // A sub-division restates the units of every open lot; it is not a transfer (section 2(47)), so each
-                    // lot keeps its cost and its acquisition date.
-                    break;
-                case TransactionType.Buy or TransactionType.Sip:
-                    // Proviso to section 48: STT is not deductible, so it is not part of the cost either. A buy's tax
-                    // column mixes STT with stamp duty (which is part of the cost): take out only the STT.
-                    entry = entry with { Charges = Math.Max(entry.Charges - BuyStt(row, security, schedule), 0m) };
-                    break;
-                case TransactionType.Sell:
-                {
-                    // Section 48(i): expenses wholly and exclusively in connection with the transfer, never STT (proviso);
-                    // a sell's tax column is its STT. Section 115BBH(2)(a): a VDA sale deducts nothing but the cost.
-                    var tds = crypto ? row.Tds ?? row.Tax : 0m;
-                    var expenses = crypto ? 0m : Math.Max(entry.Charges - (row.Stt ?? row.Tax), 0m);
-                    entry = entry with { Charges = expenses };
-                    sells[row.Id] = (tds, entry.Quantity);
-                    break;
-                }
+                // Section 194S TDS of a VDA sale: from the metadata (decision 0046), else an imported sell's tax column
+                // (crypto pays no STT, so that column can only be the TDS).
+                sells[row.Id] = (crypto ? row.Tds ?? row.Tax : 0m, entry.Quantity);
             }
             if (entry.Type is LedgerEntryType.Dividend or LedgerEntryType.Interest) continue;
             book.Apply(entry);
@@ -265,6 +239,51 @@ public static class CapitalGainsEngine
                 caution));
         }
         return result;
+    }
+
+    /// <summary>
+    /// A ledger row as section 48 values it, for FIFO: a buy's cost without its STT, a sell's charges reduced to its
+    /// transfer expenses (0 for a virtual digital asset). Bonus and split entries pass through unchanged.
+    /// </summary>
+    public static LedgerEntry Adjust(TaxLedgerRow row, TaxSecurity security, ChargeSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(security);
+        var entry = row.Entry with { SourceId = row.Id };
+        switch (row.Type)
+        {
+            case TransactionType.Bonus:
+                // Section 55(2)(aa)(iiia): bonus units cost nil; section 2(42A) Explanation 1(i)(f): held from the
+                // allotment date. FifoBook opens them as a lot of cost 0 dated the allotment.
+                return entry;
+            case TransactionType.Split:
+                // A sub-division restates the units of every open lot; it is not a transfer (section 2(47)), so each
+                // lot keeps its cost and its acquisition date.
+                return entry;
+            case TransactionType.Buy or TransactionType.Sip:
+                // Proviso to section 48: STT is not deductible, so it is not part of the cost either. A buy's tax
+                // column mixes STT with stamp duty (which is part of the cost): take out only the STT.
+                return entry with { Charges = Math.Max(entry.Charges - BuyStt(row, security, schedule), 0m) };
+            case TransactionType.Sell:
+                // Section 48(i): expenses wholly and exclusively in connection with the transfer, never STT (proviso);
+                // a sell's tax column is its STT. Section 115BBH(2)(a): a VDA sale deducts nothing but the cost.
+                return entry with { Charges = security.Type == SecurityType.Crypto ? 0m : Math.Max(entry.Charges - (row.Stt ?? row.Tax), 0m) };
+            default:
+                return entry;
+        }
+    }
+
+    /// <summary>The holding's open lots as section 48 costs them (no STT in the cost), oldest first: for the order ticket's estimate.</summary>
+    public static IReadOnlyList<OpenLot> OpenLots(TaxHolding holding, ChargeSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(holding);
+        var book = new FifoBook();
+        foreach (var row in holding.Rows)
+        {
+            if (row.Type is TransactionType.Dividend or TransactionType.Interest) continue;
+            book.Apply(Adjust(row, holding.Security, schedule));
+        }
+        return book.ToPosition().OpenLots;
     }
 
     /// <summary>STT inside a buy's tax column: from its metadata, else recomputed for its date and instrument, never more than the column.</summary>
@@ -411,7 +430,7 @@ public static class CapitalGainsEngine
     /// <summary>
     /// Heads, set-off and tax. Each head is netted within itself first; FY 2024-25 has one entry per rate period of a head.
     /// </summary>
-    private static (List<GainClassTotal> Totals, List<string> Notes) Totals(FinancialYear year, List<CapitalGainRow> rows)
+    private static (List<GainClassTotal> Totals, List<string> Notes, decimal ShortTermLeft, decimal LongTermLeft) Totals(FinancialYear year, List<CapitalGainRow> rows)
     {
         var notes = new List<string>();
         var buckets = new List<Bucket>();
@@ -504,7 +523,7 @@ public static class CapitalGainsEngine
                 + "of section 194S is a credit against the tax.");
         }
         notes.Add("The estimate adds the 4 % health and education cess; surcharge and rebates depend on your income and are not included.");
-        return (totals, notes);
+        return (totals, notes, shortTermLoss, longTermLoss);
     }
 
     /// <summary>
@@ -539,9 +558,4 @@ public static class CapitalGainsEngine
         }
         return loss;
     }
-
-    /// <summary>"₹1,25,000" etc. for notes, invariant digits.</summary>
-    internal static string Rupees(decimal amount) => IndianFormat.Money(amount);
-
-    internal static string Percent(decimal rate) => (rate * 100m).ToString("0.##", CultureInfo.InvariantCulture) + " %";
 }

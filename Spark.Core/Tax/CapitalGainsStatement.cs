@@ -144,4 +144,11 @@ public sealed record CapitalGainsStatement(
     int Page,
     int PageSize,
     IReadOnlyList<CapitalGainRow> Rows,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Short-term capital loss of the year left after the section 70 set-off: carried forward under section 74 if the return is filed in time.</summary>
+    public decimal ShortTermLossCarriedForward { get; init; }
+
+    /// <summary>Long-term capital loss of the year left after the section 70 set-off (set off against long-term gains only, section 74(1)(b)).</summary>
+    public decimal LongTermLossCarriedForward { get; init; }
+}

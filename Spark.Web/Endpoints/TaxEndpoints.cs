@@ -45,6 +45,8 @@ public static class TaxEndpoints
         decimal TdsCredit,
         IReadOnlyList<DividendRow> Dividends,
         decimal DividendTotal,
+        decimal ShortTermLossCarriedForward,
+        decimal LongTermLossCarriedForward,
         IReadOnlyList<string> Notes);
 
     private static Guid Me(HttpContext http) => http.User.UserId()!.Value;
@@ -56,7 +58,8 @@ public static class TaxEndpoints
         if (refusal is not null) return refusal;
         var s = await statements.GetAsync(Me(http), year, page, pageSize, cancellationToken);
         return TypedResults.Ok(new CapitalGainsResponse(s.Year.Label, s.Year.From, s.Year.To,
-            new CapitalGainsSummary(s.Totals, s.TaxBeforeCess, s.Cess, s.EstimatedTax, s.TdsCredit, s.Dividends, s.DividendTotal, s.Notes),
+            new CapitalGainsSummary(s.Totals, s.TaxBeforeCess, s.Cess, s.EstimatedTax, s.TdsCredit, s.Dividends, s.DividendTotal,
+                s.ShortTermLossCarriedForward, s.LongTermLossCarriedForward, s.Notes),
             s.Rows, s.Page, s.PageSize, s.RowCount));
     }
 
@@ -128,7 +131,7 @@ public static class TaxEndpoints
             // Column 9: the lower of the sale value (6) and the total fair market value (11), for lots acquired before 1 February 2018.
             decimal? lower = before && r.FairMarketValue is { } total ? Math.Min(r.SaleValue, total) : null;
             await writer.WriteAsync(AuditLogService.CsvLine([
-                before ? "BE" : "AE", r.Isin ?? "INNOTAVAILAB", r.Name, Number(r.Units), Number(r.Units > 0m ? Money.UnitPrice(r.SaleValue / r.Units) : 0m),
+                before ? "BE" : "AE", r.Isin ?? "INNOTAVAILAB", r.Name, Units(r.Units), Number(r.Units > 0m ? Money.UnitPrice(r.SaleValue / r.Units) : 0m),
                 Number(r.SaleValue), Number(r.CostOfAcquisition), Number(r.ActualCost), Number(lower), Number(fmvPerUnit), Number(r.FairMarketValue),
                 Number(r.TransferExpenses), Number(r.CostOfAcquisition + r.TransferExpenses), Number(r.Gain),
             ]));
@@ -163,6 +166,9 @@ public static class TaxEndpoints
         await writer.WriteAsync(AuditLogService.CsvLine(Line("dividends", statement.DividendTotal)));
         await writer.FlushAsync(cancellationToken);
     }
+
+    /// <summary>Units as the ledger holds them: whole shares without decimals, fund units and crypto with theirs.</summary>
+    private static string Units(decimal units) => units.ToString("0.########", CultureInfo.InvariantCulture);
 
     private static string Head(GainClass cls) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(cls.ToString());
 

@@ -25,7 +25,8 @@ using Security = Spark.Core.Market.Security;
 public sealed class OrderService(
     SparkDb db, SecurityCatalog catalog, PriceBook prices, IBrokerGateway exchange,
     IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
-    Notifications.NotificationOutbox notifications, Api.IdempotencyTicket idempotency, TimeProvider clock)
+    Notifications.NotificationOutbox notifications, Api.IdempotencyTicket idempotency, TimeProvider clock,
+    Tax.IGrandfatheringPrices grandfathering)
 {
     /// <summary>Null when the account may trade now; otherwise what to do first (KYC, two-factor sign-in), in the investor's words.</summary>
     public async Task<string?> EligibilityAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -292,13 +293,25 @@ public sealed class OrderService(
         {
             var taxClass = Instruments.Tax(security);
             var realizedThisYear = 0m;
+            decimal shortTermLossLeft = 0m, longTermLossLeft = 0m;
+            var gainLots = lots;
+            Func<DateOnly, decimal?>? fairMarketValue = null;
             if (taxClass == TaxClass.Equity)
             {
                 await using var context = db.ForUser(userId);
-                realizedThisYear = await LongTermEquityGainsThisYearAsync(context, today, cancellationToken);
+                // What the capital-gains statement sees of the year so far (decision 0047): long-term gains after the
+                // section 70 set-off, and the losses that set-off left, which this sale may absorb.
+                var soFar = await LongTermEquityGainsThisYearAsync(context, today, cancellationToken);
+                (realizedThisYear, shortTermLossLeft, longTermLossLeft) = soFar;
+                gainLots = await SectionFortyEightLotsAsync(context, security, request.Platform ?? ExchangeOptions.Platform, today, lots, cancellationToken);
+                if ((await grandfathering.GetAsync([security.Id], cancellationToken)).TryGetValue(security.Id, out var fmv))
+                {
+                    fairMarketValue = date => date == CapitalGainsEstimator.GrandfatheringDate ? fmv : null;
+                }
             }
             // Proviso to section 48: STT is not deducted from the capital gain, only the other transfer expenses.
-            gains = CapitalGainsEstimator.Estimate(lots, quantity, price, charges.TransferExpenses, today, taxClass, realizedThisYear, null);
+            gains = CapitalGainsEstimator.Estimate(gainLots, quantity, price, charges.TransferExpenses, today, taxClass, realizedThisYear, fairMarketValue,
+                shortTermLossLeft, longTermLossLeft);
         }
 
         // A crypto sell's TDS is withheld from what the sale brings in, though it is a tax credit rather than a charge.
@@ -315,39 +328,34 @@ public sealed class OrderService(
     }
 
     /// <summary>
-    /// The equity long-term gains the user realised in today's financial year, on every platform (section 112A's
-    /// exemption is once a year per person): each equity holding with a sell this year is replayed FIFO from the ledger.
-    /// A sell's STT is added back to its gain, approximated as the sell's tax (a sell pays no stamp duty) spread over its
-    /// lots in proportion to their charges.
+    /// The year so far as the capital-gains statement computes it (decision 0047), on every platform (section 112A's
+    /// exemption is once a year per person): the section 112A gains left after the section 70 set-off, which use up
+    /// the exemption first, and the short- and long-term losses the set-off left, which this sale may absorb. Costs
+    /// carry no STT and sales deduct none (proviso to section 48).
     /// </summary>
-    private static async Task<decimal> LongTermEquityGainsThisYearAsync(SparkDbContext context, DateOnly today, CancellationToken cancellationToken)
+    private async Task<(decimal LongTermGains, decimal ShortTermLossLeft, decimal LongTermLossLeft)> LongTermEquityGainsThisYearAsync(
+        SparkDbContext context, DateOnly today, CancellationToken cancellationToken)
     {
-        var yearStart = new DateOnly(CapitalGainsEstimator.FinancialYearStart(today), 4, 1);
-        var soldThisYear = await context.Transactions.AsNoTracking()
-            .Where(t => t.Type == TransactionType.Sell && t.Status == TransactionStatus.Completed && t.InvestmentId != null
-                && t.TransactionDate >= yearStart && t.TransactionDate <= today)
-            .Select(t => t.InvestmentId!.Value).Distinct().ToListAsync(cancellationToken);
-        if (soldThisYear.Count == 0) return 0m;
+        var statement = await Tax.CapitalGainsStatements.ComputeAsync(context, grandfathering, schedule.Value, Spark.Core.Tax.FinancialYear.Of(today), today,
+            1, 1, cancellationToken);
+        var longTerm = statement.Totals.Where(t => t.Class == Spark.Core.Tax.GainClass.EquityLongTerm && t.Section == "112A").Sum(t => t.Taxable + t.Exemption);
+        return (longTerm, statement.ShortTermLossCarriedForward, statement.LongTermLossCarriedForward);
+    }
 
-        var rows = await context.Transactions.AsNoTracking()
-            .Where(t => t.InvestmentId != null && soldThisYear.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed)
-            .ToListAsync(cancellationToken);
-        var securityIds = rows.Where(r => r.SecurityId != null).Select(r => r.SecurityId!.Value).Distinct().ToList();
-        var equity = (await context.Securities.AsNoTracking().Where(s => securityIds.Contains(s.Id)).ToListAsync(cancellationToken))
-            .Where(s => Instruments.Tax(s) == TaxClass.Equity).Select(s => s.Id).ToHashSet();
-
-        var total = 0m;
-        foreach (var holding in rows.Where(r => r.SecurityId is { } id && equity.Contains(id)).GroupBy(r => r.InvestmentId))
-        {
-            var ordered = holding.OrderBy(t => t.TransactionDate).ThenBy(t => LedgerService.Order(t.Type)).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id).ToList();
-            var position = FifoLedger.Replay(ordered.Select(LedgerService.ToEntry));
-            var sttShare = ordered.Where(t => t.Type == TransactionType.Sell).GroupBy(t => t.TransactionDate).ToDictionary(
-                g => g.Key,
-                g => g.Sum(t => t.Fees + t.Tax + t.Gst) is var all and > 0m ? g.Sum(t => t.Tax) / all : 0m);
-            total += CapitalGainsEstimator.LongTermGainsRealizedInYear(position.Sales, today,
-                s => Money.Paisa(s.Charges * sttShare.GetValueOrDefault(s.SellDate)));
-        }
-        return total;
+    /// <summary>
+    /// The holding's open lots costed as section 48 costs them (a buy's STT left out), from its ledger; the stored lots
+    /// when the ledger does not account for them (a holding written without transactions).
+    /// </summary>
+    private async Task<List<OpenLot>> SectionFortyEightLotsAsync(SparkDbContext context, Security security, string platform, DateOnly today,
+        List<OpenLot> stored, CancellationToken cancellationToken)
+    {
+        var investmentId = await context.Investments.AsNoTracking().Where(i => i.SecurityId == security.Id && i.Platform == platform)
+            .Select(i => (Guid?)i.Id).SingleOrDefaultAsync(cancellationToken);
+        if (investmentId is null) return stored;
+        var holdings = await Tax.CapitalGainsStatements.HoldingsAsync(context, [investmentId.Value], today, cancellationToken);
+        if (holdings.Count != 1) return stored;
+        var lots = Spark.Core.Tax.CapitalGainsEngine.OpenLots(holdings[0], schedule.Value);
+        return lots.Sum(l => l.Quantity) == stored.Sum(l => l.Quantity) ? [.. lots] : stored;
     }
 
     /// <summary>A holding's open buy lots, oldest first: what a sale's capital gains and a redemption's exit load are counted on.</summary>
