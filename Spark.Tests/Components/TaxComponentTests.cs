@@ -190,6 +190,8 @@ public sealed class TaxComponentTests : BunitContext, IAsyncLifetime
         // 1,23,456.78 sale − 1,00,000 cost − 56.78 expenses = 23,400; 20 % = 4,680; cess 187.20; 4,867.20 in all.
         Assert.Contains("₹4,867.20", Text(page, "tax-estimate"));
         Assert.Contains("No crypto TDS this year", Text(page, "tax-tds"));
+        Assert.Contains("₹2,500.00", Text(page, "tax-ltcl-forward"));
+        Assert.Empty(page.FindAll("[data-testid='tax-stcl-forward']"));
         Assert.Contains("No dividends were credited this year.", Text(page, "tax-dividends"));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid='tax-lot-symbol']")));
         Assert.Equal("WIPRO", page.Find("[data-testid='tax-lot-symbol']").TextContent.Trim());
@@ -286,7 +288,7 @@ public sealed class TaxComponentTests : BunitContext, IAsyncLifetime
         CapitalGainRow[] rows = [Row("WIPRO", "2024-05-06", "2024-12-09", 40m, 1_23_456.78m, 1_00_000m, 56.78m, GainClass.EquityShortTerm, "111A")];
         return new CapitalGainsStatement(Fy2425,
             [new GainClassTotal(GainClass.EquityShortTerm, "111A", 1, 23_400m, 0m, 23_400m, 0m, 0m, 23_400m, 0.20m, 4_680m)],
-            4_680m, 187.20m, 4_867.20m, 0m, [], 0m, 1, 1, 1, rows, ["Rates follow the sale date."]);
+            4_680m, 187.20m, 4_867.20m, 0m, [], 0m, 1, 1, 1, rows, ["Rates follow the sale date."]) { LongTermLossCarriedForward = 2_500m };
     }
 
     /// <summary>Answers from whole statements given to it, paging their rows as the service contract says.</summary>

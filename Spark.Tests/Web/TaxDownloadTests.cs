@@ -32,7 +32,7 @@ public sealed class TaxDownloadTests(WebAppFixture fixture) : IClassFixture<WebA
         Assert.Equal(string.Join(',', TaxEndpoints.Schedule112AColumns.Select(c => c.Contains(',', StringComparison.Ordinal) ? $"\"{c}\"" : c)), lines[0]);
         var row = Assert.Single(lines[1..]).Split(',');
         Assert.Equal(["AE", "INE467B01029"], row[..2]);
-        Assert.Equal(["10.00", "4000.00", "40000.00", "30000.00", "30000.00", "", "", ""], row[^11..^3]);
+        Assert.Equal(["10", "4000.00", "40000.00", "30000.00", "30000.00", "", "", ""], row[^11..^3]);
         Assert.Equal(["0.00", "30000.00", "10000.00"], row[^3..]);
 
         var cg = Lines(await browser.GetStringAsync(WebDownloads.CapitalGainsUrl(Fy2425, "cg")));
