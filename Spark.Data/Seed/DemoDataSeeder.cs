@@ -127,6 +127,8 @@ public sealed partial class DemoDataSeeder(
                     Quantity = trade.Quantity, Price = trade.Price, Amount = trade.Amount, Fees = trade.Fees, Tax = trade.Tax,
                     Gst = trade.Gst, NetAmount = trade.NetAmount, TransactionDate = trade.Date,
                     ExternalId = $"demo-{trade.Security.Symbol}-{trade.Date:yyyyMMdd}-{trade.Type}".ToLowerInvariant(),
+                    // As a paper crypto sale keeps it: the TDS credit for the tax statement, outside the ledger's charges.
+                    Metadata = trade.Tds > 0m ? System.Text.Json.JsonSerializer.SerializeToDocument(new { tds = trade.Tds }) : null,
                 });
             }
         }

@@ -15,7 +15,11 @@ internal static class DemoPortfolio
 
     internal sealed record Trade(SeedSecurity Security, string Platform, DateOnly Date, TransactionType Type,
         decimal? Quantity, decimal? Price, decimal Amount, decimal Fees, decimal Tax, decimal Gst, decimal NetAmount,
-        LedgerEntry Entry);
+        LedgerEntry Entry)
+    {
+        /// <summary>Section 194S TDS withheld on a crypto sale: a credit against tax, not a charge (kept in the sale's metadata).</summary>
+        public decimal Tds { get; init; }
+    }
 
     private const string Zerodha = "zerodha";
     private const string Groww = "groww";
@@ -68,6 +72,16 @@ internal static class DemoPortfolio
         yield return Dividend("ITC", Zerodha, "2025-05-28", 7.85m);
         yield return Dividend("RELIANCE", Zerodha, "2025-08-14", 5.5m);
 
+        // Sales in two financial years for the Tax page: a short-term trade in FY 2024-25 (after 23 July 2024, 20 % under
+        // section 111A) and, in FY 2025-26, a short-term and a long-term equity sale (sections 111A, 112A) and a crypto sale
+        // (section 115BBH, with section 194S TDS). Whole positions or FIFO's oldest lots, so later holdings keep their shape.
+        yield return Buy("WIPRO", Zerodha, "2024-05-06", 40);
+        yield return Sell("WIPRO", Zerodha, "2024-12-09", 40);
+        yield return Buy("MARUTI", Zerodha, "2025-05-12", 2);
+        yield return Sell("BTCINR", Manual, "2025-09-15", 0.005m);
+        yield return Sell("MARUTI", Zerodha, "2025-10-13", 2);
+        yield return Sell("NIFTYBEES", Zerodha, "2025-11-10", 50);
+
         // Sovereign Gold Bond: 2.5 % a year on the ₹5,334 issue price, paid half-yearly.
         for (var d = D("2021-08-11"); d <= today; d = d.AddMonths(6))
         {
@@ -117,8 +131,10 @@ internal static class DemoPortfolio
                 var (fees, tax, gst) = Charges(s.SecurityType, buy, amount);
                 var charges = fees + tax + gst;
                 var entry = buy ? LedgerEntry.Buy(e.Date, e.Quantity, price, charges) : LedgerEntry.Sell(e.Date, e.Quantity, price, charges);
+                // Section 194S: 1 % of a virtual digital asset's sale value is withheld; tax paid in advance, not a cost.
+                var tds = !buy && s.SecurityType == SecurityType.Crypto ? Money(amount * 0.01m) : 0m;
                 return new Trade(s, e.Platform, e.Date, buy ? TransactionType.Buy : TransactionType.Sell, e.Quantity, price, amount,
-                    fees, tax, gst, buy ? amount + charges : amount - charges, entry);
+                    fees, tax, gst, buy ? amount + charges : amount - charges, entry) { Tds = tds };
             }
             case LedgerEntryType.Sip:
             {
@@ -156,7 +172,7 @@ internal static class DemoPortfolio
     internal static decimal PriceOn(SeedSecurity s, DateOnly date) =>
         SimulatedMarket.CloseOn(Market, s.Symbol, s.SecurityType, s.ReferencePrice, s.Metadata, date);
 
-    /// <summary>Approximate contract-note charges (fees, STT or TDS, GST) so the demo's costs look like real ones.</summary>
+    /// <summary>Approximate contract-note charges (fees, STT, GST) so the demo's costs look like real ones; crypto's TDS is apart.</summary>
     private static (decimal Fees, decimal Tax, decimal Gst) Charges(SecurityType type, bool buy, decimal value)
     {
         const decimal exchange = 0.0000297m, sebi = 0.000001m;
@@ -165,7 +181,7 @@ internal static class DemoPortfolio
             SecurityType.Stock => (Money(value * (exchange + sebi + (buy ? 0.00015m : 0m))), Money(value * 0.001m), Money(value * (exchange + sebi) * 0.18m)),
             SecurityType.Etf => (Money(value * (exchange + sebi + (buy ? 0.00015m : 0m))), buy ? 0m : Money(value * 0.00001m), Money(value * (exchange + sebi) * 0.18m)),
             SecurityType.MutualFund => (Money(value * 0.00005m), 0m, 0m),
-            SecurityType.Crypto => (Money(value * 0.001m), buy ? 0m : Money(value * 0.01m), Money(value * 0.001m * 0.18m)),
+            SecurityType.Crypto => (Money(value * 0.001m), 0m, Money(value * 0.001m * 0.18m)),
             _ => (0m, 0m, 0m),
         };
     }

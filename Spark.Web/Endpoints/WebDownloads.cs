@@ -22,6 +22,9 @@ public static class WebDownloads
     /// <summary>The fills of the user's paper orders as CSV (no extension, for the same reason).</summary>
     public const string TradesPath = "/downloads/trades";
 
+    /// <summary>Schedule 112A or Schedule CG of a financial year as CSV (?fy=2025-26&amp;schedule=112a|cg), for the Tax page.</summary>
+    public const string CapitalGainsPath = "/downloads/tax/capital-gains";
+
     /// <summary>The web app's cookie only; a signed-out browser is challenged, i.e. sent to sign in.</summary>
     private static readonly AuthorizationPolicy WebUser = new AuthorizationPolicyBuilder(IdentityConstants.ApplicationScheme)
         .RequireAuthenticatedUser().Build();
@@ -33,6 +36,7 @@ public static class WebDownloads
         downloads.MapGet("/transactions", TransactionsAsync);
         downloads.MapGet("/trades", async (HttpContext http, Services.Orders.OrderService orders, CancellationToken cancellationToken) =>
             await TradesExport.SendAsync(http, await orders.TradesAsync(http.User.UserId()!.Value, cancellationToken), cancellationToken));
+        downloads.MapGet("/tax/capital-gains", CapitalGainsAsync);
         return app;
     }
 
@@ -49,6 +53,30 @@ public static class WebDownloads
             ["to"] = filter.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
         return QueryHelpers.AddQueryString(TransactionsPath.TrimStart('/'), query.Where(q => !string.IsNullOrEmpty(q.Value)));
+    }
+
+    /// <summary>The Tax page's download link for a schedule ("112a" or "cg") of a year.</summary>
+    public static string CapitalGainsUrl(Spark.Core.Tax.FinancialYear year, string schedule) =>
+        QueryHelpers.AddQueryString(CapitalGainsPath.TrimStart('/'), new Dictionary<string, string?> { ["fy"] = year.Label, ["schedule"] = schedule });
+
+    /// <summary>The same files as GET /api/v1/tax/capital-gains.csv, written by its writers, for the signed-in browser.</summary>
+    private static async Task<IResult> CapitalGainsAsync(HttpContext http, Services.Tax.ICapitalGainsStatements statements, TimeProvider clock,
+        string? fy = null, string? schedule = null, CancellationToken cancellationToken = default)
+    {
+        if (Spark.Core.Tax.FinancialYear.TryParse(fy?.Trim()) is not { } year) return TypedResults.BadRequest(TaxEndpoints.FyMessage);
+        if (year.From > IndiaTime.Today(clock)) return TypedResults.BadRequest($"FY {year.Label} has not begun.");
+        var kind = (schedule ?? "112a").Trim().ToLowerInvariant();
+        if (kind is not ("112a" or "cg")) return TypedResults.BadRequest("Use schedule=112a or schedule=cg.");
+
+        var statement = await statements.GetAllAsync(http.User.UserId()!.Value, year, cancellationToken);
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"spark-schedule-{kind}-fy{year.Label}.csv\"";
+        http.Response.Headers.CacheControl = "no-store";
+        await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
+        if (kind == "112a") await TaxEndpoints.WriteSchedule112AAsync(statement, writer, cancellationToken);
+        else await TaxEndpoints.WriteScheduleCgAsync(statement, writer, cancellationToken);
+        await writer.FlushAsync(cancellationToken);
+        return TypedResults.Empty;
     }
 
     private static async Task<IResult> TransactionsAsync(HttpContext http, LedgerService ledger, TimeProvider clock, string? type = null,
