@@ -208,6 +208,9 @@ public sealed class AdminAuditApiTests(WebAppFixture fixture) : IClassFixture<We
         var line = AuditLogService.CsvLine(["=1+2", "+3", "-4", "@SUM(A1)", "\tx", "plain", "a,b", "say \"hi\"", "two\nlines", null, "a-b"]);
 
         Assert.Equal("'=1+2,'+3,'-4,'@SUM(A1),'\tx,plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",,a-b\r\n", line);
+
+        // Schedule 112A carries a loss as a signed number: a plain number stays as it is, text that only starts like one does not.
+        Assert.Equal("-500.00,'-1+2,'=1,'-x\r\n", AuditLogService.CsvLine(["-500.00", "-1+2", "=1", "-x"], numbersAsIs: true));
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public static class TaxEndpoints
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(writer);
-        await writer.WriteAsync(AuditLogService.CsvLine(Schedule112AColumns));
+        await writer.WriteAsync(AuditLogService.CsvLine(Schedule112AColumns, numbersAsIs: true));
         var count = 0;
         foreach (var r in statement.Rows.Where(r => r.Class == GainClass.EquityLongTerm && r.Section == "112A"))
         {
@@ -134,7 +134,7 @@ public static class TaxEndpoints
                 before ? "BE" : "AE", r.Isin ?? "INNOTAVAILAB", r.Name, Units(r.Units), Number(r.Units > 0m ? Money.UnitPrice(r.SaleValue / r.Units) : 0m),
                 Number(r.SaleValue), Number(r.CostOfAcquisition), Number(r.ActualCost), Number(lower), Number(fmvPerUnit), Number(r.FairMarketValue),
                 Number(r.TransferExpenses), Number(r.CostOfAcquisition + r.TransferExpenses), Number(r.Gain),
-            ]));
+            ], numbersAsIs: true));
             if (++count % 500 == 0) await writer.FlushAsync(cancellationToken);
         }
     }
@@ -149,21 +149,21 @@ public static class TaxEndpoints
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(writer);
-        await writer.WriteAsync(AuditLogService.CsvLine(ScheduleCgColumns));
+        await writer.WriteAsync(AuditLogService.CsvLine(ScheduleCgColumns, numbersAsIs: true));
         foreach (var t in statement.Totals)
         {
             await writer.WriteAsync(AuditLogService.CsvLine([
                 Head(t.Class), t.Section, Date(t.SalesFrom), Date(t.SalesTo), t.Rows.ToString(CultureInfo.InvariantCulture), Number(t.Gains),
                 Number(t.Losses), Number(t.Net), Number(t.SetOff), Number(t.Exemption), Number(t.Taxable), t.Rate is { } rate ? Number(rate * 100m) : "slab",
                 Number(t.Tax),
-            ]));
+            ], numbersAsIs: true));
         }
         string?[] Line(string head, decimal amount) => [head, "", "", "", "", "", "", "", "", "", "", "", Number(amount)];
-        await writer.WriteAsync(AuditLogService.CsvLine(Line("tax_before_cess", statement.TaxBeforeCess)));
-        await writer.WriteAsync(AuditLogService.CsvLine(Line("cess", statement.Cess)));
-        await writer.WriteAsync(AuditLogService.CsvLine(Line("estimated_tax", statement.EstimatedTax)));
-        await writer.WriteAsync(AuditLogService.CsvLine(Line("tds_credit", statement.TdsCredit)));
-        await writer.WriteAsync(AuditLogService.CsvLine(Line("dividends", statement.DividendTotal)));
+        await writer.WriteAsync(AuditLogService.CsvLine(Line("tax_before_cess", statement.TaxBeforeCess), numbersAsIs: true));
+        await writer.WriteAsync(AuditLogService.CsvLine(Line("cess", statement.Cess), numbersAsIs: true));
+        await writer.WriteAsync(AuditLogService.CsvLine(Line("estimated_tax", statement.EstimatedTax), numbersAsIs: true));
+        await writer.WriteAsync(AuditLogService.CsvLine(Line("tds_credit", statement.TdsCredit), numbersAsIs: true));
+        await writer.WriteAsync(AuditLogService.CsvLine(Line("dividends", statement.DividendTotal), numbersAsIs: true));
         await writer.FlushAsync(cancellationToken);
     }
 

@@ -139,7 +139,12 @@ public sealed partial class AuditLogService(SparkDb db)
     }
 
     /// <summary>One CSV record with its CRLF, each cell guarded against formulas and quoted when it must be.</summary>
-    public static string CsvLine(IReadOnlyList<string?> cells)
+    /// <param name="cells">The cells.</param>
+    /// <param name="numbersAsIs">
+    /// Leave a plain decimal number such as <c>-500.00</c> unguarded: a spreadsheet reads it as a number, not a formula, and
+    /// a file for another program (the income-tax return utility's Schedule 112A) must carry a loss as a signed number.
+    /// </param>
+    public static string CsvLine(IReadOnlyList<string?> cells, bool numbersAsIs = false)
     {
         ArgumentNullException.ThrowIfNull(cells);
         var line = new StringBuilder();
@@ -147,7 +152,7 @@ public sealed partial class AuditLogService(SparkDb db)
         {
             if (i > 0) line.Append(',');
             var cell = cells[i] ?? "";
-            if (cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r') cell = "'" + cell;
+            if (cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !(numbersAsIs && PlainNumber().IsMatch(cell))) cell = "'" + cell;
             if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0) line.Append('"').Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
             else line.Append(cell);
         }
@@ -380,6 +385,9 @@ public sealed partial class AuditLogService(SparkDb db)
         if (name is "INSERT" or "UPDATE" or "DELETE") return name.ToLowerInvariant() switch { "insert" => "row created", "update" => "row changed", _ => "row deleted" };
         return CamelHump().Replace(name, "$1 $2").Replace('_', ' ').ToLowerInvariant();
     }
+
+    [GeneratedRegex(@"^-?[0-9]+(\.[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlainNumber();
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,49}$")]
     private static partial Regex EntityWord();

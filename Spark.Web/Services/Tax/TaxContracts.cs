@@ -24,10 +24,3 @@ public interface IGrandfatheringPrices
 {
     Task<IReadOnlyDictionary<Guid, decimal>> GetAsync(IReadOnlyCollection<Guid> securityIds, CancellationToken cancellationToken = default);
 }
-
-/// <summary>Placeholder until the grandfathering store lands: knows no value.</summary>
-internal sealed class NoGrandfatheringPrices : IGrandfatheringPrices
-{
-    public Task<IReadOnlyDictionary<Guid, decimal>> GetAsync(IReadOnlyCollection<Guid> securityIds, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyDictionary<Guid, decimal>>(new Dictionary<Guid, decimal>());
-}
