@@ -22,7 +22,13 @@ internal static class TaxBench
         public double LoadP50 { get; init; }
         public int LoadedRows { get; init; }
         public double EngineP50 { get; init; }
+
+        /// <summary>The statement right after a change to the ledger before the year (its openings cleared, then rebuilt and kept).</summary>
+        public double ColdP50 { get; init; }
+        public double ColdP95 { get; init; }
     }
+
+    public const int ColdRuns = 10;
 
     public static async Task<Result> RunAsync(IServiceProvider services, Guid userId, FinancialYear year)
     {
@@ -81,11 +87,29 @@ internal static class TaxBench
             }
         }
 
+        // Cold: what the trigger leaves after an earlier row changes (decision 0055): no opening kept for the year.
+        var cold = new List<double>();
+        for (var i = 0; i < ColdRuns; i++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SparkDb>();
+            await using (var context = db.ForUser(userId))
+            {
+                await context.Database.ExecuteSqlAsync($"DELETE FROM tax_year_openings WHERE user_id = {userId}");
+            }
+            var service = scope.ServiceProvider.GetRequiredService<ICapitalGainsStatements>();
+            var t = Stopwatch.StartNew();
+            await service.GetAsync(userId, year, 1, 50);
+            cold.Add(t.Elapsed.TotalMilliseconds);
+        }
+
         return new Result(year, rows, yearRows, Percentile(statements, 0.5), Percentile(statements, 0.95), Percentile(reads, 0.5), Percentile(reads, 0.95))
         {
             LoadP50 = Percentile(loads, 0.5),
             LoadedRows = loaded,
             EngineP50 = Percentile(engine, 0.5),
+            ColdP50 = Percentile(cold, 0.5),
+            ColdP95 = Percentile(cold, 0.95),
         };
     }
 

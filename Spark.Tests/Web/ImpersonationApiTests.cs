@@ -36,6 +36,8 @@ public sealed class ImpersonationApiTests(WebAppFixture fixture) : IClassFixture
         using var __ = own;
         var stock = await TestData.NewSecurityAsync(fixture.Database);
         Assert.Equal(HttpStatusCode.Created, (await own.PostAsync("transactions", Trade(stock.Symbol))).Status);
+        Assert.Equal(HttpStatusCode.Created, (await own.PostAsync("transactions",
+            new { symbol = stock.Symbol, type = "sell", quantity = 1, price = 150m, transactionDate = "2025-01-02" })).Status);
 
         var (status, started) = await support.PostAsync("admin/impersonations",
             new { userId = customer.Id, reason = "Customer asked why XIRR is blank", ticket = "SUP-1042" });
@@ -46,8 +48,14 @@ public sealed class ImpersonationApiTests(WebAppFixture fixture) : IClassFixture
         // Reads show the customer's own data.
         var (read, transactions) = await viewer.GetAsync("transactions");
         Assert.Equal(HttpStatusCode.OK, read);
-        Assert.Equal(stock.Symbol, transactions!["items"]!.AsArray().Single()!["symbol"]!.GetValue<string>());
+        Assert.Equal([stock.Symbol, stock.Symbol], transactions!["items"]!.AsArray().Select(t => t!["symbol"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("portfolio/summary")).Status);
+        // The capital-gains statement builds its year's opening (decision 0055) but cannot keep it on the read-only pool:
+        // still right (1 of the 2 bought at ₹100 on 2 Jan 2024, sold at ₹150 on 2 Jan 2025: gain ₹50), and nothing written.
+        var (tax, statement) = await viewer.GetAsync("tax/capital-gains?fy=2024-25");
+        Assert.True(tax == HttpStatusCode.OK, $"{(int)tax}: {ApiClient.Json(statement)}");
+        Assert.Equal(50m, statement!["items"]!.AsArray().Single()!["gain"]!.GetValue<decimal>());
+        Assert.Equal(0L, await fixture.Database.OwnerScalarAsync<long>("SELECT count(*) FROM tax_year_openings WHERE user_id = $1", customer.Id));
 
         // Writes are refused with the reason, and nothing changes.
         var (refused, problem) = await viewer.PostAsync("transactions", Trade(stock.Symbol));
@@ -60,7 +68,7 @@ public sealed class ImpersonationApiTests(WebAppFixture fixture) : IClassFixture
         {
             Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync(path)).Status);
         }
-        Assert.Equal(1L, await fixture.Database.OwnerScalarAsync<long>("SELECT count(*) FROM transactions WHERE user_id = $1", customer.Id));
+        Assert.Equal(2L, await fixture.Database.OwnerScalarAsync<long>("SELECT count(*) FROM transactions WHERE user_id = $1", customer.Id));
 
         // The customer is told, and sees who, when and why.
         var visits = (await own.GetAsync("me/security/support-visits")).Body!.AsArray();

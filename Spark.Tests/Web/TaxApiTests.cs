@@ -173,6 +173,77 @@ public sealed class TaxApiTests(WebAppFixture fixture) : IClassFixture<WebAppFix
     }
 
     [Fact]
+    public async Task A_kept_opening_is_what_the_next_statement_reads_and_an_earlier_change_to_the_ledger_clears_it()
+    {
+        // Decision 0055. Manual platform: 10 bought 2 May 2024 at ₹100 (₹1,000), 10 bought 3 Jun 2024 at ₹200 (₹2,000);
+        // 15 sold 2 Jun 2025 (FY 2025-26): the first lot and 5 of the second go. FY 2026-27: 5 sold 1 Jun 2026 at ₹300 =
+        // ₹1,500 against the 5 left of the second lot, ₹1,000: gain ₹500, long-term (3 Jun 2024 to 1 Jun 2026, 728 days).
+        var (userId, api) = await InvestorAsync();
+        using var _ = api;
+        var security = await TestData.NewSecurityAsync(fixture.Database);
+        TransactionView lastSale;
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var ledger = scope.ServiceProvider.GetRequiredService<LedgerService>();
+            await ledger.CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Buy, 10m, 100m, null, 0m, 0m, 0m, new DateOnly(2024, 5, 2), "manual"));
+            await ledger.CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Buy, 10m, 200m, null, 0m, 0m, 0m, new DateOnly(2024, 6, 3), "manual"));
+            await ledger.CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Sell, 15m, 250m, null, 0m, 0m, 0m, new DateOnly(2025, 6, 2), "manual"));
+            lastSale = await ledger.CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Sell, 5m, 300m, null, 0m, 0m, 0m, new DateOnly(2026, 6, 1), "manual"));
+        }
+        async Task<(string BuyDate, decimal Cost, decimal Gain)> SaleAsync()
+        {
+            var (status, statement) = await api.GetAsync("tax/capital-gains?fy=2026-27");
+            Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {ApiClient.Json(statement)}");
+            var row = Assert.Single(statement!["items"]!.AsArray())!;
+            return (row["buyDate"]!.GetValue<string>(), D(row["costOfAcquisition"]), D(row["gain"]));
+        }
+        Task<long> OpeningsAsync() => fixture.Database.OwnerScalarAsync<long>(
+            "SELECT count(*) FROM tax_year_openings o JOIN investments i ON i.id = o.investment_id WHERE i.user_id = $1 AND o.year_start = '2026-04-01'", userId);
+
+        Assert.Equal(0, await OpeningsAsync());
+        Assert.Equal(("2024-06-03", 1_000m, 500m), await SaleAsync());
+        Assert.Equal(1, await OpeningsAsync());
+
+        // The kept opening is what the next statement reads: state its lot's cost as ₹900 behind the ledger's back and
+        // the gain becomes 1,500 − 900 = ₹600.
+        await fixture.Database.OwnerExecuteAsync("""
+            UPDATE tax_year_openings o SET lots = jsonb_set(lots, '{0,Amount}', '900')
+            FROM investments i WHERE i.id = o.investment_id AND i.user_id = $1
+            """, userId);
+        Assert.Equal(("2024-06-03", 900m, 600m), await SaleAsync());
+
+        // A buy dated before the year (1 Apr 2024, 10 at ₹50) clears it, and FIFO starts again from the ledger: the June
+        // 2025 sale now takes the new lot and 5 of the May 2024 lot, leaving 5 at ₹100 (₹500) to the June 2026 sale:
+        // gain 1,500 − 500 = ₹1,000, held from 2 May 2024.
+        TransactionView backdated;
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            backdated = await scope.ServiceProvider.GetRequiredService<LedgerService>()
+                .CreateAsync(userId, new TransactionDraft(security.Symbol, TransactionType.Buy, 10m, 50m, null, 0m, 0m, 0m, new DateOnly(2024, 4, 1), "manual"));
+        }
+        Assert.Equal(0, await OpeningsAsync());
+        Assert.Equal(("2024-05-02", 500m, 1_000m), await SaleAsync());
+        Assert.Equal(1, await OpeningsAsync());
+
+        // An edit inside the year leaves the opening alone (the sale at ₹320: 1,600 − 500 = ₹1,100)...
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<LedgerService>()
+                .UpdateAsync(userId, lastSale.Id, new TransactionDraft(security.Symbol, TransactionType.Sell, 5m, 320m, null, 0m, 0m, 0m, new DateOnly(2026, 6, 1), "manual"));
+        }
+        Assert.Equal(1, await OpeningsAsync());
+        Assert.Equal(("2024-05-02", 500m, 1_100m), await SaleAsync());
+
+        // ...and deleting the earlier buy clears it again: back to the 5 left of the June 2024 lot, 1,600 − 1,000 = ₹600.
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<LedgerService>().DeleteAsync(userId, backdated.Id));
+        }
+        Assert.Equal(0, await OpeningsAsync());
+        Assert.Equal(("2024-06-03", 1_000m, 600m), await SaleAsync());
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_with_the_field_named_and_another_users_ledger_is_never_shown()
     {
         var (ownerId, owner) = await InvestorAsync();

@@ -87,21 +87,106 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
 
     private sealed record Compact(Guid Id, Guid InvestmentId, TransactionType Type, DateOnly Date, decimal Quantity, DateTimeOffset CreatedAt);
 
+    private sealed record HoldingKey(Guid Id, Guid SecurityId, string Platform);
+
+    private sealed record StoredOpening(Guid InvestmentId, string Lots);
+
+    /// <summary>
+    /// The shape of <c>tax_year_openings.lots</c>: one <see cref="TaxLedgerRow"/> per element. A change to what the engine
+    /// needs of an earlier row bumps this number, and the statement rebuilds openings stored in an older shape.
+    /// </summary>
+    public const short OpeningFormat = 1;
+
     /// <summary>
     /// The holdings' rows the year's FIFO needs, without reading their whole history (the benchmark's heavy investor has
-    /// ten years of it): the year's trades and corporate actions, and of the earlier rows only the acquisitions still
-    /// open on the year's first day, found by replaying the earlier rows' quantities alone (narrow columns). The first of
-    /// those lots is cut to the part of it the earlier sells left, cost and charges in proportion, as
-    /// <see cref="FifoBook"/>'s own division would leave them. A holding with a bonus stated as a ratio before the year
-    /// (its units depend on the whole holding then) is read whole. Dividends and interest never matter to FIFO.
+    /// ten years of it): the year's trades and corporate actions, after each holding's opening on the year's first day
+    /// (<see cref="OpeningsAsync"/>). Dividends and interest never matter to FIFO.
     /// </summary>
     public static async Task<List<TaxHolding>> YearHoldingsAsync(SparkDbContext context, IReadOnlyCollection<Guid> investmentIds, DateOnly from,
         DateOnly to, ChargeSchedule charges, CancellationToken cancellationToken)
     {
         if (investmentIds.Count == 0) return [];
         var ids = investmentIds.ToArray();
-        // Raw SQL with one array parameter each: an id list of thousands as separate parameters would cost more to plan
-        // than to run (and could pass Npgsql's parameter limit).
+        var (holdings, facts) = await FactsAsync(context, ids, cancellationToken);
+        var openings = await OpeningsAsync(context, holdings, facts, from, charges, cancellationToken);
+        // Raw SQL with one array parameter: an id list of thousands as separate parameters would cost more to plan than
+        // to run (and could pass Npgsql's parameter limit).
+        var rows = await context.Transactions.FromSql($"""
+                SELECT * FROM transactions
+                WHERE investment_id = ANY({ids}) AND status = 'completed' AND transaction_date >= {from} AND transaction_date <= {to}
+                  AND type NOT IN ('dividend', 'interest')
+                """).AsNoTracking().ToListAsync(cancellationToken);
+        return Assemble(holdings, facts, rows, openings);
+    }
+
+    /// <summary>
+    /// Each holding's opening on <paramref name="from"/> (decision 0055): the rows before the year that its FIFO still
+    /// needs, from <c>tax_year_openings</c>, building and storing those missing. The trigger on transactions deletes an
+    /// opening whenever an earlier row of its holding changes, so a stored one always matches the ledger.
+    /// </summary>
+    private static async Task<Dictionary<Guid, List<TaxLedgerRow>>> OpeningsAsync(SparkDbContext context, IReadOnlyList<HoldingKey> holdings,
+        IReadOnlyDictionary<Guid, TaxSecurity> facts, DateOnly from, ChargeSchedule charges, CancellationToken cancellationToken)
+    {
+        var ids = holdings.Select(h => h.Id).ToArray();
+        var stored = await context.Database.SqlQuery<StoredOpening>($"""
+            SELECT investment_id, lots::text AS lots FROM tax_year_openings
+            WHERE investment_id = ANY({ids}) AND year_start = {from} AND format = {OpeningFormat}
+            """).ToListAsync(cancellationToken);
+        var openings = stored.ToDictionary(o => o.InvestmentId, o => OpeningJson.Read(o.Lots));
+        var missing = holdings.Where(h => !openings.ContainsKey(h.Id)).ToList();
+        if (missing.Count == 0) return openings;
+
+        // Built under a share lock on the holdings: the ledger writes lock their holding for update before they change a
+        // row (LedgerService), so none can slip between this read and the store and leave a stale opening behind.
+        // Kept only from a unit of work of its own that may write (staff viewing a customer read-only may not).
+        var own = context.Database.CurrentTransaction is null
+            && !(context.Scope.UserId is { } user && Spark.Core.Accounts.Impersonation.IsReadOnlyFor(user));
+        var transaction = own ? await context.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var missingIds = missing.Select(h => h.Id).ToArray();
+            if (own) await context.Database.ExecuteSqlAsync($"SELECT 1 FROM investments WHERE id = ANY({missingIds}) ORDER BY id FOR SHARE", cancellationToken);
+            var built = await BuildOpeningsAsync(context, missing, facts, from, charges, cancellationToken);
+            foreach (var (id, rows) in built) openings[id] = rows;
+            if (own)
+            {
+                var jsons = missingIds.Select(id => OpeningJson.Write(built[id])).ToArray();
+                await context.Database.ExecuteSqlAsync($"""
+                    INSERT INTO tax_year_openings (user_id, investment_id, year_start, format, lots)
+                    SELECT i.user_id, x.id, {from}, {OpeningFormat}, x.lots::jsonb
+                    FROM unnest({missingIds}, {jsons}) AS x(id, lots) JOIN investments i ON i.id = x.id
+                    ON CONFLICT (investment_id, year_start) DO UPDATE SET format = excluded.format, lots = excluded.lots, built_at = now()
+                    """, cancellationToken);
+                await transaction!.CommitAsync(cancellationToken);
+            }
+        }
+        catch (Npgsql.PostgresException e) when (own && e.SqlState is Npgsql.PostgresErrorCodes.ReadOnlySqlTransaction
+                                                     or Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.LockNotAvailable)
+        {
+            // Staff viewing a customer read-only (the database refuses every write), or a writer in the way: the statement
+            // is still right from the rows just read, only not kept for next time.
+            await transaction!.RollbackAsync(cancellationToken);
+            var built = await BuildOpeningsAsync(context, missing, facts, from, charges, cancellationToken);
+            foreach (var (id, rows) in built) openings[id] = rows;
+        }
+        finally
+        {
+            if (transaction is not null) await transaction.DisposeAsync();
+        }
+        return openings;
+    }
+
+    /// <summary>
+    /// Builds the openings of <paramref name="holdings"/> on <paramref name="from"/> from the ledger: of the earlier rows
+    /// only the acquisitions still open on the year's first day, found by replaying the earlier rows' quantities alone
+    /// (narrow columns), and the splits that restate them. The first of those lots is cut to the part of it the earlier
+    /// sells left, cost and charges in proportion, as <see cref="FifoBook"/>'s own division would leave them. A holding
+    /// with a bonus stated as a ratio before the year (its units depend on the whole holding then) keeps every earlier row.
+    /// </summary>
+    private static async Task<Dictionary<Guid, List<TaxLedgerRow>>> BuildOpeningsAsync(SparkDbContext context, IReadOnlyList<HoldingKey> holdings,
+        IReadOnlyDictionary<Guid, TaxSecurity> facts, DateOnly from, ChargeSchedule charges, CancellationToken cancellationToken)
+    {
+        var ids = holdings.Select(h => h.Id).ToArray();
         var earlier = await context.Transactions.FromSql($"""
                 SELECT * FROM transactions
                 WHERE investment_id = ANY({ids}) AND status = 'completed' AND transaction_date < {from} AND type NOT IN ('dividend', 'interest')
@@ -166,11 +251,7 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
 
         var keepIds = keep.ToArray();
         var wholeIds = whole.ToArray();
-        var rows = await context.Transactions.FromSql($"""
-                SELECT * FROM transactions
-                WHERE investment_id = ANY({ids}) AND status = 'completed' AND transaction_date >= {from} AND transaction_date <= {to}
-                  AND type NOT IN ('dividend', 'interest')
-                UNION ALL
+        var rows = keepIds.Length + wholeIds.Length == 0 ? [] : await context.Transactions.FromSql($"""
                 SELECT * FROM transactions
                 WHERE id = ANY({keepIds}) AND status = 'completed' AND transaction_date < {from}
                   AND NOT (investment_id = ANY({wholeIds}))
@@ -178,7 +259,18 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
                 SELECT * FROM transactions
                 WHERE investment_id = ANY({wholeIds}) AND status = 'completed' AND transaction_date < {from} AND type NOT IN ('dividend', 'interest')
                 """).AsNoTracking().ToListAsync(cancellationToken);
-        return await AssembleAsync(context, ids, rows, cut, charges, cancellationToken);
+        var byHolding = rows.GroupBy(r => r.InvestmentId!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        var result = new Dictionary<Guid, List<TaxLedgerRow>>(holdings.Count);
+        foreach (var holding in holdings)
+        {
+            if (!byHolding.TryGetValue(holding.Id, out var ledger) || !facts.TryGetValue(holding.SecurityId, out var security))
+            {
+                result[holding.Id] = [];
+                continue;
+            }
+            result[holding.Id] = [.. Ordered(ledger).Select(t => cut.TryGetValue(t.Id, out var fraction) ? Cut(ToRow(t), security, fraction, charges) : ToRow(t))];
+        }
+        return result;
     }
 
     /// <summary>The ledgers of <paramref name="investmentIds"/> up to <paramref name="until"/>, in LedgerService order, with their securities.</summary>
@@ -187,34 +279,44 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     {
         if (investmentIds.Count == 0) return [];
         var ids = investmentIds.ToArray();
+        var (holdings, facts) = await FactsAsync(context, ids, cancellationToken);
         var rows = await context.Transactions.AsNoTracking()
             .Where(t => t.InvestmentId != null && ids.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed && t.TransactionDate <= until)
             .ToListAsync(cancellationToken);
-        return await AssembleAsync(context, ids, rows, new Dictionary<Guid, decimal>(), null, cancellationToken);
+        return Assemble(holdings, facts, rows, null);
     }
 
-    /// <summary>Groups <paramref name="rows"/> into holdings in LedgerService order with their securities; cuts the lots in <paramref name="cut"/>.</summary>
-    private static async Task<List<TaxHolding>> AssembleAsync(SparkDbContext context, Guid[] ids, List<LedgerTransaction> rows,
-        Dictionary<Guid, decimal> cut, ChargeSchedule? charges, CancellationToken cancellationToken)
+    /// <summary>The holdings of <paramref name="ids"/> and what the engine needs of their securities.</summary>
+    private static async Task<(List<HoldingKey> Holdings, Dictionary<Guid, TaxSecurity> Facts)> FactsAsync(SparkDbContext context, Guid[] ids,
+        CancellationToken cancellationToken)
     {
         var holdings = await context.Investments.FromSql($"SELECT * FROM investments WHERE id = ANY({ids})").AsNoTracking()
-            .Select(i => new { i.Id, i.SecurityId, i.Platform }).ToListAsync(cancellationToken);
+            .Select(i => new HoldingKey(i.Id, i.SecurityId, i.Platform)).ToListAsync(cancellationToken);
         var securityIds = holdings.Select(h => h.SecurityId).Distinct().ToArray();
         var securities = await context.Securities.FromSql($"SELECT * FROM securities WHERE id = ANY({securityIds})").AsNoTracking()
-            .ToDictionaryAsync(s => s.Id, cancellationToken);
-        var byHolding = rows.GroupBy(r => r.InvestmentId!.Value).ToDictionary(g => g.Key, g => g.ToList());
+            .ToListAsync(cancellationToken);
+        return (holdings, securities.ToDictionary(s => s.Id, Facts));
+    }
 
+    /// <summary>Each holding's rows in LedgerService order, after its opening when it has one.</summary>
+    private static List<TaxHolding> Assemble(List<HoldingKey> holdings, Dictionary<Guid, TaxSecurity> facts, List<LedgerTransaction> rows,
+        Dictionary<Guid, List<TaxLedgerRow>>? openings)
+    {
+        var byHolding = rows.GroupBy(r => r.InvestmentId!.Value).ToDictionary(g => g.Key, g => g.ToList());
         var result = new List<TaxHolding>(holdings.Count);
         foreach (var holding in holdings)
         {
-            if (!byHolding.TryGetValue(holding.Id, out var ledger) || !securities.TryGetValue(holding.SecurityId, out var security)) continue;
-            var facts = Facts(security);
-            var ordered = ledger.OrderBy(t => t.TransactionDate).ThenBy(t => LedgerService.Order(t.Type)).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id)
-                .Select(t => cut.TryGetValue(t.Id, out var fraction) ? Cut(ToRow(t), facts, fraction, charges!) : ToRow(t)).ToList();
-            result.Add(new TaxHolding(facts, holding.Platform, ordered));
+            if (!facts.TryGetValue(holding.SecurityId, out var security)) continue;
+            var opening = openings?.GetValueOrDefault(holding.Id) ?? [];
+            var ledger = byHolding.GetValueOrDefault(holding.Id) ?? [];
+            if (opening.Count == 0 && ledger.Count == 0) continue;
+            result.Add(new TaxHolding(security, holding.Platform, [.. opening, .. Ordered(ledger).Select(ToRow)]));
         }
         return result;
     }
+
+    private static IEnumerable<LedgerTransaction> Ordered(IEnumerable<LedgerTransaction> ledger) =>
+        ledger.OrderBy(t => t.TransactionDate).ThenBy(t => LedgerService.Order(t.Type)).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id);
 
     /// <summary>The part <paramref name="fraction"/> of an acquisition that earlier sells left: units, value and charges in proportion, its STT too.</summary>
     private static TaxLedgerRow Cut(TaxLedgerRow row, TaxSecurity security, decimal fraction, ChargeSchedule charges)
