@@ -241,22 +241,6 @@ public static class CapitalGainsEstimator
             : $"Long-term gains of {IndianFormat.Money(alreadyRealized)} already realised in {fy} leave {IndianFormat.Money(exemptionLeft)} of the {limit} yearly exemption (section 112A) for this sale.";
     }
 
-    /// <summary>
-    /// The equity long-term gains realised in the financial year of <paramref name="saleDate"/> up to that day, for the
-    /// yearly section 112A exemption: the long-term slices of <paramref name="sales"/> in that year, net of long-term
-    /// losses, each with the STT it paid added back (<paramref name="sttOf"/>), since the proviso to section 48 does not
-    /// let STT reduce a capital gain while <see cref="RealizedSale.Gain"/> (realised P&amp;L) deducts every charge.
-    /// </summary>
-    public static decimal LongTermGainsRealizedInYear(IEnumerable<RealizedSale> sales, DateOnly saleDate, Func<RealizedSale, decimal> sttOf)
-    {
-        ArgumentNullException.ThrowIfNull(sales);
-        ArgumentNullException.ThrowIfNull(sttOf);
-        var year = FinancialYearStart(saleDate);
-        return sales
-            .Where(s => s.SellDate <= saleDate && FinancialYearStart(s.SellDate) == year && IsLongTerm(s.BuyDate, s.SellDate))
-            .Sum(s => s.Gain + sttOf(s));
-    }
-
     private static CapitalGainsEstimate VirtualDigitalAsset(List<LotGain> lots)
     {
         // Section 115BBH(2): no set-off of any loss, so each lot's gain is taxed on its own and a losing lot counts as zero.

@@ -411,23 +411,4 @@ public sealed class CapitalGainsEstimatorTests
         Assert.Equal((25_000m, 7_800.00m), (before.LongTermExempt, before.EstimatedTax));
         Assert.Equal((25_000m, 9_750.00m), (from.LongTermExempt, from.EstimatedTax));
     }
-
-    [Fact]
-    public void Gains_realised_earlier_in_the_year_count_only_long_term_slices_of_that_year_with_stt_added_back()
-    {
-        // Sale date 27 November 2026: FY 2026-27 runs 1 April 2026 to 31 March 2027.
-        RealizedSale Slice(DateOnly sold, DateOnly bought, decimal gain, decimal charges) => new(sold, bought, 1m, 0m, 0m, charges, gain);
-        var sales = new[]
-        {
-            Slice(On(2026, 6, 1), On(2024, 1, 15), 99_800m, 200m),   // long-term, this year: 99,800 + STT 200 = 1,00,000
-            Slice(On(2026, 6, 1), On(2026, 1, 15), 5_000m, 10m),     // short-term: not in the exemption
-            Slice(On(2026, 3, 31), On(2024, 1, 15), 40_000m, 40m),   // long-term, but FY 2025-26
-            Slice(On(2026, 9, 1), On(2025, 1, 15), -10_000m, 0m),    // a long-term loss this year nets: −10,000
-            Slice(On(2026, 12, 1), On(2024, 1, 15), 7_000m, 0m),     // after the sale date
-        };
-
-        var realized = CapitalGainsEstimator.LongTermGainsRealizedInYear(sales, On(2026, 11, 27), s => s.Charges);
-
-        Assert.Equal(90_000m, realized);
-    }
 }

@@ -57,6 +57,10 @@ public sealed class OrderTdsApiTests(WebAppFixture fixture) : IClassFixture<WebA
         Assert.Equal((30m, 3.54m), (D(sold["fills"]!.AsArray().Single()!["tds"]), D(sold["fills"]![0]!["charges"])));
         Assert.Equal(0m, D(bought["tds"]));
         Assert.Equal(0m, D(bought["fills"]![0]!["tds"]));
+        // The list reports the same per order: ₹30.00 on the sell, nothing on the buy.
+        var (_, list) = await api.GetAsync("orders");
+        var listed = list!["items"]!.AsArray().ToDictionary(o => o!["id"]!.GetValue<string>(), o => D(o!["tds"]));
+        Assert.Equal((30m, 0m), (listed[sellId], listed[buy["id"]!.GetValue<string>()]));
 
         // A fill whose sale transaction kept no TDS (an older fill) has it recomputed from the schedule at the fill: the same ₹30.00.
         await fixture.Database.OwnerExecuteAsync(

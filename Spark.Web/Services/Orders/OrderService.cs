@@ -239,7 +239,25 @@ public sealed class OrderService(
         var total = await query.CountAsync(cancellationToken);
         var orders = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(cancellationToken);
-        return new Paged<OrderView>([.. orders.Select(o => OrderView.From(o))], page, pageSize, total);
+        var tds = await ListTdsAsync(context, orders, cancellationToken);
+        return new Paged<OrderView>([.. orders.Select(o => OrderView.From(o) with { Tds = tds.GetValueOrDefault(o.Id) })], page, pageSize, total);
+    }
+
+    /// <summary>The TDS withheld on the filled crypto sells among <paramref name="orders"/> (section 194S), as GET /orders/{id} reports it.</summary>
+    private async Task<Dictionary<Guid, decimal>> ListTdsAsync(SparkDbContext context, List<TradingOrder> orders, CancellationToken cancellationToken)
+    {
+        var sells = orders.Where(o => o.Side == OrderSide.Sell && o.FilledQuantity > 0m).ToList();
+        if (sells.Count == 0) return [];
+        var securityIds = sells.Select(o => o.SecurityId).Distinct().ToList();
+        var crypto = (await context.Securities.AsNoTracking().Where(s => securityIds.Contains(s.Id) && s.Type == SecurityType.Crypto)
+            .Select(s => s.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var result = new Dictionary<Guid, decimal>();
+        foreach (var order in sells.Where(o => crypto.Contains(o.SecurityId)))
+        {
+            var executions = await context.OrderExecutions.AsNoTracking().Where(e => e.OrderId == order.Id).ToListAsync(cancellationToken);
+            result[order.Id] = (await FillsWithTdsAsync(context, order, executions, cancellationToken)).Sum(f => f.Tds);
+        }
+        return result;
     }
 
     /// <summary>Every fill of the user's orders, oldest first, for the trades export.</summary>
