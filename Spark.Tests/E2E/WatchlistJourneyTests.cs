@@ -43,7 +43,7 @@ public sealed class WatchlistJourneyTests(BrowserFixture browser)
         await Pages.WaitUntilInteractiveAsync(page);
         await page.GetByTestId("add-to-watchlist").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByTestId("watchlist-new-name").Locator("input").FillAsync("Momentum");
+        await dialog.GetByLabel("New list").FillAsync("Momentum");
         await dialog.GetByTestId("watchlist-new-create").ClickAsync();
         await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = $"Remove {first.Symbol} from Momentum" })).ToBeVisibleAsync();
         await dialog.GetByTestId("watchlist-pick-done").ClickAsync();
@@ -88,11 +88,11 @@ public sealed class WatchlistJourneyTests(BrowserFixture browser)
 
         // Rename, then delete after confirming.
         await page.GetByTestId("watchlist-rename").ClickAsync();
-        await page.GetByTestId("watchlist-name").Locator("input").FillAsync("Breakouts");
+        await page.GetByRole(AriaRole.Dialog).GetByLabel("Name").FillAsync("Breakouts");
         await page.GetByTestId("watchlist-name-save").ClickAsync();
         await Expect(page.GetByTestId("watchlist-title")).ToHaveTextAsync("Breakouts");
         await page.GetByTestId("watchlist-delete").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("watchlists-empty")).ToBeVisibleAsync();
     }
 
@@ -106,7 +106,7 @@ public sealed class WatchlistJourneyTests(BrowserFixture browser)
         await using (var scope = browser.Web.App.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Watchlists.WatchlistService>()
-                .CreateAsync(investor.Id, new Spark.Web.Services.Watchlists.WatchlistRequest("A list with a rather long name for phones", [security.Symbol, "INFY", "HDFCBANK"]));
+                .CreateAsync(investor.Id, new Spark.Web.Services.Watchlists.WatchlistRequest("A long watchlist name to test phone rows", [security.Symbol, "INFY", "HDFCBANK"]));
         }
 
         var page = await browser.NewPageAsync(width: 375, height: 800, colorScheme: ColorScheme.Dark);
