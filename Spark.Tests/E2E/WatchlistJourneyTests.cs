@@ -109,6 +109,8 @@ public sealed class WatchlistJourneyTests(BrowserFixture browser)
                 .CreateAsync(investor.Id, new Spark.Web.Services.Watchlists.WatchlistRequest("A long watchlist name to test phone rows", [security.Symbol, "INFY", "HDFCBANK"]));
         }
 
+        await browser.Web.Database.OwnerExecuteAsync(
+            "INSERT INTO user_preferences (user_id, theme) VALUES ($1, 'dark') ON CONFLICT (user_id) DO UPDATE SET theme = 'dark'", investor.Id);
         var page = await browser.NewPageAsync(width: 375, height: 800, colorScheme: ColorScheme.Dark);
         await Pages.SignInAsync(page, investor.Email!, TestData.Password);
         await Pages.WaitUntilInteractiveAsync(page);
