@@ -75,11 +75,18 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
             return (await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.AutoInvest.PlanService>().SubscribeAsync(owner.Id,
                 new Spark.Web.Services.AutoInvest.PlanRequest(strategy, 50_000m, 5, true, null, null))).Id;
         },
+        ["watchlist"] = async owner =>
+        {
+            await using var scope = fixture.App.Services.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Watchlists.WatchlistService>().CreateAsync(owner.Id,
+                new Spark.Web.Services.Watchlists.WatchlistRequest($"List {Guid.NewGuid():N}"[..30], ["INFY"]))).Id;
+        },
     };
 
     private static readonly Dictionary<string, object> ValidBodies = new()
     {
         ["transaction"] = new { symbol = "TCS", type = "buy", quantity = 2, price = 3600, transactionDate = "2024-01-03" },
+        ["watchlist"] = new { name = "Taken over", symbols = new[] { "TCS" } },
     };
 
     private static async Task<System.Text.Json.Nodes.JsonNode> BuyAsync(WebAppFixture fixture, SparkUser owner)

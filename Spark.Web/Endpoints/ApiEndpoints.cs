@@ -28,6 +28,7 @@ public static class ApiEndpoints
         api.MapMeEndpoints();
         api.MapAccountEndpoints();
         api.MapMarketEndpoints();
+        api.MapWatchlistEndpoints();
         api.MapPortfolioEndpoints();
         api.MapCashEndpoints();
         api.MapNotificationEndpoints();

@@ -15,7 +15,23 @@ namespace Spark.Web.Endpoints;
 using Security = Spark.Core.Market.Security;
 
 public sealed record SecurityResponse(Guid Id, string Symbol, string Name, string? Isin, SecurityType Type, string? Exchange, string? Sector,
-    string? Industry, int LotSize, decimal? LastPrice, decimal? PreviousClose, decimal? DayChangeRate);
+    string? Industry, int LotSize, decimal? LastPrice, decimal? PreviousClose, decimal? DayChangeRate)
+{
+    /// <summary>Units traded in the instrument's latest session (<see cref="Session"/>), when the list was asked for with figures.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? Volume { get; init; }
+
+    /// <summary>The traded value (turnover, ₹) of that session.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? TradedValue { get; init; }
+
+    /// <summary>The India date of the session the figures are of: the last session while the market is closed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateOnly? Session { get; init; }
+}
+
+/// <summary>GET /market/movers: the top gainers and losers of <see cref="Session"/> (decision 0052).</summary>
+public sealed record MoversResponse(DateOnly? Session, IReadOnlyList<SecurityResponse> Gainers, IReadOnlyList<SecurityResponse> Losers);
 
 public sealed record SecurityDetailResponse(Guid Id, string Symbol, string Name, string? Isin, SecurityType Type, string? Exchange, string? Sector,
     string? Industry, int LotSize, decimal? MarketCap, string Currency, decimal? LastPrice, decimal? PreviousClose, decimal? DayChangeRate,
@@ -31,7 +47,8 @@ public static class MarketEndpoints
     public static RouteGroupBuilder MapMarketEndpoints(this RouteGroupBuilder api)
     {
         var securities = api.MapGroup("/securities").WithTags("Market");
-        securities.MapGet("", SearchAsync);
+        securities.MapGet("", SearchAsync).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapGet("/market/movers", MoversAsync).WithTags("Market").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         securities.MapGet("/{symbol}", GetAsync).Shared("security");
         securities.MapGet("/{symbol}/bars", BarsAsync).Shared("security");
 
@@ -41,8 +58,13 @@ public static class MarketEndpoints
         return api;
     }
 
-    private static async Task<Results<Ok<Paged<SecurityResponse>>, ValidationProblem>> SearchAsync(SecurityCatalog catalog, PriceBook prices,
-        string? query = null, string? type = null, int page = 1, int pageSize = 20, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The market list: search, filter by type and sector, and sort by name, dayChangeRate, volume or tradedValue in
+    /// dir asc or desc (decision 0052). Without a sort, search relevance then symbol, as before. A word outside these is 422.
+    /// </summary>
+    private static async Task<Results<Ok<Paged<SecurityResponse>>, ValidationProblem, ProblemHttpResult>> SearchAsync(MarketList market,
+        PriceBook prices, string? query = null, string? type = null, string? sector = null, string? sort = null, string? dir = null, int page = 1,
+        int pageSize = 20, CancellationToken cancellationToken = default)
     {
         SecurityType? kind = null;
         if (!string.IsNullOrWhiteSpace(type))
@@ -51,13 +73,45 @@ public static class MarketEndpoints
             kind = parsed;
         }
 
+        var errors = new Dictionary<string, string[]>();
+        if (!MarketListing.TryParseSort(sort, out var by)) errors["sort"] = ["Use name, dayChangeRate, volume or tradedValue."];
+        if (dir is not (null or "" or "asc" or "desc")) errors["dir"] = ["Use asc or desc."];
+        if (sector is { Length: > 100 } || sector?.Any(char.IsControl) == true) errors["sector"] = ["Use a sector's name, as the securities list shows it."];
+        if (errors.Count > 0) return Unprocessable(errors);
         page = Math.Max(page, 1);
         pageSize = Math.Clamp(pageSize, 1, 100);
-        await prices.EnsureLoadedAsync(cancellationToken);
-        var found = (await catalog.SearchAsync(query, int.MaxValue, cancellationToken)).Where(s => kind is null || s.Type == kind).ToList();
-        var items = found.Skip((page - 1) * pageSize).Take(pageSize).Select(s => ToResponse(s, prices)).ToList();
+        var sorted = !string.IsNullOrWhiteSpace(sort);
+        var descending = dir is "desc" || (string.IsNullOrEmpty(dir) && sorted && MarketListing.DescendingByDefault(by));
+        var found = await market.RowsAsync(query, kind, sector, sorted ? by : null, descending, cancellationToken);
+        var items = found.Skip((page - 1) * pageSize).Take(pageSize).Select(r => ToResponse(r, prices)).ToList();
         return TypedResults.Ok(new Paged<SecurityResponse>(items, page, pageSize, found.Count));
     }
+
+    private static async Task<Results<Ok<MoversResponse>, ValidationProblem, ProblemHttpResult>> MoversAsync(MarketList market, PriceBook prices,
+        int count = 5, string? type = null, CancellationToken cancellationToken = default)
+    {
+        SecurityType? kind = null;
+        if (!string.IsNullOrWhiteSpace(type))
+        {
+            if (!EnumWords.TryParse<SecurityType>(type, out var parsed)) return Problems.Invalid("type", "Use stock, etf, mutual_fund, bond or crypto.");
+            kind = parsed;
+        }
+
+        if (count is < 1 or > 50) return Unprocessable(new Dictionary<string, string[]> { ["count"] = ["Ask for 1 to 50 of each."] });
+        var movers = await market.MoversAsync(count, kind, cancellationToken);
+        return TypedResults.Ok(new MoversResponse(movers.Session, [.. movers.Gainers.Select(r => ToResponse(r, prices))],
+            [.. movers.Losers.Select(r => ToResponse(r, prices))]));
+    }
+
+    private static ProblemHttpResult Unprocessable(Dictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "One or more values are not ones this list knows.",
+        });
+
+    private static SecurityResponse ToResponse(MarketRow row, PriceBook prices) =>
+        ToResponse(row.Security, prices) with { Volume = row.Volume, TradedValue = row.TradedValue, Session = row.Session };
 
     private static async Task<Results<Ok<SecurityDetailResponse>, ProblemHttpResult>> GetAsync(string symbol, SecurityCatalog catalog,
         PriceBook prices, MarketDataService market, TimeProvider clock, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<SecurityCatalog>();
         services.AddSingleton<PriceBook>();
         services.AddSingleton<PriceHistory>();
+        services.AddSingleton<MarketActivity>();
+        services.AddSingleton<MarketList>();
+        services.AddScoped<Services.Watchlists.WatchlistService>();
         // With the simulator on, the history is complete only once it has written its past years (issue 15, item 7).
         services.AddSingleton(new MarketHistory(complete: !options.Market.SimulatorEnabled));
         services.AddSingleton<PortfolioCache>();
