@@ -1,5 +1,6 @@
 using Spark.Core;
 using Spark.Core.Market;
+using Spark.Core.Portfolio;
 using Spark.Web.Services.Market;
 using Spark.Web.Services.Portfolio;
 
@@ -132,12 +133,23 @@ public sealed class LiveHoldings
 
     public IReadOnlySet<Guid> SecurityIds { get; }
 
+    /// <summary>For each security held on several platforms, the XIRR of them together (solved at load, like each row's).</summary>
+    public IReadOnlyDictionary<Guid, (XirrResult Xirr, int Platforms)> CombinedXirr { get; private init; } =
+        new Dictionary<Guid, (XirrResult, int)>();
+
+    /// <summary>The rows grouped one per security (decision 0053).</summary>
+    public List<HoldingGroupRow> Groups(IEnumerable<HoldingRow>? rows = null) => HoldingGroupRow.Of(rows ?? _rows, CombinedXirr);
+
     public static LiveHoldings From(PortfolioView view, PriceBook prices)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(prices);
         return new LiveHoldings(view.Holdings.Select(h =>
-            HoldingRow.From(h, prices.TryGet(h.Info.SecurityId, out var quote) ? quote.PreviousClose : null)));
+            HoldingRow.From(h, prices.TryGet(h.Info.SecurityId, out var quote) ? quote.PreviousClose : null)))
+        {
+            CombinedXirr = view.Holdings.GroupBy(h => h.Info.SecurityId).Where(g => g.Count() > 1)
+                .ToDictionary(g => g.Key, g => (HoldingGroup.CombinedXirr(g.Select(h => h.Result)), g.Count())),
+        };
     }
 
     /// <returns>True when a row's price changed (the screen should render).</returns>
