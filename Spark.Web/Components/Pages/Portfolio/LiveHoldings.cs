@@ -85,6 +85,7 @@ public sealed record HoldingRow(
 public sealed record PortfolioTotals(decimal CurrentValue, decimal Invested, decimal DayChange, decimal RealizedPnl, decimal Income,
     decimal CostOfAllBuys, int Held)
 {
+    // Held counts securities, not platform rows: one row per holding (decision 0053).
     public static readonly PortfolioTotals Empty = new(0m, 0m, 0m, 0m, 0m, 0m, 0);
 
     public decimal UnrealizedPnl => CurrentValue - Invested;
@@ -102,7 +103,7 @@ public sealed record PortfolioTotals(decimal CurrentValue, decimal Invested, dec
     {
         ArgumentNullException.ThrowIfNull(rows);
         return new PortfolioTotals(rows.Sum(r => r.CurrentValue), rows.Sum(r => r.Invested), rows.Sum(r => r.DayChange), rows.Sum(r => r.RealizedPnl),
-            rows.Sum(r => r.Income), rows.Sum(r => r.CostOfAllBuys), rows.Count(r => r.IsHeld));
+            rows.Sum(r => r.Income), rows.Sum(r => r.CostOfAllBuys), rows.Where(r => r.IsHeld).Select(r => r.SecurityId).Distinct().Count());
     }
 }
 
@@ -136,9 +137,6 @@ public sealed class LiveHoldings
     /// <summary>For each security held on several platforms, the XIRR of them together (solved at load, like each row's).</summary>
     public IReadOnlyDictionary<Guid, (XirrResult Xirr, int Platforms)> CombinedXirr { get; private init; } =
         new Dictionary<Guid, (XirrResult, int)>();
-
-    /// <summary>The rows grouped one per security (decision 0053).</summary>
-    public List<HoldingGroupRow> Groups(IEnumerable<HoldingRow>? rows = null) => HoldingGroupRow.Of(rows ?? _rows, CombinedXirr);
 
     public static LiveHoldings From(PortfolioView view, PriceBook prices)
     {
