@@ -14,8 +14,12 @@ public sealed record HoldingResult(
     decimal CurrentValue,
     decimal DayChange,
     decimal? DayChangeRate,
-    XirrResult Xirr)
+    XirrResult Xirr,
+    IReadOnlyList<CashFlow>? Flows = null)
 {
+    /// <summary>The holding's cash flows behind <see cref="Xirr"/>, ending with its current value on the valuation date when anything is held.</summary>
+    public IReadOnlyList<CashFlow> Flows { get; init; } = Flows ?? [];
+
     public decimal UnrealizedPnl => CurrentValue - Position.InvestedAmount;
 
     /// <summary>Price return of the open lots: unrealized P&amp;L over their cost.</summary>
@@ -189,7 +193,7 @@ public static class PortfolioEngine
                 flows = [.. h.Flows, new CashFlow(analysis.ValuationDate, currentValue)];
             }
 
-            results.Add(new HoldingResult(h.InvestmentId, h.SecurityId, h.Position, price, currentValue, dayChange, dayChangeRate, Xirr.Solve(flows)));
+            results.Add(new HoldingResult(h.InvestmentId, h.SecurityId, h.Position, price, currentValue, dayChange, dayChangeRate, Xirr.Solve(flows), flows));
         }
 
         var currentTotal = results.Sum(r => r.CurrentValue);

@@ -77,10 +77,11 @@ public sealed class ConnectionComponentTests : BunitContext, IAsyncLifetime
 
         dialogs.WaitForAssertion(() => Assert.Contains("Spark records the sale at the next sync", dialogs.Markup));
         Assert.Contains("Zerodha (Kite)", dialogs.Markup);
-        dialogs.Find("[data-testid='synced-sale-record']").Click();
+        dialogs.Find("[data-testid='sale-record-zerodha']").Click();
         var navigation = Services.GetRequiredService<NavigationManager>();
+        // The manual entry starts as a sale of the whole holding at the last price (decision 0053).
         dialogs.WaitForAssertion(() =>
-            Assert.EndsWith("portfolio/transactions?add=1&type=sell&symbol=INFY&platform=zerodha", navigation.Uri, StringComparison.Ordinal));
+            Assert.EndsWith("portfolio/transactions?add=1&type=sell&symbol=INFY&platform=zerodha&quantity=10&price=120", navigation.Uri, StringComparison.Ordinal));
     }
 
     private static HoldingRow Row(string symbol, string platform) => new(

@@ -31,7 +31,7 @@ public sealed class ShellComponentTests : BunitContext, IAsyncLifetime
 
         var nav = Render<NavMenu>();
 
-        Assert.Equal(["Dashboard", "Portfolio", "Transactions", "Tax", "Market", "Watchlists", "Orders", "Goals", "Auto-Invest", "Analysis", "Settings"], LinkTexts(nav));
+        Assert.Equal(["Dashboard", "Portfolio", "Transactions", "Tax", "Market", "Watchlists", "Orders", "Cash", "Goals", "Auto-Invest", "Analysis", "Settings"], LinkTexts(nav));
         Assert.Empty(nav.FindAll("[href='admin']"));
     }
 

@@ -92,9 +92,9 @@ public sealed class ConnectionJourneyTests(BrowserFixture browser, ConnectionJou
         await Expect(page.GetByTestId($"value-{synced.Symbol}")).ToBeVisibleAsync();
         // Sell on the synced holding is done at Kite, not with a paper order.
         await page.GetByTestId($"row-sell-{synced.Symbol}").ClickAsync();
-        await Expect(page.GetByTestId("synced-sale-dialog")).ToContainTextAsync("Spark records the sale at the next sync");
+        await Expect(page.GetByTestId("holding-sale-dialog")).ToContainTextAsync("Spark records the sale at the next sync");
         // Record a sale opens the manual entry as a sale of that security on Zerodha.
-        await page.GetByTestId("synced-sale-record").ClickAsync();
+        await page.GetByTestId("sale-record-zerodha").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/portfolio/transactions"));
         var entry = page.Locator(".mud-dialog");
         await Expect(entry.GetByLabel("Security")).ToHaveValueAsync(new Regex($"^{synced.Symbol} · "));

@@ -41,6 +41,12 @@ public sealed record InvestmentResponse(Guid Id, string Symbol, string Name, Sec
     decimal RealizedPnl, decimal UnrealizedPnl, decimal DividendIncome, decimal? ReturnsRate, decimal DayChange, decimal? DayChangeRate,
     decimal? Xirr, string? XirrNote);
 
+/// <summary>One security across its platforms (GET /portfolio/holdings): the sums of <see cref="Platforms"/>, which are /investments rows.</summary>
+public sealed record HoldingGroupResponse(Guid SecurityId, string Symbol, string Name, SecurityType Type, string? Sector, InvestmentStatus Status,
+    decimal Quantity, decimal AverageBuyPrice, decimal InvestedAmount, decimal? CurrentPrice, decimal CurrentValue, decimal RealizedPnl,
+    decimal UnrealizedPnl, decimal DividendIncome, decimal? ReturnsRate, decimal DayChange, decimal? DayChangeRate, decimal? Xirr, string? XirrNote,
+    IReadOnlyList<InvestmentResponse> Platforms);
+
 public sealed record LotResponse(DateOnly TransactionDate, decimal Quantity, decimal RemainingQuantity, decimal Price, decimal Amount);
 
 public sealed record InvestmentDetailResponse(InvestmentResponse Investment, IReadOnlyList<LotResponse> Lots);
@@ -73,6 +79,7 @@ public static class PortfolioEndpoints
 
         var portfolio = api.MapGroup("/portfolio").WithTags("Portfolio");
         portfolio.MapGet("/summary", SummaryAsync);
+        portfolio.MapGet("/holdings", HoldingGroupsAsync);
         portfolio.MapGet("/performance", PerformanceAsync);
         return api;
     }
@@ -189,6 +196,32 @@ public static class PortfolioEndpoints
             .ToList();
         var items = all.Skip((page - 1) * pageSize).Take(pageSize).Select(ToResponse).ToList();
         return TypedResults.Ok(new Paged<InvestmentResponse>(items, page, pageSize, all.Count));
+    }
+
+    /// <summary>
+    /// The investments grouped by security, each with its platform rows (decision 0053); /investments stays one row per
+    /// platform. With status=active a group lists only the platforms still holding it.
+    /// </summary>
+    private static async Task<Ok<Paged<HoldingGroupResponse>>> HoldingGroupsAsync(HttpContext http, PortfolioService portfolio, string status = "active",
+        int page = 1, int pageSize = 100, CancellationToken cancellationToken = default)
+    {
+        if (status is not ("active" or "sold" or "all")) throw new Spark.Core.FieldValidationException(new Dictionary<string, string[]> { ["status"] = ["Use active, sold or all."] });
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, Paging.MaxPageSize);
+        var view = await portfolio.GetAsync(Me(http), withSeries: false, cancellationToken);
+        var rows = status == "active" ? view.Holdings.Where(h => h.Result.Position.Quantity > 0m) : view.Holdings;
+        var all = HoldingGroup.Of(rows)
+            .Where(g => status != "sold" || !g.IsHeld)
+            .OrderByDescending(g => g.CurrentValue).ThenBy(g => g.Symbol, StringComparer.Ordinal)
+            .ToList();
+        var items = all.Skip((page - 1) * pageSize).Take(pageSize).Select(g =>
+        {
+            var xirr = g.Xirr;
+            return new HoldingGroupResponse(g.SecurityId, g.Symbol, g.Name, g.Type, g.Sector, g.IsHeld ? InvestmentStatus.Active : InvestmentStatus.Sold,
+                g.Quantity, g.AverageBuyPrice, g.InvestedAmount, g.CurrentPrice, g.CurrentValue, g.RealizedPnl, g.UnrealizedPnl, g.DividendIncome,
+                g.ReturnsRate, g.DayChange, g.DayChangeRate, xirr.Rate, xirr.Note, [.. g.Platforms.Select(ToResponse)]);
+        }).ToList();
+        return TypedResults.Ok(new Paged<HoldingGroupResponse>(items, page, pageSize, all.Count));
     }
 
     private static async Task<Results<Ok<InvestmentDetailResponse>, ProblemHttpResult>> InvestmentAsync(Guid id, HttpContext http,

@@ -14,6 +14,16 @@ public sealed record CashView(decimal Balance, decimal Blocked, decimal Availabl
 public sealed record CashEntryView(Guid Id, CashEntryType EntryType, decimal Amount, decimal BalanceAfter, Guid? OrderId, DateOnly SettlesOn,
     string? Description, DateTimeOffset CreatedAt);
 
+/// <summary>An open order holding part of the cash back (GET /cash/blocked): what it may still spend with its charges.</summary>
+public sealed record BlockingOrderView(Guid OrderId, string Symbol, Spark.Core.Orders.OrderSide Side, Spark.Core.Orders.OrderType Type, decimal Quantity,
+    decimal FilledQuantity, decimal? Price, decimal BlockedAmount, DateTimeOffset PlacedAt);
+
+/// <summary>Sale proceeds not yet settled (GET /cash/settlements): withdrawable from <see cref="SettlesOn"/> (T+1, the next trading day).</summary>
+public sealed record PendingSettlementView(DateOnly SettlesOn, decimal Amount);
+
+/// <summary>Everything the cash page shows above the ledger.</summary>
+public sealed record CashOverview(CashView Cash, IReadOnlyList<BlockingOrderView> Blocking, IReadOnlyList<PendingSettlementView> Settling);
+
 /// <summary>
 /// The paper-trading cash account: deposits and withdrawals of virtual money. Every movement locks the user's
 /// cash_accounts row, so concurrent spending serialises per user and the balance never goes below zero.
@@ -27,6 +37,51 @@ public sealed class CashService(SparkDb db, TimeProvider clock)
         await using var context = db.ForUser(userId);
         var account = await context.CashAccounts.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         return account is null ? new CashView(0m, 0m, 0m, 0m) : await ViewAsync(context, account, cancellationToken);
+    }
+
+    /// <summary>The open orders blocking cash, oldest first; their amounts add up to the account's blocked cash.</summary>
+    public async Task<IReadOnlyList<BlockingOrderView>> BlockingOrdersAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        return await BlockingAsync(context, cancellationToken);
+    }
+
+    /// <summary>Unsettled sale proceeds by the day they settle, soonest first.</summary>
+    public async Task<IReadOnlyList<PendingSettlementView>> SettlementsAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        return await SettlingAsync(context, cancellationToken);
+    }
+
+    /// <summary>Balance, blocked with the orders blocking it, available, withdrawable with what settles when: one read for the cash page.</summary>
+    public async Task<CashOverview> OverviewAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var context = db.ForUser(userId);
+        await using var tx = await context.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var account = await context.CashAccounts.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        var cash = account is null ? new CashView(0m, 0m, 0m, 0m) : await ViewAsync(context, account, cancellationToken);
+        var overview = new CashOverview(cash, await BlockingAsync(context, cancellationToken), await SettlingAsync(context, cancellationToken));
+        await tx.CommitAsync(cancellationToken);
+        return overview;
+    }
+
+    private static async Task<IReadOnlyList<BlockingOrderView>> BlockingAsync(SparkDbContext context, CancellationToken cancellationToken) =>
+        await context.Orders.AsNoTracking()
+            .Where(o => o.BlockedAmount > 0m
+                && (o.Status == Spark.Core.Orders.OrderStatus.Pending || o.Status == Spark.Core.Orders.OrderStatus.Placed
+                    || o.Status == Spark.Core.Orders.OrderStatus.PartiallyFilled))
+            .OrderBy(o => o.CreatedAt).ThenBy(o => o.Id)
+            .Select(o => new BlockingOrderView(o.Id, o.Symbol, o.Side, o.Type, o.Quantity, o.FilledQuantity, o.Price, o.BlockedAmount, o.PlacedAt ?? o.CreatedAt))
+            .ToListAsync(cancellationToken);
+
+    private async Task<IReadOnlyList<PendingSettlementView>> SettlingAsync(SparkDbContext context, CancellationToken cancellationToken)
+    {
+        var today = IndiaTime.Today(clock);
+        // The same rule as Withdrawable: money in (sale proceeds) that settles after today.
+        return await context.CashLedger.AsNoTracking().Where(e => e.Amount > 0m && e.SettlesOn > today)
+            .GroupBy(e => e.SettlesOn).OrderBy(g => g.Key)
+            .Select(g => new PendingSettlementView(g.Key, g.Sum(e => e.Amount)))
+            .ToListAsync(cancellationToken);
     }
 
     public async Task<Paged<CashEntryView>> LedgerAsync(Guid userId, int page, int pageSize, CancellationToken cancellationToken = default)

@@ -122,6 +122,7 @@ public sealed class OrderService(
         if (!order.IsOpen) throw new OrderFinalException(order.Status);
 
         // Under the order's row lock a fill of it cannot commit meanwhile; the engine forgets the rest at once.
+        var released = order.BlockedAmount;
         var ended = exchange.Forget(order.Id, clock.GetUtcNow());
         await OrderLifecycle.CloseAsync(context, order, "Cancelled by you.", clock.GetUtcNow(), cancellationToken);
         var children = await context.Orders.FromSql($"SELECT * FROM trading_orders WHERE parent_order_id = {orderId} FOR UPDATE").ToListAsync(cancellationToken);
@@ -137,10 +138,29 @@ public sealed class OrderService(
             await OrderLifecycle.CloseAsync(context, child, "Its entry order was cancelled before buying anything.", clock.GetUtcNow(), cancellationToken);
         }
 
+        var grouping = await context.UserPreferences.AsNoTracking().Where(p => p.UserId == userId)
+            .Select(p => (NumberFormat?)p.NumberFormat).SingleOrDefaultAsync(cancellationToken) == NumberFormat.International
+            ? NumberGrouping.International : NumberGrouping.Indian;
         await context.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        // Told like placing and filling are (same kind family, same "portfolio changes" preference), once the cancel is committed.
+        notifications.Post(userId, Notifications.NotificationKinds.OrderCancelled, $"{Describe(order)} cancelled",
+            CancelledMessage(order, released, grouping), $"/orders/{order.Id}");
         return OrderView.From(order);
     }
+
+    /// <summary>What a cancel notification says: what had filled, and the cash the cancel released, in the user's number grouping.</summary>
+    public static string CancelledMessage(Spark.Core.Orders.TradingOrder order, decimal released, NumberGrouping grouping)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var text = order.FilledQuantity > 0m
+            ? $"Cancelled by you after {IndianFormat.Number(order.FilledQuantity, QuantityDecimals(order.FilledQuantity), grouping)} of {IndianFormat.Number(order.Quantity, QuantityDecimals(order.Quantity), grouping)} filled."
+            : "Cancelled by you.";
+        return released > 0m ? $"{text} {IndianFormat.Money(released, grouping: grouping)} is available again." : text;
+    }
+
+    /// <summary>The decimals a quantity needs (10, 0.002, 1.5), at most crypto's 8.</summary>
+    private static int QuantityDecimals(decimal quantity) => Math.Min(8, (int)(quantity / 1.000000000000000000000000000000000m).Scale);
 
     /// <summary>Changes an open order's quantity, price or trigger; an open buy's cash block follows the new estimate.</summary>
     public async Task<OrderView?> ModifyAsync(Guid userId, Guid orderId, OrderChange change, CancellationToken cancellationToken = default)

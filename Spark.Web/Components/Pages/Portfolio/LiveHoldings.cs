@@ -1,5 +1,6 @@
 using Spark.Core;
 using Spark.Core.Market;
+using Spark.Core.Portfolio;
 using Spark.Web.Services.Market;
 using Spark.Web.Services.Portfolio;
 
@@ -84,6 +85,7 @@ public sealed record HoldingRow(
 public sealed record PortfolioTotals(decimal CurrentValue, decimal Invested, decimal DayChange, decimal RealizedPnl, decimal Income,
     decimal CostOfAllBuys, int Held)
 {
+    // Held counts securities, not platform rows: one row per holding (decision 0053).
     public static readonly PortfolioTotals Empty = new(0m, 0m, 0m, 0m, 0m, 0m, 0);
 
     public decimal UnrealizedPnl => CurrentValue - Invested;
@@ -101,7 +103,7 @@ public sealed record PortfolioTotals(decimal CurrentValue, decimal Invested, dec
     {
         ArgumentNullException.ThrowIfNull(rows);
         return new PortfolioTotals(rows.Sum(r => r.CurrentValue), rows.Sum(r => r.Invested), rows.Sum(r => r.DayChange), rows.Sum(r => r.RealizedPnl),
-            rows.Sum(r => r.Income), rows.Sum(r => r.CostOfAllBuys), rows.Count(r => r.IsHeld));
+            rows.Sum(r => r.Income), rows.Sum(r => r.CostOfAllBuys), rows.Where(r => r.IsHeld).Select(r => r.SecurityId).Distinct().Count());
     }
 }
 
@@ -132,12 +134,20 @@ public sealed class LiveHoldings
 
     public IReadOnlySet<Guid> SecurityIds { get; }
 
+    /// <summary>For each security held on several platforms, the XIRR of them together (solved at load, like each row's).</summary>
+    public IReadOnlyDictionary<Guid, (XirrResult Xirr, int Platforms)> CombinedXirr { get; private init; } =
+        new Dictionary<Guid, (XirrResult, int)>();
+
     public static LiveHoldings From(PortfolioView view, PriceBook prices)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(prices);
         return new LiveHoldings(view.Holdings.Select(h =>
-            HoldingRow.From(h, prices.TryGet(h.Info.SecurityId, out var quote) ? quote.PreviousClose : null)));
+            HoldingRow.From(h, prices.TryGet(h.Info.SecurityId, out var quote) ? quote.PreviousClose : null)))
+        {
+            CombinedXirr = view.Holdings.GroupBy(h => h.Info.SecurityId).Where(g => g.Count() > 1)
+                .ToDictionary(g => g.Key, g => (HoldingGroup.CombinedXirr(g.Select(h => h.Result)), g.Count())),
+        };
     }
 
     /// <returns>True when a row's price changed (the screen should render).</returns>

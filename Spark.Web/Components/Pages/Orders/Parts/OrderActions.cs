@@ -9,11 +9,11 @@ namespace Spark.Web.Components.Pages.Orders.Parts;
 /// <summary>What the orders page and an order's page both do: open the ticket, and cancel after a confirmation naming the order.</summary>
 public static class OrderActions
 {
-    public static async Task<OrderView?> OpenTicketAsync(IDialogService dialogs, string? symbol, OrderSide side)
+    public static async Task<OrderView?> OpenTicketAsync(IDialogService dialogs, string? symbol, OrderSide side, bool practice = false)
     {
         ArgumentNullException.ThrowIfNull(dialogs);
         var dialog = await dialogs.ShowAsync<OrderTicket>(symbol is null ? "New order" : $"{OrderText.Side(side)} {symbol}",
-            new DialogParameters<OrderTicket> { { d => d.Symbol, symbol }, { d => d.Side, side } },
+            new DialogParameters<OrderTicket> { { d => d.Symbol, symbol }, { d => d.Side, side }, { d => d.Practice, practice } },
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, BackdropClick = false, CloseOnEscapeKey = true });
         var result = await dialog.Result;
         return result is { Canceled: false, Data: OrderView order } ? order : null;

@@ -94,4 +94,6 @@ public sealed class TransactionForm
 }
 
 /// <summary>What a new transaction starts with when another screen opens the dialog for a purpose (a holding's "Record a sale").</summary>
-public sealed record TransactionPrefill(string? Symbol, TransactionType? Type, string? Platform);
+/// <param name="Quantity">The units held, for a sale of the whole holding (the investor edits it).</param>
+/// <param name="Price">The last price, as a starting point for the price of the sale.</param>
+public sealed record TransactionPrefill(string? Symbol, TransactionType? Type, string? Platform, decimal? Quantity = null, decimal? Price = null);
