@@ -15,7 +15,7 @@ namespace Spark.Data.Migrations
     public partial class TaxYearOpenings : Migration
     {
         /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Run("21_tax_year_openings.sql");
+        protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Run("22_tax_year_openings.sql");
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.Sql("""
