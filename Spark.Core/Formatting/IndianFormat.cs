@@ -10,7 +10,7 @@ namespace Spark.Core.Formatting;
 /// A normal space (U+0020) separates a number from its unit in <see cref="Percent"/> and <see cref="Compact"/>
 /// ("0.82 %", "₹1.5 L"); stop it wrapping in the UI with CSS <c>white-space: nowrap</c>.
 /// </summary>
-public static class IndianFormat
+public static partial class IndianFormat
 {
     public const string Rupee = "₹";
 
@@ -27,6 +27,9 @@ public static class IndianFormat
     // Each unit with the size it stands for; a compact amount uses the largest unit it reaches.
     private static readonly (decimal Size, string Suffix)[] CompactUnits =
         [(1m, ""), (1_000m, "K"), (1_00_000m, "L"), (1_00_00_000m, "Cr")];
+
+    private static readonly (decimal Size, string Suffix)[] InternationalCompactUnits =
+        [(1m, ""), (1_000m, "K"), (1_000_000m, "M"), (1_000_000_000m, "B")];
 
     /// <summary>Formats a plain number: 1234567.891 → "12,34,567.89", −1234567.891 → "−12,34,567.89".</summary>
     public static string Number(decimal value, int decimals = 2, NumberGrouping grouping = NumberGrouping.Indian)
@@ -72,33 +75,55 @@ public static class IndianFormat
     }
 
     /// <summary>
-    /// Formats money in the short lakh/crore form: "₹999", "₹12.5 K", "₹1.5 L", "₹2.35 Cr", "₹1,234.5 Cr".
-    /// At most two decimals, trailing zeros dropped. When rounding reaches the next unit the next unit is used,
-    /// so 99,999 is "₹1 L" rather than "₹100 K". Crore is the largest unit.
+    /// Formats money in the short form used on chart axes and in tight spaces. Indian grouping uses thousand, lakh and
+    /// crore ("₹999", "₹12.5 K", "₹12.5 L", "₹1.2 Cr", "₹1,234.5 Cr"); international grouping uses thousand, million and
+    /// billion ("₹12.5 K", "₹2 M", "₹1.2 B", "₹1,234.5 B"). At most two decimals, rounded half away from zero,
+    /// trailing zeros dropped, so paise show only below ₹1,000 and only when the amount has them. When rounding reaches
+    /// the next unit the next unit is used: 1,99,999 is "₹2 L" (1.99999 L rounds to 2.00), 99,999 is "₹1 L" rather than
+    /// "₹100 K", 999,999 in international grouping is "₹1 M". Crore and billion are the largest units.
+    /// The same rules run in the browser for chart axes (wwwroot/js/apexChart.js, <c>compact</c>).
     /// </summary>
-    public static string Compact(decimal amount, string currencySymbol = Rupee)
+    public static string Compact(decimal amount, string currencySymbol = Rupee, NumberGrouping grouping = NumberGrouping.Indian)
     {
         const int compactDecimals = 2;
+        var units = grouping == NumberGrouping.Indian ? CompactUnits : InternationalCompactUnits;
         var magnitude = Math.Abs(amount);
 
         var unit = 0;
-        while (unit < CompactUnits.Length - 1 && magnitude >= CompactUnits[unit + 1].Size)
+        while (unit < units.Length - 1 && magnitude >= units[unit + 1].Size)
         {
             unit++;
         }
 
-        var scaled = Round(magnitude / CompactUnits[unit].Size, compactDecimals);
-        while (unit < CompactUnits.Length - 1 && scaled * CompactUnits[unit].Size >= CompactUnits[unit + 1].Size)
+        var scaled = Round(magnitude / units[unit].Size, compactDecimals);
+        while (unit < units.Length - 1 && scaled * units[unit].Size >= units[unit + 1].Size)
         {
             unit++;
-            scaled = Round(magnitude / CompactUnits[unit].Size, compactDecimals);
+            scaled = Round(magnitude / units[unit].Size, compactDecimals);
         }
 
-        var suffix = CompactUnits[unit].Suffix;
-        var text = currencySymbol + TrimTrailingZeros(Digits(scaled, compactDecimals, NumberGrouping.Indian))
+        var suffix = units[unit].Suffix;
+        var text = currencySymbol + TrimTrailingZeros(Digits(scaled, compactDecimals, grouping))
             + (suffix.Length == 0 ? "" : UnitSeparator + suffix);
         return amount < 0 && scaled != 0 ? MinusSign + text : text;
     }
+
+    /// <summary>
+    /// Regroups every rupee amount written in <paramref name="text"/> ("₹9673796.73", "₹2,72,652.09") in the given
+    /// grouping ("₹96,73,796.73" or "₹9,673,796.73"), leaving its decimals and everything else as they are. Notifications
+    /// are stored as text when they happen and read later by someone whose preference may differ (or change): they are
+    /// regrouped when shown, so old and new rows read the same (decision 0054).
+    /// </summary>
+    public static string RegroupAmounts(string text, NumberGrouping grouping)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Contains(Rupee, StringComparison.Ordinal)
+            ? AmountPattern().Replace(text, m => Rupee + Group(m.Groups["whole"].Value.Replace(",", "", StringComparison.Ordinal), grouping) + m.Groups["fraction"].Value)
+            : text;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"₹(?<whole>\d{1,3}(?:,\d{2,3})+|\d+)(?<fraction>\.\d+)?", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex AmountPattern();
 
     /// <summary>
     /// Formats a date in one of the <see cref="DatePattern"/> preferences; "DD-MMM-YYYY" gives "05-Mar-2026" with

@@ -19,7 +19,8 @@ public sealed record DemoLogin(string Email, string Password, string Role, strin
 /// Idempotent: existing accounts are left as they are, and the portfolio is written once.
 /// </summary>
 public sealed partial class DemoDataSeeder(
-    UserManager<SparkUser> users, IUserStore<SparkUser> store, UserAccounts accounts, SparkDb db, TimeProvider clock, ILogger<DemoDataSeeder> log)
+    UserManager<SparkUser> users, IUserStore<SparkUser> store, UserAccounts accounts, SparkDb db, TimeProvider clock, ILogger<DemoDataSeeder> log,
+    Spark.Core.Security.FieldProtector protector)
 {
     public static readonly IReadOnlyList<DemoLogin> Logins =
     [
@@ -30,6 +31,15 @@ public sealed partial class DemoDataSeeder(
     ];
 
     public const decimal DemoCash = 500_000m;
+
+    /// <summary>
+    /// The demo investor's PAN: a made-up number of the right shape (4th letter P, a person), stored encrypted like any
+    /// user's. A verified KYC with no PAN on file showed "PAN ." on Settings → KYC (issue #16).
+    /// </summary>
+    public const string DemoPan = "ABCPS1234K";
+
+    /// <summary>Matches KycService.PanPurpose: the purpose the PAN is encrypted and hashed under.</summary>
+    private const string PanPurpose = "pan";
 
     /// <summary>The demo investor's authenticator key: development-only and printed by script/server (base32).</summary>
     public const string DevelopmentAuthenticatorKey = "SPARKDEMOINVESTORKEY2FA7";
@@ -46,6 +56,7 @@ public sealed partial class DemoDataSeeder(
             var user = await EnsureUserAsync(login);
             if (login.Role == Roles.Investor)
             {
+                await EnsureRiskAssessedAsync(user.Id, cancellationToken);
                 await EnsurePortfolioAsync(user.Id, cancellationToken);
                 await EnsureGoalsAndPlanAsync(user.Id, cancellationToken);
             }
@@ -55,7 +66,16 @@ public sealed partial class DemoDataSeeder(
     private async Task<SparkUser> EnsureUserAsync(DemoLogin login)
     {
         var user = await users.FindByEmailAsync(login.Email);
-        if (user is not null) return user;
+        if (user is not null)
+        {
+            // Demo databases seeded before the PAN was: the verified investor gets the PAN its KYC stands for.
+            if (login.Role == Roles.Investor && user.KycStatus == KycStatus.Verified && user.PanCard is null)
+            {
+                SetDemoPan(user);
+                Check(await users.UpdateAsync(user), login.Email);
+            }
+            return user;
+        }
 
         user = new SparkUser
         {
@@ -68,6 +88,7 @@ public sealed partial class DemoDataSeeder(
             RiskProfile = RiskProfile.Moderate,
             InvestmentGoals = login.Role == Roles.Investor ? ["retirement", "house", "education"] : null,
         };
+        if (login.Role == Roles.Investor) SetDemoPan(user);
         Check(await accounts.CreateAsync(user, login.Password, login.Role), login.Email);
         if (login.AuthenticatorKey is { } key)
         {
@@ -77,6 +98,29 @@ public sealed partial class DemoDataSeeder(
         }
         LogCreated(log, login.Email, login.Role);
         return user;
+    }
+
+    /// <summary>
+    /// The demo investor's moderate risk profile stands for a questionnaire answered: Settings → Risk profile tells an
+    /// account that never answered it "not assessed yet" (decision 0054), so the demo records the assessment.
+    /// </summary>
+    private async Task EnsureRiskAssessedAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        const string assessed = "risk_profile_assessed";
+        await using var context = db.ForSystem("demo data");
+        if (await context.AuditLogs.AnyAsync(a => a.UserId == userId && a.Action == assessed, cancellationToken)) return;
+        context.AuditLogs.Add(new Spark.Core.Audit.AuditLog
+        {
+            UserId = userId, ActorId = userId, Action = assessed,
+            Changes = System.Text.Json.JsonSerializer.SerializeToDocument(new { profile = "moderate", source = "demo data" }),
+        });
+        await context.SaveChangesAsync(cancellationToken);
+    }
+
+    private void SetDemoPan(SparkUser user)
+    {
+        user.PanCard = protector.Protect(DemoPan, PanPurpose);
+        user.PanCardHash = protector.KeyedHash(DemoPan, PanPurpose);
     }
 
     private async Task EnsurePortfolioAsync(Guid userId, CancellationToken cancellationToken)

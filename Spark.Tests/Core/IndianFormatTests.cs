@@ -156,6 +156,52 @@ public class IndianFormatTests
     public void Compact_amounts_use_thousands_lakhs_and_crores(decimal amount, string expected) =>
         Assert.Equal(expected, IndianFormat.Compact(amount));
 
+    // Chart axes (issue #16): the worked examples of decision 0054.
+    public static TheoryData<decimal, string> CompactAxisAmounts => new()
+    {
+        { 199999m, "₹2 L" },
+        { 1250000m, "₹12.5 L" },
+        { 2000000m, "₹20 L" },
+        { 12000000m, "₹1.2 Cr" },
+        { 10000000m, "₹1 Cr" },
+        { 4567.89m, "₹4.57 K" },
+        { 250000.75m, "₹2.5 L" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CompactAxisAmounts))]
+    public void Compact_axis_amounts_in_indian_grouping(decimal amount, string expected) =>
+        Assert.Equal(expected, IndianFormat.Compact(amount, grouping: NumberGrouping.Indian));
+
+    public static TheoryData<decimal, string> CompactInternationalAmounts => new()
+    {
+        { 0m, "₹0" },
+        { 999m, "₹999" },
+        { 12500m, "₹12.5 K" },
+        { 199999m, "₹200 K" },
+        { 999999m, "₹1 M" },
+        { 1250000m, "₹1.25 M" },
+        { 2000000m, "₹2 M" },
+        { 1200000000m, "₹1.2 B" },
+        { 1234500000000m, "₹1,234.5 B" },
+        { -2000000m, "\u2212₹2 M" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CompactInternationalAmounts))]
+    public void Compact_amounts_in_international_grouping_use_thousands_millions_and_billions(decimal amount, string expected) =>
+        Assert.Equal(expected, IndianFormat.Compact(amount, grouping: NumberGrouping.International));
+
+    [Theory]
+    [InlineData("0.002 at ₹9673796.73; 0.002 of 0.002 filled.", NumberGrouping.Indian, "0.002 at ₹96,73,796.73; 0.002 of 0.002 filled.")]
+    [InlineData("0.002 at ₹9673796.73; 0.002 of 0.002 filled.", NumberGrouping.International, "0.002 at ₹9,673,796.73; 0.002 of 0.002 filled.")]
+    [InlineData("Invested ₹272652.09 this month", NumberGrouping.Indian, "Invested ₹2,72,652.09 this month")]
+    [InlineData("Invested ₹2,72,652.09 this month", NumberGrouping.International, "Invested ₹272,652.09 this month")]
+    [InlineData("Paid \u2212₹1,240.50 and ₹999", NumberGrouping.International, "Paid \u2212₹1,240.50 and ₹999")]
+    [InlineData("No amount here: 1234567", NumberGrouping.International, "No amount here: 1234567")]
+    public void Rupee_amounts_in_stored_text_are_regrouped_for_the_reader(string text, NumberGrouping grouping, string expected) =>
+        Assert.Equal(expected, IndianFormat.RegroupAmounts(text, grouping));
+
     [Theory]
     [InlineData("DD/MM/YYYY", "05/03/2026")]
     [InlineData("MM/DD/YYYY", "03/05/2026")]

@@ -46,6 +46,12 @@ public sealed class SeedDataTests(WebAppFixture fixture) : IClassFixture<WebAppF
         await using var context = fixture.Database.App(DataScope.System("test"));
         var investor = await context.Users.SingleAsync(u => u.Email == "investor@spark.local");
         Assert.Equal(KycStatus.Verified, investor.KycStatus);
+        // A verified KYC stands for a PAN: Settings → KYC shows it masked (issue #16: it showed "PAN .").
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            var kyc = await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Accounts.KycService>().StateOfAsync(investor);
+            Assert.Equal("XXXXX1234K", kyc.MaskedPan);
+        }
         foreach (var (email, role) in new[] { ("investor@spark.local", Roles.Investor), ("admin@spark.local", Roles.Admin), ("support@spark.local", Roles.Support) })
         {
             var roles = await (from u in context.Users

@@ -60,10 +60,27 @@ public sealed class SecuritySettings(UserManager<SparkUser> users, SessionServic
         return revoked;
     }
 
+    /// <summary>
+    /// What "Recent security activity" lists: sign-ins, password, email and two-factor changes, sessions, and staff
+    /// viewing the account (decision 0045). Row changes the database trigger records (action INSERT/UPDATE/DELETE, e.g.
+    /// background repricing of investments) and other account events are not security activity (decision 0054).
+    /// </summary>
+    public static readonly IReadOnlyList<string> SecurityActions =
+    [
+        AuditActions.SignIn, AuditActions.SignInFailed, AuditActions.SignOut,
+        AuditActions.TwoFactorEnabled, AuditActions.TwoFactorDisabled,
+        AuditActions.PasswordChanged, AuditActions.PasswordReset, AuditActions.EmailChanged,
+        AuditActions.SessionRevoked, AuditActions.SignedOutEverywhere, AuditActions.RefreshTokenReused,
+        Admin.ImpersonationAuditActions.Started, Admin.ImpersonationAuditActions.Ended, Admin.ImpersonationAuditActions.PageView,
+        Admin.ImpersonationAuditActions.Request, Admin.ImpersonationAuditActions.Refused, Admin.ImpersonationAuditActions.Change,
+        Admin.AdminAuditActions.UserSuspended, Admin.AdminAuditActions.UserReactivated, Admin.AdminAuditActions.UserSignedOut,
+        Admin.AdminAuditActions.TwoFactorReset, Admin.ImpersonationAuditActions.ConsentCreated,
+    ];
+
     public async Task<IReadOnlyList<SecurityEvent>> RecentActivityAsync(Guid userId, int count = 20)
     {
         await using var context = db.ForUser(userId);
-        return await context.AuditLogs.Where(a => a.UserId == userId)
+        return await context.AuditLogs.Where(a => a.UserId == userId && SecurityActions.Contains(a.Action))
             .OrderByDescending(a => a.CreatedAt).Take(count)
             .Select(a => new SecurityEvent(a.Action, a.Status, a.CreatedAt, a.IpAddress != null ? a.IpAddress.ToString() : null, a.DeviceType, a.ErrorMessage))
             .ToListAsync();

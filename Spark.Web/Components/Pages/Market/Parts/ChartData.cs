@@ -89,7 +89,7 @@ public static class ChartData
     /// <summary>ApexCharts options for the bars (IST wall-clock times, since the chart labels its axis in UTC).</summary>
     /// <param name="window">The dates the range covers, so a range with few bars still reads as that range; null to fit the bars.</param>
     public static object Options(IReadOnlyList<BarView> bars, ChartMode mode, bool intraday, bool dark, string seriesName,
-        (DateOnly From, DateOnly To)? window = null)
+        (DateOnly From, DateOnly To)? window = null, Spark.Core.Formatting.NumberGrouping grouping = Spark.Core.Formatting.NumberGrouping.Indian)
     {
         ArgumentNullException.ThrowIfNull(bars);
         var rising = bars.Count == 0 || bars[^1].Close >= bars[0].Open;
@@ -117,6 +117,8 @@ public static class ChartData
 
         // Paise matter on a ₹95 share, not on a ₹3,00,000 coin.
         var decimals = bars.Count > 0 && bars.Max(b => b.High) >= 1000m ? 0 : 2;
+        // Axis labels in the reader's compact form ("₹96.74 L", "₹9.67 M"): decision 0054.
+        var axisFormatter = grouping == Spark.Core.Formatting.NumberGrouping.International ? "compact-intl" : "compact";
         var tooltip = new { x = new { format = intraday ? "dd MMM, HH:mm" : "dd MMM yyyy" } };
         var theme = new { mode = dark ? "dark" : "light" };
         var grid = new { borderColor = dark ? "#353a48" : "#e0e3eb" };
@@ -131,7 +133,7 @@ public static class ChartData
                 tooltip,
                 series = new[] { new { name = seriesName, data = bars.Select(b => new { x = Millis(b.Timestamp), y = new[] { b.Open, b.High, b.Low, b.Close } }).ToArray() } },
                 plotOptions = new { candlestick = new { colors = new { upward = Gain, downward = Loss }, wick = new { useFillColor = true } } },
-                yaxis = new { decimalsInFloat = decimals, tooltip = new { enabled = true }, labels = new { formatter = "inr" } },
+                yaxis = new { decimalsInFloat = decimals, tooltip = new { enabled = true }, labels = new { formatter = axisFormatter } },
             };
         }
 
@@ -147,7 +149,7 @@ public static class ChartData
             stroke = new { width = 2, curve = "straight" },
             fill = new { type = "gradient", gradient = new { opacityFrom = 0.35, opacityTo = 0.02 } },
             dataLabels = new { enabled = false },
-            yaxis = new { decimalsInFloat = decimals, labels = new { formatter = "inr" } },
+            yaxis = new { decimalsInFloat = decimals, labels = new { formatter = axisFormatter } },
         };
     }
 
