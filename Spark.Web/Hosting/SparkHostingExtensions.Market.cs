@@ -15,6 +15,10 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<IMarketFeed, InProcessMarketFeed>();
         services.AddSingleton<SecurityCatalog>();
         services.AddSingleton<PriceBook>();
+        services.AddOptions<MarketSessionOptions>().Bind(configuration.GetSection(MarketSessionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MarketSessionOptions>, MarketSessionOptionsValidator>();
+        services.AddSingleton<MarketStatusService>();
+        services.AddSingleton<IndexBook>();
         services.AddSingleton<PriceHistory>();
         // With the simulator on, the history is complete only once it has written its past years (issue 15, item 7).
         services.AddSingleton(new MarketHistory(complete: !options.Market.SimulatorEnabled));
