@@ -70,6 +70,14 @@ public sealed class MarketDayApiTests(ClosedMarketFixture fixture) : IClassFixtu
 
     private static object Bar(string timestamp, decimal close) => new { timestamp, open = close, high = close, low = close, close, volume = 1L };
 
+    /// <summary>After the clock jumps a day the access token has expired: the refresh token (still valid) renews it, as a client would.</summary>
+    private static async Task RefreshAsync(ApiClient api)
+    {
+        var (status, tokens) = await api.PostAsync("auth/refresh", new { refreshToken = api.RefreshToken });
+        Assert.Equal(HttpStatusCode.OK, status);
+        api.UseTokens(tokens!);
+    }
+
     private static async Task<JsonNode> UntilAsync(ApiClient api, string id, string status)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -128,6 +136,7 @@ public sealed class MarketDayApiTests(ClosedMarketFixture fixture) : IClassFixtu
 
         // A price in pre-open does not fill it: the call auction is not run, the order waits for the open.
         fixture.MoveTo(new DateTimeOffset(2026, 12, 7, 9, 5, 0, Ist));
+        await RefreshAsync(api);
         (_, status) = await api.GetAsync("market/status");
         Assert.Equal("pre_open", status!["status"]!.GetValue<string>());
         Assert.Equal(monday, T(status["sessionOpen"]));
@@ -136,6 +145,7 @@ public sealed class MarketDayApiTests(ClosedMarketFixture fixture) : IClassFixtu
 
         // Monday 09:15 and a tick: the open. The limit buy fills at the open's price (at the tick or better).
         fixture.MoveTo(monday.AddSeconds(30));
+        await RefreshAsync(api);
         (_, status) = await api.GetAsync("market/status");
         Assert.Equal("open", status!["status"]!.GetValue<string>());
         Assert.Equal(new DateTimeOffset(2026, 12, 7, 15, 30, 0, Ist), T(status["sessionClose"]));
