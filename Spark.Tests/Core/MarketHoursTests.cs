@@ -147,6 +147,24 @@ public sealed class MarketHoursTests
     }
 
     [Fact]
+    public void Special_sessions_bind_from_configuration_keys()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Spark:Market:SpecialSessions:0:Date"] = "2027-10-29",
+            ["Spark:Market:SpecialSessions:0:Open"] = "18:00",
+            ["Spark:Market:SpecialSessions:0:Close"] = "19:00",
+            ["Spark:Market:SpecialSessions:0:PreOpen"] = "17:45",
+            ["Spark:Market:SpecialSessions:0:Name"] = "Muhurat trading",
+        }).Build();
+        var options = new MarketSessionOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(MarketSessionOptions.Section), options);
+        Assert.True(new MarketSessionOptionsValidator().Validate(null, options).Succeeded);
+        var service = new MarketStatusService(Options.Create(options), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(AtIst(2027, 10, 29, 17, 50)));
+        Assert.Equal(MarketPhase.PreOpen, service.Now().Phase);
+    }
+
+    [Fact]
     public void The_service_reads_special_sessions_from_configuration()
     {
         var options = Options.Create(new MarketSessionOptions

@@ -75,6 +75,7 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
 
         // Monday, 09:15 and a tick: the session opens and the order fills at the open's price, on the open page.
         clock.Advance(new DateTimeOffset(2026, 12, 7, 9, 15, 30, Ist) - clock.GetUtcNow());
+        await adminApi.LoginAsync(admin.Email!, TestData.Password); // the access token of Sunday has expired
         await BarAsync("2026-12-07T09:15:00+05:30", 101m);
         await Expect(row.GetByTestId("order-status")).ToHaveTextAsync("Executed");
         await Expect(row.GetByTestId("order-qty")).ToHaveTextAsync("10/10");
