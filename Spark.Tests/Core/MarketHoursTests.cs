@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Spark.Core.Market;
 using Spark.Web.Services.Market;
@@ -149,7 +150,7 @@ public sealed class MarketHoursTests
     [Fact]
     public void Special_sessions_bind_from_configuration_keys()
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Spark:Market:SpecialSessions:0:Date"] = "2027-10-29",
             ["Spark:Market:SpecialSessions:0:Open"] = "18:00",

@@ -9,7 +9,8 @@ namespace Spark.Tests.E2E;
 /// <summary>
 /// An order placed while the market is closed (decision 0051): the ticket says it will be an after-market order, the
 /// orders list marks it AMO, and it fills at the next session's open once the clock reaches it. A second host on the
-/// browser tests' database keeps market hours and starts its clock on Sunday 6 December 2026, 11:00 IST.
+/// browser tests' database keeps market hours and starts its clock on Monday 7 December 2026 at 08:57 IST, before the
+/// pre-open (a jump of a whole day would outlive the browser's sign-in; the API tests place theirs on a Sunday).
 /// </summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Category", "E2E")]
@@ -28,9 +29,9 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task An_order_placed_on_a_sunday_is_marked_after_market_and_fills_at_mondays_open()
+    public async Task An_order_placed_before_the_open_is_marked_after_market_and_fills_at_the_open()
     {
-        var clock = new TestClock(new DateTimeOffset(2026, 12, 6, 11, 0, 0, Ist));
+        var clock = new TestClock(new DateTimeOffset(2026, 12, 7, 8, 57, 0, Ist));
         await using var app = new SparkAppFactory(browser.Web.Database, new Dictionary<string, string?> { ["Spark:Exchange:EnforceMarketHours"] = "true" }, clock);
         var user = await TestData.UserAsync(browser.Web.Database, "Ravi Sunday");
         var admin = await TestData.UserAsync(browser.Web.Database, "Asha Bars", Roles.Admin);
@@ -53,8 +54,8 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
 
         await page.GotoAsync($"market/{security.Symbol}");
         await Pages.WaitUntilInteractiveAsync(page);
-        await Expect(page.GetByTestId("market-status")).ToHaveTextAsync("Closed · opens Mon 09:15");
-        await Expect(page.GetByTestId("security-market-status")).ToHaveTextAsync("Closed · opens Mon 09:15");
+        await Expect(page.GetByTestId("market-status")).ToHaveTextAsync("Closed · opens 09:15");
+        await Expect(page.GetByTestId("security-market-status")).ToHaveTextAsync("Closed · opens 09:15");
         await Expect(page.GetByTestId("security-asof")).ToHaveTextAsync("Close of 4 Dec 2026");
         await page.GetByTestId("trade-buy").ClickAsync();
         var ticket = page.GetByTestId("order-ticket");
@@ -73,9 +74,9 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
         await Expect(row.GetByTestId("order-status")).ToHaveTextAsync("Open");
         await Expect(row.GetByTestId("order-amo")).ToHaveTextAsync("AMO");
 
-        // Monday, 09:15 and a tick: the session opens and the order fills at the open's price, on the open page.
+        // 09:15 and a tick: the session opens and the order fills at the open's price, on the open page.
         clock.Advance(new DateTimeOffset(2026, 12, 7, 9, 15, 30, Ist) - clock.GetUtcNow());
-        await adminApi.LoginAsync(admin.Email!, TestData.Password); // the access token of Sunday has expired
+        await adminApi.LoginAsync(admin.Email!, TestData.Password); // a fresh access token after the clock's jump
         await BarAsync("2026-12-07T09:15:00+05:30", 101m);
         await Expect(row.GetByTestId("order-status")).ToHaveTextAsync("Executed");
         await Expect(row.GetByTestId("order-qty")).ToHaveTextAsync("10/10");
