@@ -78,6 +78,8 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
         clock.Advance(new DateTimeOffset(2026, 12, 7, 9, 15, 30, Ist) - clock.GetUtcNow());
         await adminApi.LoginAsync(admin.Email!, TestData.Password); // a fresh access token after the clock's jump
         await BarAsync("2026-12-07T09:15:00+05:30", 101m);
+        await page.GotoAsync("orders?status=all");
+        await Pages.WaitUntilInteractiveAsync(page);
         await Expect(row.GetByTestId("order-status")).ToHaveTextAsync("Executed");
         await Expect(row.GetByTestId("order-qty")).ToHaveTextAsync("10/10");
         await Expect(row.GetByTestId("order-avg")).ToHaveTextAsync("₹101.00");
