@@ -13,9 +13,9 @@ public sealed record MarketSession(DateOnly TradeDate, DateTimeOffset Open, Date
 
 /// <summary>
 /// The NSE/BSE equity calendar: a regular session 09:15–15:30 IST on weekdays that are not exchange trading
-/// holidays. Pre-open (09:00–09:08), the closing session and Muhurat trading are not modelled: a day NSE lists
-/// as a holiday is closed even when it holds a Muhurat session that evening. Special weekend sessions
-/// (the full Saturday session of 20 Jan 2024, the Budget-day Saturday of 1 Feb 2025) are not modelled either.
+/// holidays. Prices and the paper exchange follow this regular session only. The pre-open session and special
+/// sessions (Muhurat trading, special Saturday sessions) are modelled for the market's status and after-market
+/// orders by <see cref="MarketHours"/> (decision 0051); the simulated market does not trade in special sessions.
 /// </summary>
 public static class MarketCalendar
 {
@@ -27,8 +27,7 @@ public static class MarketCalendar
     // with the holidays added or moved during the year. Only weekdays are listed: holidays that fall on a
     // weekend change nothing. Written from the circulars as known in 2026; NSE amends the list during the year
     // (elections, state-declared holidays), so check each year against the current circular before relying on it.
-    // 2027 is missing: NSE publishes each list in December of the year before, and years without a list are
-    // treated as weekdays only.
+    // NSE publishes each list in December of the year before; years without a list are treated as weekdays only.
     private static readonly FrozenDictionary<DateOnly, string> Holidays = new Dictionary<DateOnly, string>
     {
         // NSE/CMTR/46623, 11 Dec 2020.
@@ -132,6 +131,23 @@ public static class MarketCalendar
         [new(2026, 11, 10)] = "Diwali Balipratipada",
         [new(2026, 11, 24)] = "Prakash Gurpurb Sri Guru Nanak Dev",
         [new(2026, 12, 25)] = "Christmas",
+
+        // 2027: PROVISIONAL. NSE's circular for 2027 was not available to us (it is published in December 2026), so
+        // these are the 2027 dates of the holidays NSE has closed for every year since 2021, as announced in the
+        // central government's and Maharashtra's holiday lists for 2027 (lunar festivals as the almanac dates them),
+        // weekdays only: Mahashivratri (6 Mar), Maharashtra Day (1 May), Independence Day (15 Aug), Ganesh Chaturthi
+        // (4 Sep), Gandhi Jayanti (2 Oct), Dussehra (9 Oct), Balipratipada (30 Oct), Guru Nanak Jayanti (14 Nov) and
+        // Christmas (25 Dec) fall on weekends in 2027. Mahavir Jayanti (about 19 Apr) is left out: its 2027 date was not
+        // settled in the lists we had. Replace the whole year with the circular's list when it is out (decision 0051).
+        [new(2027, 1, 26)] = "Republic Day",
+        [new(2027, 3, 10)] = "Id-Ul-Fitr (Ramadan Eid)",
+        [new(2027, 3, 22)] = "Holi",
+        [new(2027, 3, 26)] = "Good Friday",
+        [new(2027, 4, 14)] = "Dr. Baba Saheb Ambedkar Jayanti",
+        [new(2027, 4, 15)] = "Shri Ram Navami",
+        [new(2027, 5, 17)] = "Bakri Id",
+        [new(2027, 6, 16)] = "Muharram",
+        [new(2027, 10, 29)] = "Diwali Laxmi Pujan (Muhurat trading)",
     }.ToFrozenDictionary();
 
     private static readonly FrozenSet<int> YearsWithList = Holidays.Keys.Select(d => d.Year).ToFrozenSet();

@@ -51,6 +51,13 @@ public class TradingOrder
     /// <summary>Spark's addition: the auto-invest plan execution that placed this order, if one did.</summary>
     public Guid? PlanExecutionId { get; set; }
 
+    /// <summary>
+    /// Spark's addition (decision 0051): an after-market order, a day order placed while the exchange was closed (or in
+    /// pre-open); it waits in the book for the next session's open. Kept as placed, so a later change of the calendar
+    /// or of special sessions does not rewrite what the investor was told.
+    /// </summary>
+    public bool AfterMarket { get; set; }
+
     public bool IsOpen => Status is OrderStatus.Pending or OrderStatus.Placed or OrderStatus.PartiallyFilled;
 }
 

@@ -37,6 +37,7 @@ internal sealed class TradingOrderConfiguration : IEntityTypeConfiguration<Tradi
         b.HasOne<Spark.Core.AutoInvest.PlanExecution>().WithMany().HasForeignKey(x => x.PlanExecutionId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(x => x.PlanExecutionId, "ix_trading_orders_plan_execution_id").HasFilter("plan_execution_id IS NOT NULL");
         b.Property(x => x.Amount).Numeric(15, 2);
+        b.Property(x => x.AfterMarket).HasDefaultValue(false);
         b.Ignore(x => x.IsOpen);
         b.HasIndex(x => x.UserId, "idx_trading_orders_user_id");
         b.HasIndex(x => x.SecurityId, "idx_trading_orders_security_id");

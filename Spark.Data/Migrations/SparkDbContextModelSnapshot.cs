@@ -1987,6 +1987,11 @@ namespace Spark.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
+                    b.Property<bool>("AfterMarket")
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("after_market");
+
                     b.Property<decimal?>("Amount")
                         .HasPrecision(15, 2)
                         .HasColumnType("numeric(15,2)")

@@ -78,6 +78,7 @@ public sealed class MarketCalendarTests
     [InlineData(2024, 17)]
     [InlineData(2025, 14)]
     [InlineData(2026, 16)]
+    [InlineData(2027, 9)]
     public void Each_listed_year_has_the_number_of_weekday_holidays_nse_notified(int year, int holidays)
     {
         var weekdays = 0;

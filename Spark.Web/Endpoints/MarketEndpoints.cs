@@ -42,6 +42,13 @@ public sealed record BarRequest([property: Required] string Timestamp, [property
 
 public sealed record BarImportResponse(int Imported, IReadOnlyList<ImportError> Errors);
 
+/// <summary>GET /market/status (decision 0051): pre_open, open, closed or holiday, in India time.</summary>
+public sealed record MarketStatusResponse(string Status, string? Holiday, string? Session, DateTimeOffset? SessionOpen, DateTimeOffset? SessionClose,
+    DateTimeOffset NextOpen, DateTimeOffset AsOf);
+
+/// <summary>GET /market/indices (decision 0051): an index's level and day change against the previous session's close.</summary>
+public sealed record IndexResponse(string Code, string Name, decimal Level, decimal PreviousClose, decimal Change, decimal ChangeRate, int Constituents);
+
 public static class MarketEndpoints
 {
     public static RouteGroupBuilder MapMarketEndpoints(this RouteGroupBuilder api)
@@ -51,6 +58,12 @@ public static class MarketEndpoints
         api.MapGet("/market/movers", MoversAsync).WithTags("Market").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         securities.MapGet("/{symbol}", GetAsync).Shared("security");
         securities.MapGet("/{symbol}/bars", BarsAsync).Shared("security");
+
+        var market = api.MapGroup("/market").WithTags("Market");
+        market.MapGet("/status", (MarketStatusService status) => StatusResponse(status.Now()));
+        market.MapGet("/indices", async (IndexBook indices, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await indices.LevelsAsync(cancellationToken))
+                .Select(i => new IndexResponse(i.Code, i.Name, i.Level, i.PreviousClose, i.Change, i.ChangeRate, i.Constituents)).ToList()));
 
         var admin = api.MapGroup("/admin/securities").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiAdmin);
         admin.MapPost("/{symbol}/bars", PostBarsAsync);
@@ -181,6 +194,9 @@ public static class MarketEndpoints
         var report = await import.ImportAsync(s, stream, http.User.UserId(), cancellationToken);
         return TypedResults.Ok(report);
     }
+
+    internal static Ok<MarketStatusResponse> StatusResponse(MarketStatus s) => TypedResults.Ok(new MarketStatusResponse(
+        MarketStatusText.Word(s.Phase), s.Holiday, s.SessionName, s.SessionOpen, s.SessionClose, s.NextOpen, s.AsOf));
 
     internal static SecurityResponse ToResponse(Security s, PriceBook prices)
     {

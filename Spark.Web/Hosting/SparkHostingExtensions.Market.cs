@@ -15,6 +15,10 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<IMarketFeed, InProcessMarketFeed>();
         services.AddSingleton<SecurityCatalog>();
         services.AddSingleton<PriceBook>();
+        services.AddOptions<MarketSessionOptions>().Bind(configuration.GetSection(MarketSessionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MarketSessionOptions>, MarketSessionOptionsValidator>();
+        services.AddSingleton<MarketStatusService>();
+        services.AddSingleton<IndexBook>();
         services.AddSingleton<PriceHistory>();
         services.AddSingleton<MarketActivity>();
         services.AddSingleton<MarketList>();

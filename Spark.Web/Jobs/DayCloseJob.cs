@@ -11,7 +11,11 @@ public sealed partial class DayCloseJob(PaperExchange exchange, TimeProvider clo
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var expired = await exchange.ExpireDayOrdersAsync(clock.GetUtcNow(), cancellationToken);
+        // A holiday has no session to close: the after-market orders waiting for the next open must survive it; and a late
+        // run expires only what was placed up to the close, not the after-market orders placed since (decision 0051).
+        var now = clock.GetUtcNow();
+        if (Spark.Core.Market.MarketCalendar.SessionOn(Spark.Core.Market.MarketCalendar.IstDate(now)) is not { } session) return;
+        var expired = await exchange.ExpireDayOrdersAsync(now < session.Close ? now : session.Close, cancellationToken);
         LogExpired(log, expired);
     }
 

@@ -59,12 +59,15 @@ public sealed record OrderView(
     /// </summary>
     public decimal Tds { get; init; }
 
+    /// <summary>An after-market order: a day order placed while the exchange was closed, sent at the next session's open (decision 0051).</summary>
+    public bool AfterMarket { get; init; }
+
     public static OrderView From(TradingOrder o, IReadOnlyList<FillView>? fills = null, IReadOnlyList<OrderView>? children = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         return new OrderView(o.Id, o.Symbol, o.Side, o.Type, o.Quantity, o.FilledQuantity, o.Price, o.StopLoss, o.TargetPrice, o.AvgExecutionPrice,
             o.Status, o.Validity, o.Fees, o.BlockedAmount, o.Platform, o.RejectionReason, o.CreatedAt, o.PlacedAt, o.ExecutedAt, o.CancelledAt,
-            o.ParentOrderId, fills ?? [], children ?? []);
+            o.ParentOrderId, fills ?? [], children ?? []) { AfterMarket = o.AfterMarket };
     }
 }
 
@@ -79,6 +82,14 @@ public sealed record ChargesPreview(ChargesBreakdown Charges, decimal EstimatedP
     /// plus the buffer (<see cref="ExchangeOptions.BlockBuffer"/>); a fund purchase blocks its amount; sells block nothing.
     /// </summary>
     public decimal BlockedAmount { get; init; }
+
+    /// <summary>Placing it now makes an after-market order: the exchange is closed (or in pre-open) and it waits for <see cref="SendsAt"/>.</summary>
+    public bool AfterMarket { get; init; }
+
+    /// <summary>The next session's open, when an after-market order is sent to the exchange; null otherwise.</summary>
+    public DateTimeOffset? SendsAt { get; init; }
+
+    internal readonly record struct Amo(bool AfterMarket, DateTimeOffset? SendsAt);
 }
 
 /// <summary>Settings of the paper exchange (Spark:Exchange).</summary>

@@ -26,7 +26,7 @@ public sealed class OrderService(
     SparkDb db, SecurityCatalog catalog, PriceBook prices, IBrokerGateway exchange,
     IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
     Notifications.NotificationOutbox notifications, Api.IdempotencyTicket idempotency, TimeProvider clock,
-    Tax.IGrandfatheringPrices grandfathering)
+    Tax.IGrandfatheringPrices grandfathering, MarketStatusService market)
 {
     /// <summary>Null when the account may trade now; otherwise what to do first (KYC, two-factor sign-in), in the investor's words.</summary>
     public async Task<string?> EligibilityAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -52,6 +52,8 @@ public sealed class OrderService(
             throw new DomainException("The market is closed: an immediate-or-cancel order needs an open market. Use a day order to queue it for the next session.");
         }
 
+        // A day order placed while no session trades (closed, holiday, pre-open) waits for the next open: an after-market order.
+        var afterMarket = IsAfterMarket(security, validity, out var sendsAt);
         var fund = security.Type == SecurityType.MutualFund;
         var estimate = fund ? 0m : BlockPrice(security, side, type, request);
         var charges = fund ? null : ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, estimate, IndiaTime.Today(clock));
@@ -80,6 +82,7 @@ public sealed class OrderService(
         order.TargetPrice = request.TargetPrice;
         order.Amount = fund && side == OrderSide.Buy ? request.Amount : null;
         order.BlockedAmount = block;
+        order.AfterMarket = afterMarket;
         context.Orders.Add(order);
         var children = new List<Spark.Core.Orders.TradingOrder>();
         if (type == OrderType.Bracket)
@@ -108,7 +111,9 @@ public sealed class OrderService(
         await tx.CommitAsync(cancellationToken);
         exchange.Register(order, children, security);
         notifications.Post(userId, Notifications.NotificationKinds.OrderPlaced,
-            $"{Describe(order)} placed", $"Your {order.Type.ToString().ToLowerInvariant()} order is open on the paper exchange.", $"/orders/{order.Id}");
+            $"{Describe(order)} placed", afterMarket
+                ? $"Your after-market {order.Type.ToString().ToLowerInvariant()} order is sent at the next session's open: {MarketStatusText.SessionTime(sendsAt)}."
+                : $"Your {order.Type.ToString().ToLowerInvariant()} order is open on the paper exchange.", $"/orders/{order.Id}");
         return view;
     }
 
@@ -342,13 +347,15 @@ public sealed class OrderService(
     public async Task<ChargesPreview> PreviewAsync(Guid userId, OrderRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (security, side, type, _, quantity) = await CheckFieldsAsync(request, cancellationToken);
+        var (security, side, type, validity, quantity) = await CheckFieldsAsync(request, cancellationToken);
         var today = IndiaTime.Today(clock);
+        var afterMarket = IsAfterMarket(security, validity, out var sendsAt);
+        var amo = new ChargesPreview.Amo(afterMarket, afterMarket ? sendsAt : null);
         var fund = security.Type == SecurityType.MutualFund;
         if (fund && side == OrderSide.Buy)
         {
             var purchase = ChargesCalculator.CalculateMutualFundPurchase(schedule.Value, request.Amount!.Value, today);
-            return new ChargesPreview(purchase, prices.TryGet(security.Id, out var nav) ? nav.Price : 0m, request.Amount.Value, null) { BlockedAmount = request.Amount.Value };
+            return new ChargesPreview(purchase, prices.TryGet(security.Id, out var nav) ? nav.Price : 0m, request.Amount.Value, null) { BlockedAmount = request.Amount.Value, AfterMarket = amo.AfterMarket, SendsAt = amo.SendsAt };
         }
 
         // A redemption is estimated at the last NAV.
@@ -401,7 +408,7 @@ public sealed class OrderService(
             blocked = blockPrice == price ? cost
                 : Money.Paisa(quantity * blockPrice) + ChargesCalculator.Calculate(schedule.Value, Instruments.Charges(security), side, quantity, blockPrice, today).Total;
         }
-        return new ChargesPreview(charges, price, cost, gains) { BlockedAmount = blocked };
+        return new ChargesPreview(charges, price, cost, gains) { BlockedAmount = blocked, AfterMarket = amo.AfterMarket, SendsAt = amo.SendsAt };
     }
 
     /// <summary>
@@ -568,6 +575,16 @@ public sealed class OrderService(
             UserId = userId, SecurityId = security.Id, Symbol = security.Symbol, Side = side, Type = type, Quantity = quantity, Validity = validity,
             Platform = ExchangeOptions.Platform, Status = OrderStatus.Placed, CreatedAt = now, PlacedAt = now, UpdatedAt = now,
         };
+
+    /// <summary>
+    /// Whether a new order would be an after-market order (decision 0051): a day order on an instrument of the equity session
+    /// (not crypto, which trades around the clock; not a fund, which follows NAV cut-offs) placed while no session trades.
+    /// </summary>
+    private bool IsAfterMarket(Security security, OrderValidity validity, out DateTimeOffset sendsAt)
+    {
+        var afterMarket = market.IsAfterMarket(security.Type, exchangeOptions.Value.EnforceMarketHours, out sendsAt);
+        return afterMarket && validity == OrderValidity.Day;
+    }
 
     private static string Units(decimal quantity) => quantity.ToString("0.########", CultureInfo.InvariantCulture);
 
