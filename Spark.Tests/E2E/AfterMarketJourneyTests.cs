@@ -78,8 +78,21 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
         clock.Advance(new DateTimeOffset(2026, 12, 7, 9, 15, 30, Ist) - clock.GetUtcNow());
         await adminApi.LoginAsync(admin.Email!, TestData.Password); // a fresh access token after the clock's jump
         await BarAsync("2026-12-07T09:15:00+05:30", 101m);
-        await page.GotoAsync("orders?status=all");
+        // The exchange matches the tick in the background: wait for the fill through the API, then the page lists the order
+        // under Executed.
+        using (var api = new ApiClient(app.CreateHttpClient()))
+        {
+            await api.LoginAsync(user.Email!, TestData.Password);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while ((await api.GetAsync("orders?status=executed")).Body!["items"]!.AsArray().Count == 0)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), "The after-market order did not fill at the open.");
+                await Task.Yield();
+            }
+        }
+        await page.GotoAsync("orders");
         await Pages.WaitUntilInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Executed" }).ClickAsync();
         await Expect(row.GetByTestId("order-status")).ToHaveTextAsync("Executed");
         await Expect(row.GetByTestId("order-qty")).ToHaveTextAsync("10/10");
         await Expect(row.GetByTestId("order-avg")).ToHaveTextAsync("₹101.00");

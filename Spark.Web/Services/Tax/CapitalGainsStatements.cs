@@ -115,7 +115,14 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
                 SELECT * FROM transactions
                 WHERE investment_id = ANY({ids}) AND status = 'completed' AND transaction_date >= {from} AND transaction_date <= {to}
                   AND type NOT IN ('dividend', 'interest')
-                """).AsNoTracking().ToListAsync(cancellationToken);
+                """).AsNoTracking()
+            // Only what FIFO and section 48 read of a row (LedgerService.ToEntry, ToRow, the ledger order).
+            .Select(t => new LedgerTransaction
+            {
+                Id = t.Id, InvestmentId = t.InvestmentId, Type = t.Type, AssetName = "", Platform = "", Quantity = t.Quantity, Price = t.Price,
+                Amount = t.Amount, Fees = t.Fees, Tax = t.Tax, Gst = t.Gst, Metadata = t.Metadata, TransactionDate = t.TransactionDate, CreatedAt = t.CreatedAt,
+            })
+            .ToListAsync(cancellationToken);
         return Assemble(holdings, facts, rows, openings);
     }
 
