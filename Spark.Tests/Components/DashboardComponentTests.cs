@@ -107,10 +107,11 @@ public sealed class DashboardComponentTests : BunitContext, IAsyncLifetime
         Assert.NotNull(tcsPnl);
         Assert.Contains("−₹1,000.00", tcsPnl.TextContent);
 
+        // MudTable sorts asynchronously after a click: wait for the rendered order.
         table.FindAll(".mud-table-sort-label").First(l => l.TextContent.Contains("Holding", StringComparison.Ordinal)).Click();
-        Assert.Equal(["HDFCBANK", "INFY", "TCS"], Symbols(table));
+        table.WaitForAssertion(() => Assert.Equal(["HDFCBANK", "INFY", "TCS"], Symbols(table)));
         table.FindAll(".mud-table-sort-label").First(l => l.TextContent.Contains("Unrealized", StringComparison.Ordinal)).Click();
-        Assert.Equal(["TCS", "INFY", "HDFCBANK"], Symbols(table));
+        table.WaitForAssertion(() => Assert.Equal(["TCS", "INFY", "HDFCBANK"], Symbols(table)));
     }
 
     [Fact]

@@ -46,8 +46,8 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         await goalDialog.GetByTestId("goal-category").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "House" }).ClickAsync();
         await goalDialog.GetByLabel("Target amount").FillAsync("18000");
-        await goalDialog.GetByLabel("Target date").FillAsync(new DateOnly(2031, 1, 1).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture));
-        await goalDialog.GetByLabel("Target date").PressAsync("Tab");
+        await goalDialog.GetByLabel("Target date", new() { Exact = true }).FillAsync(new DateOnly(2031, 1, 1).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture));
+        await goalDialog.GetByLabel("Target date", new() { Exact = true }).PressAsync("Tab");
         await goalDialog.GetByTestId("goal-save").ClickAsync();
         await page.GetByTestId("goal-card").Filter(new() { HasText = "First home" }).ClickAsync();
         await Pages.WaitUntilInteractiveAsync(page);

@@ -36,8 +36,8 @@ public sealed class GoalJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Option, new() { Name = "Education" }).ClickAsync();
         await dialog.GetByLabel("Target amount").FillAsync("2500000");
         await dialog.GetByLabel("Monthly contribution").FillAsync("10000");
-        await dialog.GetByLabel("Target date").FillAsync(Today.AddMonths(120).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture));
-        await dialog.GetByLabel("Target date").PressAsync("Tab");
+        await dialog.GetByLabel("Target date", new() { Exact = true }).FillAsync(Today.AddMonths(120).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture));
+        await dialog.GetByLabel("Target date", new() { Exact = true }).PressAsync("Tab");
         await dialog.GetByLabel("Expected return (% a year)").FillAsync("12");
         await Expect(dialog).Not.ToContainTextAsync("Give the goal a name.");
         await Pages.SnapshotAsync(page, "goals-dialog");

