@@ -268,7 +268,10 @@ public sealed class OrderService(
         return new Paged<OrderView>([.. orders.Select(o => OrderView.From(o) with { Tds = tds.GetValueOrDefault(o.Id) })], page, pageSize, total);
     }
 
-    /// <summary>The TDS withheld on the filled crypto sells among <paramref name="orders"/> (section 194S), as GET /orders/{id} reports it.</summary>
+    /// <summary>
+    /// The TDS withheld on the filled crypto sells among <paramref name="orders"/> (section 194S), as GET /orders/{id}
+    /// reports it: one query for the page's executions and one for their sale rows, whatever the page holds.
+    /// </summary>
     private async Task<Dictionary<Guid, decimal>> ListTdsAsync(SparkDbContext context, List<TradingOrder> orders, CancellationToken cancellationToken)
     {
         var sells = orders.Where(o => o.Side == OrderSide.Sell && o.FilledQuantity > 0m).ToList();
@@ -276,13 +279,11 @@ public sealed class OrderService(
         var securityIds = sells.Select(o => o.SecurityId).Distinct().ToList();
         var crypto = (await context.Securities.AsNoTracking().Where(s => securityIds.Contains(s.Id) && s.Type == SecurityType.Crypto)
             .Select(s => s.Id).ToListAsync(cancellationToken)).ToHashSet();
-        var result = new Dictionary<Guid, decimal>();
-        foreach (var order in sells.Where(o => crypto.Contains(o.SecurityId)))
-        {
-            var executions = await context.OrderExecutions.AsNoTracking().Where(e => e.OrderId == order.Id).ToListAsync(cancellationToken);
-            result[order.Id] = (await FillsWithTdsAsync(context, order, executions, cancellationToken)).Sum(f => f.Tds);
-        }
-        return result;
+        var cryptoSells = sells.Where(o => crypto.Contains(o.SecurityId)).Select(o => o.Id).ToList();
+        if (cryptoSells.Count == 0) return [];
+        var executions = await context.OrderExecutions.AsNoTracking().Where(e => cryptoSells.Contains(e.OrderId)).ToListAsync(cancellationToken);
+        var kept = await KeptTdsAsync(context, executions, cancellationToken);
+        return executions.GroupBy(e => e.OrderId).ToDictionary(g => g.Key, g => g.Sum(e => CryptoSellTds(e, kept)));
     }
 
     /// <summary>Every fill of the user's orders, oldest first, for the trades export.</summary>
@@ -318,30 +319,35 @@ public sealed class OrderService(
     {
         var cryptoSell = order.Side == OrderSide.Sell
             && await context.Securities.AnyAsync(s => s.Id == order.SecurityId && s.Type == SecurityType.Crypto, cancellationToken);
+        var kept = cryptoSell ? await KeptTdsAsync(context, executions, cancellationToken) : [];
+        return [.. executions.Select(e => new FillView(e.Quantity, e.Price, e.Charges, e.ExecutedAt) { Tds = cryptoSell ? CryptoSellTds(e, kept) : 0m })];
+    }
+
+    /// <summary>The TDS each fill's sale transaction kept in its metadata (<c>{"tds": …}</c>), by transaction id.</summary>
+    private static async Task<Dictionary<Guid, decimal>> KeptTdsAsync(SparkDbContext context, List<OrderExecution> executions, CancellationToken cancellationToken)
+    {
         var kept = new Dictionary<Guid, decimal>();
         var transactionIds = executions.Where(e => e.TransactionId != null).Select(e => e.TransactionId!.Value).ToList();
-        if (cryptoSell && transactionIds.Count > 0)
+        if (transactionIds.Count == 0) return kept;
+        var rows = await context.Transactions.AsNoTracking().Where(t => transactionIds.Contains(t.Id) && t.Metadata != null)
+            .Select(t => new { t.Id, t.Metadata }).ToListAsync(cancellationToken);
+        foreach (var row in rows)
         {
-            var rows = await context.Transactions.AsNoTracking().Where(t => transactionIds.Contains(t.Id) && t.Metadata != null)
-                .Select(t => new { t.Id, t.Metadata }).ToListAsync(cancellationToken);
-            foreach (var row in rows)
+            if (row.Metadata!.RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
+                && root.TryGetProperty("tds", out var tds) && tds.TryGetDecimal(out var amount))
             {
-                if (row.Metadata!.RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
-                    && root.TryGetProperty("tds", out var tds) && tds.TryGetDecimal(out var amount))
-                {
-                    kept[row.Id] = amount;
-                }
+                kept[row.Id] = amount;
             }
         }
 
-        return [.. executions.Select(e => new FillView(e.Quantity, e.Price, e.Charges, e.ExecutedAt)
-        {
-            Tds = !cryptoSell ? 0m
-                : e.TransactionId is { } id && kept.TryGetValue(id, out var amount) ? amount
-                : ChargesCalculator.Calculate(schedule.Value, new ChargeInstrument(SecurityType.Crypto, null, false), OrderSide.Sell, e.Quantity, e.Price,
-                    DateOnly.FromDateTime(IndiaTime.ToIst(e.ExecutedAt).DateTime)).Tds,
-        })];
+        return kept;
     }
+
+    /// <summary>A crypto sell fill's TDS: what its sale row kept, or for an older fill without it, the schedule's at the fill's date and value.</summary>
+    private decimal CryptoSellTds(OrderExecution fill, Dictionary<Guid, decimal> kept) =>
+        fill.TransactionId is { } id && kept.TryGetValue(id, out var amount) ? amount
+            : ChargesCalculator.Calculate(schedule.Value, new ChargeInstrument(SecurityType.Crypto, null, false), OrderSide.Sell, fill.Quantity, fill.Price,
+                DateOnly.FromDateTime(IndiaTime.ToIst(fill.ExecutedAt).DateTime)).Tds;
 
     /// <summary>The ticket's estimate: charges at the order's price (or the live price) and, for a sell, the tax split by FIFO lots.</summary>
     public async Task<ChargesPreview> PreviewAsync(Guid userId, OrderRequest request, CancellationToken cancellationToken = default)
