@@ -172,6 +172,12 @@ public sealed partial class SparkReadDb : IDisposable
         return await read(primary);
     }
 
+    /// <summary>
+    /// Shared data (market data, securities) just changed on the primary: for the read-your-writes window shared reads
+    /// go to the primary, so a cache dropped for the change is not filled again from a replica that has not replayed it.
+    /// </summary>
+    public void SharedDataChanged() => _writers?.Wrote(Guid.Empty);
+
     private bool UseReplica(Guid? userId)
     {
         if (_replica is null) return false;
@@ -182,7 +188,7 @@ public sealed partial class SparkReadDb : IDisposable
         }
 
         if (Volatile.Read(ref _usable) == 0) return false;
-        return userId is not { } id || _writers?.WroteRecently(id) != true;
+        return _writers?.WroteRecently(userId ?? Guid.Empty) != true;
     }
 
     /// <summary>Measures the replica's lag; until a measurement succeeds within the bound, reads stay on the primary.</summary>

@@ -99,12 +99,14 @@ public sealed class PriceHistory
 
     private void Drop(Guid securityId)
     {
+        reads?.SharedDataChanged();
         _series.TryRemove(securityId, out _);
         Interlocked.Increment(ref _version);
     }
 
     private void DropAll()
     {
+        reads?.SharedDataChanged();
         _series.Clear();
         Interlocked.Increment(ref _version);
     }
