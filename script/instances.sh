@@ -50,8 +50,10 @@ run_instances() {
     # simulator: the others receive its ticks through Redis.
     local simulator=true
     [ "$i" -eq 1 ] || simulator=false
+    # dotnet itself in the background (not the spark_cli function's subshell), so $! is the process to stop.
     Spark__InstanceName="spark-$i" Spark__Market__SimulatorEnabled=$simulator \
-      spark_cli --urls "http://127.0.0.1:$port" >"$SPARK_STATE/spark-$i.log" 2>&1 &
+      dotnet "$SPARK_ROOT/Spark.Web/bin/Debug/net10.0/Spark.Web.dll" --urls "http://127.0.0.1:$port" --contentRoot "$SPARK_ROOT/Spark.Web" \
+      >"$SPARK_STATE/spark-$i.log" 2>&1 &
     started+=($!)
   done
   for i in $(seq 1 "$n"); do
