@@ -34,7 +34,8 @@ pg_bin() {
 # Installs what the app, its build and its tests need. $1 = "server" or "test".
 ensure_prerequisites() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
-  ensure_apt postgresql postgresql-contrib chromium fonts-noto-core ca-certificates
+  # redis-server: the tests' private Redis (two instances, decision 0057) and script/server --instances N.
+  ensure_apt postgresql postgresql-contrib chromium fonts-noto-core ca-certificates redis-server
   command -v npm >/dev/null || ensure_apt npm
   (cd "$SPARK_ROOT" && dotnet tool restore >/dev/null) || die "dotnet tool restore failed"
   ensure_front_end
@@ -161,4 +162,49 @@ build_solution() {
 
 spark_cli() { # runs the built app (its web server, or `db migrate`) with Spark.Web as content root
   dotnet "$SPARK_ROOT/Spark.Web/bin/Debug/net10.0/Spark.Web.dll" "$@" --contentRoot "$SPARK_ROOT/Spark.Web"
+}
+
+# ensure_replica NAME PORT — a streaming replica of the cluster in CLUSTER_DIR/CLUSTER_PORT (ensure_cluster first):
+# pg_basebackup -R over the primary's private socket (peer authentication as the postgres OS user, which initdb's
+# pg_hba.conf allows for replication), into its own data directory beside the primary's, on its own port.
+# Sets REPLICA_DIR and REPLICA_PORT.
+ensure_replica() {
+  local name=$1 port=$2 bin
+  bin=$(pg_bin)
+  REPLICA_DIR="$(dirname "$CLUSTER_DIR")/$name"
+  REPLICA_PORT=$port
+  if [ ! -e "$REPLICA_DIR" ]; then as_root install -d -o postgres -g postgres -m 0700 "$REPLICA_DIR"; fi
+  [ -e "$SPARK_STATE/$name" ] || ln -s "$REPLICA_DIR" "$SPARK_STATE/$name"
+  if [ ! -f "$REPLICA_DIR/data/PG_VERSION" ]; then
+    log "creating streaming replica $name (pg_basebackup -R)"
+    as_postgres "$bin/pg_basebackup" -h "$CLUSTER_DIR" -p "$CLUSTER_PORT" -U postgres -D "$REPLICA_DIR/data" -R -X stream -c fast \
+      || die "pg_basebackup failed"
+    echo "unix_socket_directories = '$REPLICA_DIR'" | as_postgres tee -a "$REPLICA_DIR/data/postgresql.conf" >/dev/null
+  fi
+  if ! as_postgres "$bin/pg_ctl" -D "$REPLICA_DIR/data" status >/dev/null 2>&1; then
+    log "starting replica $name on 127.0.0.1:$port"
+    as_postgres "$bin/pg_ctl" -D "$REPLICA_DIR/data" -l "$REPLICA_DIR/postgresql.log" -w -t 60 -o "-p $port" start >/dev/null \
+      || { tail -n 20 "$REPLICA_DIR/postgresql.log" >&2; die "the replica did not start"; }
+  fi
+  [ "$(as_postgres psql -X -tAc 'SELECT pg_is_in_recovery()' -h "$REPLICA_DIR" -p "$port" postgres)" = t ] \
+    || die "$name on port $port is not a standby"
+}
+
+# ensure_redis PORT — Debian's redis-server on 127.0.0.1:PORT under .spark/redis, no persistence (pub/sub only).
+ensure_redis() {
+  local port=$1 dir="$SPARK_STATE/redis"
+  mkdir -p "$dir"
+  if redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG; then return 0; fi
+  log "starting redis-server on 127.0.0.1:$port"
+  redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+    --dir "$dir" --save "" --appendonly no >/dev/null || die "redis-server did not start"
+  for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG && return 0; sleep 0.1; done
+  die "redis-server did not answer on port $port (see $dir/redis.log)"
+}
+
+stop_redis() {
+  local pidfile="$SPARK_STATE/redis/redis.pid"
+  [ -f "$pidfile" ] || return 0
+  kill "$(cat "$pidfile")" 2>/dev/null && log "stopped redis-server" || true
+  rm -f "$pidfile"
 }

@@ -32,7 +32,12 @@ public static partial class SparkHostingExtensions
             ?? throw new InvalidOperationException("ConnectionStrings:Spark is not set (see README, Configuration)."));
 
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<SparkDbContext>(o => o.UseSpark(connectionString));
+        services.AddDbContextFactory<SparkDbContext>((sp, o) =>
+        {
+            o.UseSpark(connectionString);
+            // Read-your-writes with a replica (decision 0057): a user's writes route their next reads to the primary.
+            if (HasReplica(configuration)) o.AddInterceptors(sp.GetRequiredService<Services.Cluster.WriteTrackingInterceptor>());
+        });
         services.AddSingleton<SparkDb>();
         services.AddScoped<ReferenceDataSeeder>();
         services.AddScoped<DemoDataSeeder>();
@@ -63,6 +68,7 @@ public static partial class SparkHostingExtensions
             .AddNpgSql(connectionString, name: SparkHealth.Database, tags: [SparkHealth.Ready], timeout: TimeSpan.FromSeconds(3))
             .AddCheck<BackgroundLoopsHealthCheck>("background-loops", tags: [SparkHealth.Ready]);
         if (options.Jobs.Enabled) health.AddCheck<SchedulerHealthCheck>("scheduler", tags: [SparkHealth.Ready]);
+        AddCluster(services, configuration, health);
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
         services.AddScoped<PartitionMaintenanceJob>();
@@ -82,6 +88,7 @@ public static partial class SparkHostingExtensions
     {
         // Order matters, and is spelled out rather than left to the host's implicit defaults.
         app.UseForwardedHeaders();
+        UseInstanceHeader(app);
         app.UseSecurityHeaders(app.Environment.IsDevelopment());
         // The API answers every error as problem details; the web app with its own pages.
         app.UseWhen(IsApi, api =>

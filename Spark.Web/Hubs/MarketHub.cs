@@ -59,13 +59,21 @@ public sealed class MarketHubRelay(IMarketFeed feed, IHubContext<MarketHub> hub,
     // A send that throws (a hub lifetime manager's fault) restarts the relay instead of stopping the host.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => loops.RunAsync("market-hub-relay", async cancellationToken =>
     {
-        using var subscription = feed.Subscribe(ticks => _queue.Writer.TryWrite(ticks));
+        using var subscription = feed.SubscribeLocalOrigin(ticks => _queue.Writer.TryWrite(ticks));
         await foreach (var ticks in _queue.Reader.ReadAllAsync(cancellationToken))
         {
-            foreach (var tick in ticks)
+            try
             {
-                await hub.Clients.Group(MarketHub.Group(tick.Symbol)).SendAsync("tick",
-                    new TickMessage(tick.Symbol, tick.Price, tick.PreviousClose, tick.Change, tick.ChangeRate, tick.At), cancellationToken);
+                foreach (var tick in ticks)
+                {
+                    await hub.Clients.Group(MarketHub.Group(tick.Symbol)).SendAsync("tick",
+                        new TickMessage(tick.Symbol, tick.Price, tick.PreviousClose, tick.Change, tick.ChangeRate, tick.At), cancellationToken);
+                }
+            }
+            catch (StackExchange.Redis.RedisException)
+            {
+                // The backplane is down (logged once by the cluster bus, Degraded in /health/ready): this batch is lost for
+                // hub clients, the next one goes out when Redis is back; pages keep their ticks from the in-process feed.
             }
         }
     }, stoppingToken);

@@ -45,12 +45,19 @@ public sealed class NotificationHubRelay(INotificationFeed feed, IHubContext<Not
     // A send that throws (a hub lifetime manager's fault) restarts the relay instead of stopping the host.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => loops.RunAsync("notification-hub-relay", async cancellationToken =>
     {
-        using var subscription = feed.Subscribe(change => _queue.Writer.TryWrite(change));
+        using var subscription = feed.SubscribeLocalOrigin(change => _queue.Writer.TryWrite(change));
         await foreach (var change in _queue.Reader.ReadAllAsync(cancellationToken))
         {
-            var user = hub.Clients.Group(NotificationHub.Group(change.UserId));
-            if (change.Created is { } created) await user.SendAsync("notification", created, cancellationToken);
-            await user.SendAsync("unreadCount", new UnreadCountMessage(change.UnreadCount), cancellationToken);
+            try
+            {
+                var user = hub.Clients.Group(NotificationHub.Group(change.UserId));
+                if (change.Created is { } created) await user.SendAsync("notification", created, cancellationToken);
+                await user.SendAsync("unreadCount", new UnreadCountMessage(change.UnreadCount), cancellationToken);
+            }
+            catch (StackExchange.Redis.RedisException)
+            {
+                // The backplane is down: hub clients miss this change (the bell and the API list still read the table).
+            }
         }
     }, stoppingToken);
 }

@@ -16,3 +16,8 @@ CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
 REVOKE ALL ON DATABASE spark FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE spark TO spark_app;
 SQL
+# The streaming replica (db-replica, decision 0057) connects as this role; only it may use the replication protocol.
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -v replication_password="$SPARK_REPLICATION_PASSWORD" <<'SQL'
+CREATE ROLE spark_replicator LOGIN REPLICATION PASSWORD :'replication_password';
+SQL
+echo "host replication spark_replicator all scram-sha-256" >> "$PGDATA/pg_hba.conf"

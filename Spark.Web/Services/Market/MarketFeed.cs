@@ -22,6 +22,9 @@ public interface IMarketFeed
     void Publish(IReadOnlyList<PriceTick> ticks);
 
     IDisposable Subscribe(Action<IReadOnlyList<PriceTick>> listener);
+
+    /// <summary>Only what was published in this process (the hub relay: the SignalR backplane carries it to the others).</summary>
+    IDisposable SubscribeLocalOrigin(Action<IReadOnlyList<PriceTick>> listener) => Subscribe(listener);
 }
 
 /// <summary>In-process fan-out. Listeners must be quick and must not throw; slow work belongs on their own queue.</summary>

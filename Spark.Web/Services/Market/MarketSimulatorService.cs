@@ -16,7 +16,8 @@ using Security = Spark.Core.Market.Security;
 /// </summary>
 public sealed partial class MarketSimulatorService(
     SparkDb db, SecurityCatalog catalog, MarketDataService market, PriceBook prices, IMarketFeed feed, IOptions<SparkOptions> options,
-    TimeProvider clock, BackgroundLoops loops, MarketHistory history, ILogger<MarketSimulatorService> log) : BackgroundService
+    TimeProvider clock, BackgroundLoops loops, MarketHistory history, ILogger<MarketSimulatorService> log,
+    Cluster.IExchangeRole? role = null) : BackgroundService
 {
     private const int BatchSize = 20_000;
     private readonly Dictionary<Guid, DateOnly> _lastDaily = [];
@@ -44,6 +45,8 @@ public sealed partial class MarketSimulatorService(
         DateTimeOffset? retryAt = null;
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
+            // Only the exchange's owner moves prices; the others receive its ticks through the cluster bus (decision 0057).
+            if (role is { IsOwner: false }) continue;
             var now = clock.GetUtcNow();
             Tick(now);
             if (Minute(now) == minute && (retryAt is null || now < retryAt)) continue;

@@ -10,10 +10,28 @@ namespace Spark.Web.Services.Market;
 /// Daily closes per security, cached in memory: market data is shared by every investor, so valuing a
 /// portfolio day by day reads only the investor's own rows. A bar import for a security drops its entry.
 /// </summary>
-public sealed class PriceHistory(SparkDb db)
+public sealed class PriceHistory
 {
+    public const string CacheName = "price-history";
     private readonly ConcurrentDictionary<Guid, PriceSeries> _series = new();
+    private readonly SparkDb db;
+    private readonly Cluster.CacheInvalidation? invalidation;
+    private readonly Cluster.SparkReadDb? reads;
     private long _version;
+
+    /// <param name="invalidation">A bar import on another instance drops the series here too (decision 0057).</param>
+    /// <param name="reads">Charts' history is a read-heavy query: it may come from the replica (decision 0057).</param>
+    public PriceHistory(SparkDb db, Cluster.CacheInvalidation? invalidation = null, Cluster.SparkReadDb? reads = null)
+    {
+        this.db = db;
+        this.reads = reads;
+        this.invalidation = invalidation;
+        invalidation?.OnRemote(CacheName, key =>
+        {
+            if (Guid.TryParse(key, out var id)) Drop(id);
+            else DropAll();
+        });
+    }
 
     /// <summary>Changes whenever a cached series is dropped, so analyses built on the old closes can tell they are stale.</summary>
     public long Version => Interlocked.Read(ref _version);
@@ -27,7 +45,24 @@ public sealed class PriceHistory(SparkDb db)
         var missing = securityIds.Distinct().Where(id => !_series.ContainsKey(id)).ToArray();
         if (missing.Length == 0) return;
 
+        var closes = reads is not null
+            ? await reads.ReadAsync(null, context => ReadClosesAsync(context, missing, cancellationToken))
+            : await ReadWithPrimaryAsync(missing, cancellationToken);
+        foreach (var (id, list) in closes)
+        {
+            _series.TryAdd(id, new PriceSeries(list));
+        }
+    }
+
+    private async Task<Dictionary<Guid, List<(DateOnly, decimal)>>> ReadWithPrimaryAsync(Guid[] missing, CancellationToken cancellationToken)
+    {
         await using var context = db.Shared();
+        return await ReadClosesAsync(context, missing, cancellationToken);
+    }
+
+    private static async Task<Dictionary<Guid, List<(DateOnly, decimal)>>> ReadClosesAsync(SparkDbContext context, Guid[] missing,
+        CancellationToken cancellationToken)
+    {
         var connection = (NpgsqlConnection)context.Database.GetDbConnection();
         await context.Database.OpenConnectionAsync(cancellationToken);
         var closes = missing.ToDictionary(id => id, _ => new List<(DateOnly, decimal)>());
@@ -47,21 +82,31 @@ public sealed class PriceHistory(SparkDb db)
                 closes[id].Add((date, close));
             }
         }, cancellationToken);
-
-        foreach (var (id, list) in closes)
-        {
-            _series.TryAdd(id, new PriceSeries(list));
-        }
+        return closes;
     }
 
     public void Invalidate(Guid securityId)
     {
-        _series.TryRemove(securityId, out _);
-        Interlocked.Increment(ref _version);
+        Drop(securityId);
+        invalidation?.Announce(CacheName, securityId.ToString());
     }
 
     public void InvalidateAll()
     {
+        DropAll();
+        invalidation?.Announce(CacheName);
+    }
+
+    private void Drop(Guid securityId)
+    {
+        reads?.SharedDataChanged();
+        _series.TryRemove(securityId, out _);
+        Interlocked.Increment(ref _version);
+    }
+
+    private void DropAll()
+    {
+        reads?.SharedDataChanged();
         _series.Clear();
         Interlocked.Increment(ref _version);
     }

@@ -6,10 +6,23 @@ namespace Spark.Web.Services.Market;
 
 using Security = Spark.Core.Market.Security;
 
-/// <summary>The securities master in memory (a few hundred rows, read on every screen); reloaded when it changes.</summary>
-public sealed class SecurityCatalog(SparkDb db)
+/// <summary>
+/// The securities master in memory (a few hundred rows, read on every screen); reloaded when it changes, here or
+/// (through <see cref="Cluster.CacheInvalidation"/>) on another instance.
+/// </summary>
+public sealed class SecurityCatalog
 {
+    public const string CacheName = "securities";
+    private readonly SparkDb db;
+    private readonly Cluster.CacheInvalidation? invalidation;
     private volatile Snapshot? _snapshot;
+
+    public SecurityCatalog(SparkDb db, Cluster.CacheInvalidation? invalidation = null)
+    {
+        this.db = db;
+        this.invalidation = invalidation;
+        invalidation?.OnRemote(CacheName, _ => _snapshot = null);
+    }
 
     public async Task<IReadOnlyList<Security>> AllAsync(CancellationToken cancellationToken = default) =>
         (await LoadAsync(cancellationToken)).All;
@@ -45,7 +58,11 @@ public sealed class SecurityCatalog(SparkDb db)
             .Select(x => x.Security)];
     }
 
-    public void Invalidate() => _snapshot = null;
+    public void Invalidate()
+    {
+        _snapshot = null;
+        invalidation?.Announce(CacheName);
+    }
 
     /// <summary>
     /// A security added since the snapshot (by an admin, a sync or another instance): one indexed lookup, and the

@@ -21,6 +21,9 @@ public interface INotificationFeed
 
     /// <summary>One user's changes (an open bell). Listeners must be quick and must not throw.</summary>
     IDisposable Subscribe(Guid userId, Action<NotificationChange> listener);
+
+    /// <summary>Only what was published in this process (the hub relay: the SignalR backplane carries it to the others).</summary>
+    IDisposable SubscribeLocalOrigin(Action<NotificationChange> listener) => Subscribe(listener);
 }
 
 /// <summary>In-process fan-out; a failing listener is logged and never stops the others.</summary>

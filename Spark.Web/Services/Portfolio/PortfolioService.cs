@@ -35,11 +35,26 @@ public sealed record PortfolioView(PortfolioResult Result, IReadOnlyList<Holding
 /// and prices move every second while the ledger does not). Writes on this instance drop the entry at once; an
 /// entry also expires after <see cref="Lifetime"/>, which bounds how stale a write on another instance can be.
 /// </summary>
-public sealed class PortfolioCache(TimeProvider clock)
+public sealed class PortfolioCache
 {
+    public const string CacheName = "portfolio";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
 
     private readonly ConcurrentDictionary<Guid, LoadedLedger> _ledgers = new();
+    private readonly TimeProvider clock;
+    private readonly Services.Cluster.CacheInvalidation? invalidation;
+
+    /// <param name="invalidation">Across instances (decision 0057): a write elsewhere drops the entry here at once and
+    /// tells this instance's open screens, instead of waiting out <see cref="Lifetime"/>.</param>
+    public PortfolioCache(TimeProvider clock, Services.Cluster.CacheInvalidation? invalidation = null)
+    {
+        this.clock = clock;
+        this.invalidation = invalidation;
+        invalidation?.OnRemote(CacheName, key =>
+        {
+            if (Guid.TryParse(key, out var userId)) Drop(userId);
+        });
+    }
 
     public event Action<Guid>? Changed;
 
@@ -49,6 +64,12 @@ public sealed class PortfolioCache(TimeProvider clock)
     public void Set(Guid userId, LoadedLedger ledger) => _ledgers[userId] = ledger;
 
     public void Invalidate(Guid userId)
+    {
+        Drop(userId);
+        invalidation?.Announce(CacheName, userId.ToString());
+    }
+
+    private void Drop(Guid userId)
     {
         _ledgers.TryRemove(userId, out _);
         Changed?.Invoke(userId);

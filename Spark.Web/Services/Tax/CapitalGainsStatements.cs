@@ -18,8 +18,9 @@ using Security = Spark.Core.Market.Security;
 /// the holdings with a sale in the year are read with their history up to the year's end, the year's dividends by date,
 /// and <see cref="CapitalGainsEngine"/> does the rest. Decision 0047.
 /// </summary>
-public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices grandfathering, IOptions<ChargeSchedule> schedule)
-    : ICapitalGainsStatements
+/// The statement is a read-heavy query: it may read from the replica (<see cref="Cluster.SparkReadDb"/>, decision 0057).
+public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices grandfathering, IOptions<ChargeSchedule> schedule,
+    Cluster.SparkReadDb? reads = null) : ICapitalGainsStatements
 {
     public async Task<CapitalGainsStatement> GetAsync(Guid userId, FinancialYear year, int page, int pageSize, CancellationToken cancellationToken = default)
     {
@@ -49,6 +50,12 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     internal async Task<CapitalGainsStatement> ComputeAsync(Guid userId, FinancialYear year, DateOnly until, int page, int pageSize,
         CancellationToken cancellationToken)
     {
+        if (reads is not null)
+        {
+            return await reads.ReadAsync(userId, context =>
+                ComputeAsync(context, grandfathering, schedule.Value, year, until, page, pageSize, cancellationToken));
+        }
+
         await using var context = db.ForUser(userId);
         return await ComputeAsync(context, grandfathering, schedule.Value, year, until, page, pageSize, cancellationToken);
     }
