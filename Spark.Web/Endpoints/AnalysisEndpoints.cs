@@ -35,7 +35,7 @@ public sealed record SecurityAnalysisResponse(string Symbol, string RuleVersion,
     IndicatorSnapshot Inputs, IReadOnlyList<string> NotEnoughData, string Disclaimer);
 
 /// <summary>PUT /admin/analysis/settings: the switch that hides recommendations everywhere.</summary>
-public sealed record AnalysisSettingsRequest(bool RecommendationsEnabled);
+public sealed record AnalysisSettingsRequest(bool? RecommendationsEnabled);
 
 public sealed record AnalysisSettingsResponse(bool RecommendationsEnabled);
 
@@ -48,17 +48,21 @@ public static class AnalysisEndpoints
     public static RouteGroupBuilder MapAnalysisEndpoints(this RouteGroupBuilder api)
     {
         var securities = api.MapGroup("/securities").WithTags("Analysis");
-        securities.MapGet("/{symbol}/indicators", IndicatorsAsync).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        securities.MapGet("/{symbol}/analysis", AnalysisAsync);
+        securities.MapGet("/{symbol}/indicators", IndicatorsAsync).Shared("security").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        securities.MapGet("/{symbol}/analysis", AnalysisAsync).Shared("security");
         var admin = api.MapGroup("/admin/analysis").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiAdmin);
         admin.MapGet("/settings", async (AnalysisSettings settings, CancellationToken cancellationToken) =>
             TypedResults.Ok(new AnalysisSettingsResponse(await settings.RecommendationsEnabledAsync(cancellationToken))));
-        admin.MapPut("/settings", async (AnalysisSettingsRequest request, HttpContext http, AnalysisSettings settings, CancellationToken cancellationToken) =>
-        {
-            await settings.SetRecommendationsEnabledAsync(request.RecommendationsEnabled, http.User.UserId(), cancellationToken);
-            return TypedResults.Ok(new AnalysisSettingsResponse(request.RecommendationsEnabled));
-        });
+        admin.MapPut("/settings", SetAsync);
         return api;
+    }
+
+    private static async Task<Results<Ok<AnalysisSettingsResponse>, ValidationProblem>> SetAsync(AnalysisSettingsRequest request, HttpContext http,
+        AnalysisSettings settings, CancellationToken cancellationToken)
+    {
+        if (request.RecommendationsEnabled is not { } enabled) return Problems.Invalid("recommendationsEnabled", "Say true or false.");
+        await settings.SetRecommendationsEnabledAsync(enabled, http.User.UserId(), cancellationToken);
+        return TypedResults.Ok(new AnalysisSettingsResponse(enabled));
     }
 
     private static async Task<Results<Ok<IndicatorsResponse>, ProblemHttpResult>> IndicatorsAsync(string symbol, SecurityCatalog catalog,
