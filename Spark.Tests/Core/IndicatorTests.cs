@@ -177,7 +177,7 @@ public class IndicatorTests
     public void The_52_week_range_reads_only_the_last_year()
     {
         // A high of 500 a little over a year before the last bar is outside the range.
-        PriceBar[] bars = [Bar(0, 500, 400, 450), Bar(10, 120, 80, 100), Bar(375, 110, 90, 105)];
+        PriceBar[] bars = [Bar(0, 500, 400, 450), Bar(20, 120, 80, 100), Bar(375, 110, 90, 105)];
         Assert.Equal((80, 120), Indicators.Range52Weeks(bars)!.Value);
     }
 }

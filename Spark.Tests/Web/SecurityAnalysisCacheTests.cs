@@ -94,7 +94,7 @@ public sealed class SecurityAnalysisCacheTests(WebAppFixture fixture) : IClassFi
         var s = await TestData.NewSecurityAsync(fixture.Database);
         await using var context = fixture.Database.App(DataScope.ForUser(user.Id));
         await using var transaction = await context.Database.BeginTransactionAsync();
-        context.AiAnalyses.Add(new AiAnalysis { SecurityId = s.Id, AnalysisType = AnalysisType.InvestmentAnalysis, ExpiresAt = Monday.AddDays(1) });
+        context.AiAnalyses.Add(new AiAnalysis { SecurityId = s.Id, AnalysisType = AnalysisType.InvestmentAnalysis, ExpiresAt = Monday.AddDays(1).ToUniversalTime() });
         var refused = await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
         Assert.Contains("row-level security", refused.InnerException!.Message, StringComparison.Ordinal);
     }

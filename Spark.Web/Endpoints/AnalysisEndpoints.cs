@@ -72,9 +72,18 @@ public static class AnalysisEndpoints
         if (await catalog.FindAsync(symbol, cancellationToken) is not { } s) return Problems.NotFound($"No security has the symbol '{symbol}'.");
         var errors = new Dictionary<string, string[]>();
         var end = IndiaTime.Today(clock);
-        if (!string.IsNullOrWhiteSpace(to) && !TryDate(to, out end)) errors["to"] = ["Use a date such as 2026-01-31, from 1900 to 2100."];
+        if (!string.IsNullOrWhiteSpace(to))
+        {
+            if (TryDate(to, out var parsed)) end = parsed;
+            else errors["to"] = ["Use a date such as 2026-01-31, from 1900 to 2100."];
+        }
+
         var start = end.AddYears(-1);
-        if (!string.IsNullOrWhiteSpace(from) && !TryDate(from, out start)) errors["from"] = ["Use a date such as 2025-01-31, from 1900 to 2100."];
+        if (!string.IsNullOrWhiteSpace(from))
+        {
+            if (TryDate(from, out var parsed)) start = parsed;
+            else errors["from"] = ["Use a date such as 2025-01-31, from 1900 to 2100."];
+        }
         if (errors.Count == 0 && start > end) errors["from"] = ["Choose a from date on or before the to date."];
         var longest = options.Value.MaxIndicatorDays;
         if (errors.Count == 0 && end.DayNumber - start.DayNumber > longest)

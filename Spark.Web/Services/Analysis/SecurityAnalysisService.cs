@@ -105,7 +105,8 @@ public sealed class SecurityAnalysisService(SparkDb db, IndexHistory index, IOpt
             day = MarketCalendar.NextTradingDay(day);
         }
 
-        return MarketCalendar.AtIst(day, MarketCalendar.CloseTime) + margin;
+        // PostgreSQL's timestamptz takes UTC only.
+        return (MarketCalendar.AtIst(day, MarketCalendar.CloseTime) + margin).ToUniversalTime();
     }
 
     private async Task<CachedAnalysis> ComputeAsync(Security security, CancellationToken cancellationToken)
@@ -116,7 +117,9 @@ public sealed class SecurityAnalysisService(SparkDb db, IndexHistory index, IOpt
         var metadata = security.Metadata?.RootElement;
         var analysis = SecurityAnalyzer.Analyse(new SecurityAnalysisInput(bars, levels, options.Value.RiskFreeRate,
             Number(metadata, "pe") ?? Number(metadata, "peRatio"), Number(metadata, "dividendYield")));
-        var now = clock.GetUtcNow();
+        // To the microsecond PostgreSQL keeps, so the computed result and the cached one carry the same time.
+        var utc = clock.GetUtcNow();
+        var now = new DateTimeOffset(utc.Ticks - utc.Ticks % 10, TimeSpan.Zero);
         var expires = ExpiryFrom(now);
         var inputs = JsonSerializer.SerializeToDocument(analysis, Json);
         var fundamentals = JsonSerializer.SerializeToDocument(new { pe = Number(metadata, "pe") ?? Number(metadata, "peRatio"), dividendYield = Number(metadata, "dividendYield") }, Json);
