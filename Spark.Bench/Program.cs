@@ -179,6 +179,28 @@ if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "tax")
 var bars = await generator.BarsAsync(securities);
 Report("generate daily bars", $"{securities.Count} securities × {HeavyInvestor.Years} years, binary COPY", $"{bars:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s");
 
+// SPARK_BENCH_ONLY=analysis: indicators over every security's bars on one thread, the rule, a cached analysis read (decision 0060).
+var analysisRun = await AnalysisBench.RunAsync(app.Services, owner, [.. securities.Select(s => s.Security)]);
+var analysisLines = new[]
+{
+    ("indicators, all series", string.Create(CultureInfo.InvariantCulture, $"{analysisRun.Securities} securities, {analysisRun.Bars:N0} daily bars; SMA/EMA 20/50/200, RSI, MACD, Bollinger, ATR, stochastic, volatility, drawdown, Sharpe, Sortino, 52-week range; one thread"),
+        string.Create(CultureInfo.InvariantCulture, $"{analysisRun.IndicatorsSeconds:0.00} s"), "≤ 2 s"),
+    ("security analysis rule", $"SecurityAnalyzer.Analyse over each security's last 520 bars; one thread",
+        string.Create(CultureInfo.InvariantCulture, $"{analysisRun.RuleSeconds:0.00} s"), ""),
+    ("analysis, computed and stored", "SecurityAnalysisService.RefreshAsync (bars, NIFTY 50 history, rule, two ai_analyses rows)", Ms(analysisRun.MissMs), ""),
+    ("analysis, cached read p50 / p95", $"SecurityAnalysisService.GetAsync hit (latest bar, row, JSON); {AnalysisBench.Reads} reads",
+        $"{Ms(analysisRun.ReadP50)} / {Ms(analysisRun.ReadP95)}", "≤ 5 ms"),
+};
+if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "analysis")
+{
+    Console.WriteLine("| measure | includes | result | target |");
+    Console.WriteLine("| --- | --- | --- | --- |");
+    foreach (var (measure, includes, result, target) in analysisLines) Console.WriteLine($"| {measure} | {includes} | {result} | {target} |");
+    return 0;
+}
+
+foreach (var (measure, includes, result, target) in analysisLines) Report(measure, includes, result, target);
+
 const string Password = "benchmark investor passphrase 2026";
 var email = $"bench-{Guid.NewGuid():N}@spark.local";
 Guid userId;

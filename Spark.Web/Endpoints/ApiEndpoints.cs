@@ -44,6 +44,7 @@ public static class ApiEndpoints
         api.MapAdminAuditEndpoints();
         api.MapAdminSecurityEndpoints();
         api.MapAdminGrandfatheringEndpoints();
+        api.MapAnalysisEndpoints();
         return api;
     }
 }

@@ -52,6 +52,7 @@ public static partial class SparkHostingExtensions
         AddMarketAndPortfolio(services, options, configuration);
         AddGoals(services, configuration);
         AddStrategies(services, configuration);
+        AddAnalysis(services, configuration);
         AddAutoInvest(services, configuration);
         AddConnections(services, configuration);
 

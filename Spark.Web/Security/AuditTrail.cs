@@ -27,6 +27,7 @@ public static class AuditActions
     public const string PreferencesChanged = "preferences_changed";
     public const string AdminAccess = "admin_access";
     public const string MarketBarsPosted = "market_bars_posted";
+    public const string AnalysisSettingsChanged = "analysis_settings_changed";
     public const string PlansRun = "plans_run";
     public const string ConnectionCreated = "connection_created";
     public const string ConnectionAuthorized = "connection_authorized";

@@ -89,9 +89,11 @@ public static class ChartData
     /// <summary>ApexCharts options for the bars (IST wall-clock times, since the chart labels its axis in UTC).</summary>
     /// <param name="window">The dates the range covers, so a range with few bars still reads as that range; null to fit the bars.</param>
     public static object Options(IReadOnlyList<BarView> bars, ChartMode mode, bool intraday, bool dark, string seriesName,
-        (DateOnly From, DateOnly To)? window = null, Spark.Core.Formatting.NumberGrouping grouping = Spark.Core.Formatting.NumberGrouping.Indian)
+        (DateOnly From, DateOnly To)? window = null, Spark.Core.Formatting.NumberGrouping grouping = Spark.Core.Formatting.NumberGrouping.Indian,
+        IReadOnlyList<(object Series, string Colour)>? overlays = null)
     {
         ArgumentNullException.ThrowIfNull(bars);
+        overlays ??= [];
         var rising = bars.Count == 0 || bars[^1].Close >= bars[0].Open;
         var chart = new
         {
@@ -131,7 +133,10 @@ public static class ChartData
                 grid,
                 xaxis,
                 tooltip,
-                series = new[] { new { name = seriesName, data = bars.Select(b => new { x = Millis(b.Timestamp), y = new[] { b.Open, b.High, b.Low, b.Close } }).ToArray() } },
+                series = new object[] { new { name = seriesName, type = "candlestick", data = bars.Select(b => new { x = Millis(b.Timestamp), y = new[] { b.Open, b.High, b.Low, b.Close } }).ToArray() } }
+                    .Concat(overlays.Select(o => o.Series)).ToArray(),
+                colors = new[] { Gain }.Concat(overlays.Select(o => o.Colour)).ToArray(),
+                stroke = new { width = new[] { 1.0 }.Concat(overlays.Select(_ => 1.5)).ToArray() },
                 plotOptions = new { candlestick = new { colors = new { upward = Gain, downward = Loss }, wick = new { useFillColor = true } } },
                 yaxis = new { decimalsInFloat = decimals, tooltip = new { enabled = true }, labels = new { formatter = axisFormatter } },
             };
@@ -144,10 +149,11 @@ public static class ChartData
             grid,
             xaxis,
             tooltip,
-            series = new[] { new { name = seriesName, data = bars.Select(b => new object[] { Millis(b.Timestamp), b.Close }).ToArray() } },
-            colors = new[] { rising ? Gain : Loss },
-            stroke = new { width = 2, curve = "straight" },
-            fill = new { type = "gradient", gradient = new { opacityFrom = 0.35, opacityTo = 0.02 } },
+            series = new object[] { new { name = seriesName, type = "area", data = bars.Select(b => new object[] { Millis(b.Timestamp), b.Close }).ToArray() } }
+                .Concat(overlays.Select(o => o.Series)).ToArray(),
+            colors = new[] { rising ? Gain : Loss }.Concat(overlays.Select(o => o.Colour)).ToArray(),
+            stroke = new { width = new[] { 2.0 }.Concat(overlays.Select(_ => 1.5)).ToArray(), curve = "straight" },
+            fill = new { type = new[] { "gradient" }.Concat(overlays.Select(_ => "solid")).ToArray(), gradient = new { opacityFrom = 0.35, opacityTo = 0.02 } },
             dataLabels = new { enabled = false },
             yaxis = new { decimalsInFloat = decimals, labels = new { formatter = axisFormatter } },
         };
