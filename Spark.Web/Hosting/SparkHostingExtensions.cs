@@ -53,6 +53,7 @@ public static partial class SparkHostingExtensions
         AddIdentity(services, builder.Environment);
 
         AddApi(services, configuration);
+        AddTelemetry(services, configuration);
 
         services.AddDataProtection().SetApplicationName("Spark").PersistKeysToDbContext<SparkDbContext>();
         services.AddSingleton<Security.KeyRingProtector>();
@@ -70,6 +71,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<IdempotencyCleanupJob>();
         services.AddScoped<DayCloseJob>();
         services.AddScoped<JobRunRetentionJob>();
+        AddRetention(services);
         services.AddSingleton<JobRunRecorder>();
         if (options.Jobs.Enabled)
         {
@@ -115,6 +117,7 @@ public static partial class SparkHostingExtensions
 
         app.MapStaticAssets();
         app.MapSparkHealthChecks();
+        MapSparkMetrics(app);
         app.MapOpenApi();
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
         app.MapSparkApi();
