@@ -42,6 +42,7 @@ public static partial class SparkHostingExtensions
             ScheduleStrategyJobs(q);
             SchedulePlanJobs(q);
             ScheduleConnectionJobs(q);
+            ScheduleRetentionJobs(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
