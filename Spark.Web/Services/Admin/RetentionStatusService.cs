@@ -29,7 +29,7 @@ public sealed class RetentionStatusService(IServiceProvider services, SparkDb db
             if (scheduler is not null)
             {
                 var triggers = await scheduler.GetTriggersOfJob(RetentionRules.KeyOf(rule.Name), cancellationToken);
-                next = triggers.Select(t => t.GetNextFireTimeUtc()).Where(t => t is not null).Min();
+                next = triggers.Select(t => t.NextFireTimeUtc).Where(t => t is not null).Min();
             }
             var last = runs.FirstOrDefault(r => r.Rule == rule.Name);
             rows.Add(new RetentionStatusRow(rule.Name, rule.Description, rule.Verb, last?.FinishedAt, last?.Outcome, last?.Rows, last?.Cutoff, last?.Detail, next));
