@@ -208,3 +208,38 @@ stop_redis() {
   kill "$(cat "$pidfile")" 2>/dev/null && log "stopped redis-server" || true
   rm -f "$pidfile"
 }
+
+# owner_session NAME PORT — for script/backup and script/restore: an existing cluster under .spark/NAME (started if it is
+# stopped, never created) and its owner role's password (SPARK_OWNER_PASSWORD) from .spark/NAME.secrets.
+owner_session() {
+  local name=$1 port=$2 secrets="$SPARK_STATE/$1.secrets"
+  [ -e "$SPARK_STATE/$name" ] && as_postgres test -f "$(readlink -f "$SPARK_STATE/$name")/data/PG_VERSION" \
+    || die "no cluster $name under $SPARK_STATE (script/server makes pg-dev, script/test pg-test)"
+  [ -f "$secrets" ] || die "$secrets is missing: run script/server (or script/test) once"
+  ensure_cluster "$name" "$port"
+  # shellcheck disable=SC1090
+  . "$secrets"
+}
+
+# enable_wal_archiving — point-in-time recovery (decision 0058): every completed WAL segment of the cluster in CLUSTER_DIR
+# is copied to .spark/wal/NAME/, never over an existing file (PostgreSQL's documented archive_command pattern). Together
+# with a base backup (pg_basebackup) this allows recovery to any instant (restore_command 'cp .spark/wal/NAME/%f %p' and
+# recovery_target_time). archive_mode needs a restart, which this does; script/server's multi-instance set-up calls it
+# for its primary. Idempotent.
+enable_wal_archiving() {
+  local name=$1 wal
+  wal="$SPARK_STATE/wal/$name"
+  as_root install -d -o postgres -g postgres -m 0700 "$wal"
+  wal=$(readlink -f "$wal")
+  if [ "$(psql_super postgres -tAc "SHOW archive_mode")" = on ] \
+     && [ "$(psql_super postgres -tAc "SHOW archive_command")" = "test ! -f $wal/%f && cp %p $wal/%f" ]; then
+    return 0
+  fi
+  log "enabling WAL archiving of $name into $wal"
+  psql_super postgres -c "ALTER SYSTEM SET wal_level = 'replica'" \
+    -c "ALTER SYSTEM SET archive_mode = 'on'" \
+    -c "ALTER SYSTEM SET archive_command = 'test ! -f $wal/%f && cp %p $wal/%f'" \
+    -c "ALTER SYSTEM SET archive_timeout = '300s'" >/dev/null
+  as_postgres "$(pg_bin)/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/postgresql.log" -w -t 60 restart >/dev/null \
+    || die "PostgreSQL did not restart with WAL archiving"
+}

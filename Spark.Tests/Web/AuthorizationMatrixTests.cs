@@ -128,6 +128,7 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
                 var response = await http.SendAsync(request);
                 var refused = endpoint.RoutePattern.RawText!.StartsWith("/api", StringComparison.Ordinal)
                     || endpoint.RoutePattern.RawText!.StartsWith("/hubs", StringComparison.Ordinal)
+                    || BearerOnly(endpoint) // /metrics: a scraper's bearer token, no sign-in page (decision 0058)
                     ? response.StatusCode == HttpStatusCode.Unauthorized
                     : response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.PathAndQuery.StartsWith("/Account/Login", StringComparison.Ordinal);
                 if (!refused) leaks.Add($"{method} {endpoint.RoutePattern.RawText} answered {(int)response.StatusCode}");
@@ -194,6 +195,9 @@ public sealed class AuthorizationMatrixTests(WebAppFixture fixture) : IClassFixt
         endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes.Contains("multipart/form-data") == true
             ? ApiClient.File("a,b\n1,2\n")
             : new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+
+    private static bool BearerOnly(RouteEndpoint endpoint) =>
+        endpoint.Metadata.OfType<AuthorizationPolicy>().Any(p => p.AuthenticationSchemes.SequenceEqual(["Bearer"]));
 
     private static bool RoleProtected(RouteEndpoint endpoint) =>
         endpoint.Metadata.OfType<AuthorizationPolicy>().Any(p => p.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>().Any())

@@ -121,6 +121,8 @@ public static partial class DatabaseCommand
               END LOOP;
               GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {{appRole}};
               GRANT EXECUTE ON FUNCTION maintain_partitions(integer), my_portfolio_summary(), refresh_portfolio_summary(), portfolio_totals() TO {{appRole}};
+              -- Retention (decision 0058): the owner-only partition steps of the audit and market data rules.
+              GRANT EXECUTE ON FUNCTION spark_archive_audit_partitions(date), spark_drop_market_partition(text, date) TO {{appRole}};
             END
             $$;
             """;

@@ -43,6 +43,7 @@ public static partial class SparkHostingExtensions
             SchedulePlanJobs(q);
             ScheduleConnectionJobs(q);
             ScheduleAnalysisJobs(q);
+            ScheduleRetentionJobs(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }

@@ -59,6 +59,7 @@ public static partial class SparkHostingExtensions
         AddIdentity(services, builder.Environment);
 
         AddApi(services, configuration);
+        AddTelemetry(services, configuration);
 
         services.AddDataProtection().SetApplicationName("Spark").PersistKeysToDbContext<SparkDbContext>();
         services.AddSingleton<Security.KeyRingProtector>();
@@ -77,6 +78,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<IdempotencyCleanupJob>();
         services.AddScoped<DayCloseJob>();
         services.AddScoped<JobRunRetentionJob>();
+        AddRetention(services);
         services.AddSingleton<JobRunRecorder>();
         if (options.Jobs.Enabled)
         {
@@ -123,6 +125,7 @@ public static partial class SparkHostingExtensions
 
         app.MapStaticAssets();
         app.MapSparkHealthChecks();
+        MapSparkMetrics(app);
         app.MapOpenApi();
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
         app.MapSparkApi();

@@ -21,7 +21,8 @@ public sealed record PlanRunResult(int Executed, int Skipped, int Failed);
 /// </summary>
 public sealed partial class PlanExecutor(
     SparkDb db, PlanBatchWriter writer, IOptions<AutoInvestOptions> options, NotificationOutbox notifications,
-    IEnumerable<IPlanExecutionListener> listeners, Security.AuditTrail audit, Admin.StaffAccess staff, TimeProvider clock, ILogger<PlanExecutor> log)
+    IEnumerable<IPlanExecutionListener> listeners, Security.AuditTrail audit, Admin.StaffAccess staff, TimeProvider clock, ILogger<PlanExecutor> log,
+    Hosting.SparkMetrics metrics)
 {
     public const int BatchSize = 500;
 
@@ -113,6 +114,8 @@ public sealed partial class PlanExecutor(
 
         await AfterCommitAsync(outcomes, cancellationToken);
         var failed = outcomes.Count(o => o.Status == ExecutionStatus.Failed);
+        foreach (var status in outcomes.GroupBy(o => o.Status)) metrics.PlanRun(status.Key.ToString().ToLowerInvariant(), status.Count());
+        if (missedClaims.Count > 0) metrics.PlanRun("missed", missedClaims.Count);
         return new PlanRunResult(outcomes.Count - failed, skipped, failed + missedClaims.Count);
     }
 

@@ -37,7 +37,8 @@ public sealed partial class SyncService(
     IOptions<BrokerOptions> options,
     IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
-    ILogger<SyncService> log)
+    ILogger<SyncService> log,
+    Hosting.SparkMetrics metrics)
 {
     public const string FailedKind = "connection_sync_failed";
     public const string ReconnectKind = "connection_reconnect_needed";
@@ -391,6 +392,7 @@ public sealed partial class SyncService(
         }
 
         await context.SaveChangesAsync(cancellationToken);
+        metrics.SyncFinished(connection.Platform, outcome.Failure is null ? "completed" : "failed");
         if (outcome.Created > 0) cache.Invalidate(connection.UserId);
     }
 

@@ -29,7 +29,7 @@ internal sealed record OrderOwner(Guid UserId, Guid SecurityId, SecurityType Typ
 public sealed partial class PaperExchange(
     IMarketFeed feed, SparkDb db, SecurityCatalog catalog, IServiceScopeFactory scopes, IOptions<ExchangeOptions> options,
     IOptions<ChargeSchedule> schedule, Notifications.NotificationOutbox notifications, TimeProvider clock, Hosting.BackgroundLoops loops,
-    ILogger<PaperExchange> log)
+    ILogger<PaperExchange> log, Hosting.SparkMetrics metrics)
     : BackgroundService, IBrokerGateway
 {
     private readonly Lock _gate = new();
@@ -431,6 +431,7 @@ public sealed partial class PaperExchange(
         await tx.CommitAsync(cancellationToken);
         ledger.Committed(owner.UserId);
         LogFilled(log, order.Id, fill.Quantity, fill.Price);
+        metrics.Filled(order.Side == OrderSide.Buy ? "buy" : "sell");
         var executed = order.Status == OrderStatus.Executed;
         if (executed) _owners.TryRemove(order.Id, out _);
         notifications.Post(owner.UserId,
