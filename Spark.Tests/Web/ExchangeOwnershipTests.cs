@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -130,6 +131,26 @@ public sealed class ExchangeOwnershipTests(TwoInstancesFixture fixture) : IClass
         var (_, list) = await api.GetAsync("notifications");
         Assert.Equal(1, list!["items"]!.AsArray().Count(n => n!["type"]!.GetValue<string>() == "order_placed"));
         Assert.NotEqual(Guid.Empty, userId);
+    }
+
+    [Fact]
+    public void The_owner_instrument_reads_one_on_the_owner_and_zero_on_the_standby()
+    {
+        var factories = new[] { fixture.First, fixture.Second }.Select(a => a.Services.GetRequiredService<IMeterFactory>()).ToArray();
+        var readings = new Dictionary<object, int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "spark.exchange.owner" && instrument.Meter.Name == "Spark" && instrument.Meter.Scope is { } scope && factories.Contains(scope))
+            {
+                l.EnableMeasurementEvents(instrument, scope);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, _, state) => readings[state!] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Equal((1, 0), (readings[factories[0]], readings[factories[1]]));
     }
 
     [Fact]
@@ -266,7 +287,7 @@ public sealed class ExchangeFailoverTests(FailoverFixture fixture) : IClassFixtu
     [Fact]
     public async Task The_standby_takes_over_within_five_seconds_of_the_owners_death_and_every_fill_adds_up()
     {
-        const int Orders = 12;
+        const int Orders = 8;
         const decimal Quantity = 5m;
         var (api, userId) = await fixture.TraderAsync(fixture.Second, 10_00_000m);
         using var _ = api;
@@ -321,7 +342,7 @@ public sealed class ExchangeFailoverTests(FailoverFixture fixture) : IClassFixtu
         {
             fixture.Tick(fixture.Second, security, 99m);
             return await fixture.Database.OwnerScalarAsync<long>("SELECT count(*) FROM trading_orders WHERE id = ANY($1) AND status = 'executed'", ids.ToArray()) == Orders;
-        }, "every order to fill on the new owner", TimeSpan.FromSeconds(30));
+        }, "every order to fill on the new owner", TimeSpan.FromSeconds(60));
 
         // Nothing lost, nothing doubled.
         Assert.Equal(0L, await fixture.Database.OwnerScalarAsync<long>("""

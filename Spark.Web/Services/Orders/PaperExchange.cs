@@ -42,6 +42,14 @@ public sealed partial class PaperExchange(
     private volatile bool _owning;
     private long _epoch;
     private volatile bool _fenced;
+
+    // The last tick of each security seen while not owning, with when (wall time) it came: a new owner matches those of
+    // the last few seconds after reloading, so a price that came while it was being elected is not lost.
+    private readonly ConcurrentDictionary<Guid, (PriceTick Tick, long At)> _unmatched = new();
+    private IReadOnlyList<PriceTick>? _replay;
+
+    /// <summary>How old a tick seen before the election may be and still be matched by the new owner.</summary>
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<Guid, OrderOwner> _owners = new();
 
     // Fund orders wait for the next NAV, outside the book: purchases by amount, redemptions by units.
@@ -79,6 +87,8 @@ public sealed partial class PaperExchange(
     {
         Interlocked.Exchange(ref _epoch, epoch);
         _fenced = false;
+        _replay = [.. _unmatched.Values.Where(u => System.Diagnostics.Stopwatch.GetElapsedTime(u.At) <= ReplayWindow).Select(u => u.Tick)];
+        _unmatched.Clear();
         _resyncNeeded = true;
         loops.Starting(LoopName);
         _owning = true;
@@ -272,7 +282,14 @@ public sealed partial class PaperExchange(
         // open orders, reporting not ready until it has: started while the database is away, the exchange waits for it).
         using var subscription = feed.Subscribe(batch =>
         {
-            if (_owning) _ticks.Writer.TryWrite(batch);
+            if (_owning)
+            {
+                _ticks.Writer.TryWrite(batch);
+                return;
+            }
+
+            var at = System.Diagnostics.Stopwatch.GetTimestamp();
+            foreach (var tick in batch) _unmatched[tick.SecurityId] = (tick, at);
         });
         await loops.RunAsync(LoopName, async cancellationToken =>
         {
@@ -283,7 +300,12 @@ public sealed partial class PaperExchange(
                 {
                     // A batch that failed half-way left the book ahead of the database (matched, not stored): the stored
                     // orders are the truth, so the book is rebuilt from them before matching again. So does an election.
-                    if (_resyncNeeded) await ReloadAsync(cancellationToken);
+                    if (_resyncNeeded)
+                    {
+                        await ReloadAsync(cancellationToken);
+                        if (Interlocked.Exchange(ref _replay, null) is { Count: > 0 } replay) await ProcessAsync(replay, cancellationToken);
+                    }
+
                     if (batch.Count > 0) await ProcessAsync(batch, cancellationToken);
                     if (_owning) loops.Healthy(LoopName);
                 }
