@@ -458,12 +458,39 @@ public sealed partial class PaperExchange(
         }
     }
 
-    /// <summary>An order ended in the database (cancelled on another instance, or filled here): the book lets it go and records what that ends.</summary>
+    /// <summary>
+    /// An order ended in the database (cancelled on another instance, or filled here). What ended it recorded what that
+    /// means for the order and its bracket where it happened (a cancel ends the legs of an entry that bought nothing);
+    /// the book only lets go, without writing anything, and a bracket's open legs are restored from the database.
+    /// </summary>
     private async Task ForgetClosedAsync(Guid id, CancellationToken cancellationToken)
     {
         if (!_owners.ContainsKey(id)) return;
-        foreach (var e in Forget(id, clock.GetUtcNow())) await CloseAsync(e, cancellationToken);
-        _owners.TryRemove(id, out _);
+        Guid? entry;
+        Guid[] ids = [id];
+        await using (var context = db.ForSystem("paper exchange: order ended"))
+        {
+            var row = await context.Orders.AsNoTracking().Where(o => o.Id == id).Select(o => new { o.Type, o.ParentOrderId }).SingleOrDefaultAsync(cancellationToken);
+            entry = row?.ParentOrderId ?? (row?.Type == OrderType.Bracket ? id : null);
+            if (entry is { } e)
+            {
+                ids = [e, .. await context.Orders.AsNoTracking().Where(o => o.ParentOrderId == e).Select(o => o.Id).ToListAsync(cancellationToken)];
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var leg in ids) _book.Cancel(leg, now);
+        }
+
+        foreach (var leg in ids)
+        {
+            _owners.TryRemove(leg, out _);
+            _fundOrders.TryRemove(leg, out _);
+        }
+
+        if (entry is { } bracket) await LoadAsync([bracket], cancellationToken);
     }
 
     /// <summary>
