@@ -79,6 +79,7 @@ public class SparkDbContext(DbContextOptions<SparkDbContext> options, TimeProvid
     public DbSet<AiAnalysis> AiAnalyses => Set<AiAnalysis>();
     public DbSet<AuditLog> AuditLogs => Set<AuditLog>();
     public DbSet<UserNotification> Notifications => Set<UserNotification>();
+    public DbSet<NotificationOutboxEntry> NotificationOutbox => Set<NotificationOutboxEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Idempotency.IdempotencyRecord> IdempotencyKeys => Set<Idempotency.IdempotencyRecord>();
 

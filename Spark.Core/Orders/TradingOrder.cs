@@ -74,6 +74,12 @@ public class OrderExecution
     /// <summary>The ledger transaction this fill wrote (no foreign key: transactions is partitioned).</summary>
     public Guid? TransactionId { get; set; }
     public string? PlatformExecutionId { get; set; }
+
+    /// <summary>
+    /// The exchange owner's fencing token (exchange_leases.epoch at its election) that wrote this fill; the database refuses
+    /// a fill whose epoch is no longer the lease's (decision 0056). Null for fills written outside an elected owner.
+    /// </summary>
+    public long? ExchangeEpoch { get; set; }
     public DateTimeOffset ExecutedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -50,6 +50,25 @@ internal sealed class AuditLogConfiguration : IEntityTypeConfiguration<AuditLog>
     }
 }
 
+/// <summary>notification_outbox (decision 0056): row-level security by user like user_notifications; the dispatcher reads it as system work.</summary>
+internal sealed class NotificationOutboxConfiguration : IEntityTypeConfiguration<NotificationOutboxEntry>
+{
+    public void Configure(EntityTypeBuilder<NotificationOutboxEntry> b)
+    {
+        b.ToTable("notification_outbox");
+        b.HasUuidKey().HasCurrentTimestamps("CreatedAt");
+        b.HasOne<SparkUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.Type).HasMaxLength(50);
+        b.Property(x => x.Title).HasMaxLength(255);
+        b.Property(x => x.Link).HasMaxLength(255);
+        b.Property(x => x.Attempts).HasDefaultValue(0);
+        b.HasIndex(x => x.UserId, "idx_notification_outbox_user_id");
+        // The dispatcher's queue: unsent rows, oldest first.
+        b.HasIndex(x => x.CreatedAt, "idx_notification_outbox_unsent").HasFilter("sent_at IS NULL");
+        b.HasIndex(x => x.SentAt, "idx_notification_outbox_sent_at").HasFilter("sent_at IS NOT NULL");
+    }
+}
+
 internal sealed class UserNotificationConfiguration : IEntityTypeConfiguration<UserNotification>
 {
     public void Configure(EntityTypeBuilder<UserNotification> b)

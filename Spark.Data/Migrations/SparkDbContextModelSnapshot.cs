@@ -1813,6 +1813,70 @@ namespace Spark.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Spark.Core.Notifications.NotificationOutboxEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("CURRENT_TIMESTAMP");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("link");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("type");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_outbox");
+
+                    b.HasIndex(new[] { "SentAt" }, "idx_notification_outbox_sent_at")
+                        .HasDatabaseName("idx_notification_outbox_sent_at")
+                        .HasFilter("sent_at IS NOT NULL");
+
+                    b.HasIndex(new[] { "CreatedAt" }, "idx_notification_outbox_unsent")
+                        .HasDatabaseName("idx_notification_outbox_unsent")
+                        .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex(new[] { "UserId" }, "idx_notification_outbox_user_id")
+                        .HasDatabaseName("idx_notification_outbox_user_id");
+
+                    b.ToTable("notification_outbox", (string)null);
+                });
+
             modelBuilder.Entity("Spark.Core.Notifications.UserNotification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1926,6 +1990,10 @@ namespace Spark.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("CURRENT_TIMESTAMP");
+
+                    b.Property<long?>("ExchangeEpoch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("exchange_epoch");
 
                     b.Property<DateTimeOffset>("ExecutedAt")
                         .HasColumnType("timestamp with time zone")
@@ -3333,6 +3401,16 @@ namespace Spark.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_market_data_securities_security_id");
+                });
+
+            modelBuilder.Entity("Spark.Core.Notifications.NotificationOutboxEntry", b =>
+                {
+                    b.HasOne("Spark.Data.Identity.SparkUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_outbox_users_user_id");
                 });
 
             modelBuilder.Entity("Spark.Core.Notifications.UserNotification", b =>

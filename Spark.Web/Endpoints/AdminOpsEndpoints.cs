@@ -26,6 +26,10 @@ public static class AdminOpsEndpoints
         api.MapGroup("/admin/sync-health").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiBackOffice)
             .MapGet("", async (AdminSyncHealthService health, CancellationToken cancellationToken) => TypedResults.Ok(await health.GetAsync(cancellationToken)));
 
+        // This instance's part in the paper exchange (decision 0056): owner, standby or unknown, since when, and the owner's epoch.
+        api.MapGroup("/admin/exchange").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiBackOffice)
+            .MapGet("", (Services.Orders.ExchangeOwnership ownership) => TypedResults.Ok(ExchangeRoleView.From(ownership.Role)));
+
         var plans = api.MapGroup("/admin/plans").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiBackOffice).ProducesValidationProblem();
         plans.MapGet("", async (AdminPlanService service, DateOnly? from, DateOnly? to, CancellationToken cancellationToken) =>
             TypedResults.Ok(await service.OverviewAsync(from, to, cancellationToken)));
@@ -71,4 +75,14 @@ public static class AdminOpsEndpoints
     }
 
     private static Guid Actor(HttpContext http) => http.User.UserId()!.Value;
+}
+
+/// <summary>GET /admin/exchange: which part this instance plays in the paper exchange.</summary>
+public sealed record ExchangeRoleView(string Role, DateTimeOffset Since, long? Epoch, string Instance)
+{
+    public static ExchangeRoleView From(Services.Orders.ExchangeRole role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        return new(role.Kind.ToString().ToLowerInvariant(), role.Since, role.Epoch, role.Instance);
+    }
 }

@@ -27,6 +27,8 @@ public static partial class SparkHostingExtensions
         else
         {
             services.AddSingleton<IClusterBus>(sp => new RedisClusterBus(redis, instance, sp.GetRequiredService<ILogger<RedisClusterBus>>()));
+            // Only the elected owner of the paper exchange moves prices; the others take its ticks from Redis (decision 0056).
+            services.Replace(ServiceDescriptor.Singleton<IExchangeRole, ElectedExchangeRole>());
             services.AddSingleton<CacheInvalidation>();
             services.Replace(ServiceDescriptor.Singleton<IMarketFeed, ClusterMarketFeed>());
             services.Replace(ServiceDescriptor.Singleton<INotificationFeed, ClusterNotificationFeed>());

@@ -39,11 +39,15 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<Services.Orders.PaperExchange>();
         services.AddSingleton<Services.Orders.IBrokerGateway>(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
         services.AddHostedService(sp => sp.GetRequiredService<Services.Orders.PaperExchange>());
+        // One owner of the exchange across instances (decision 0056).
+        services.AddSingleton<Services.Orders.ExchangeOwnership>();
+        services.AddHostedService(sp => sp.GetRequiredService<Services.Orders.ExchangeOwnership>());
         services.AddScoped<LiveTicks>();
         services.AddSignalR(o => o.AddFilter(new Security.ImpersonationHubFilter()));
         services.AddHostedService<MarketHubRelay>();
         services.AddSingleton<Services.Notifications.INotificationFeed, Services.Notifications.InProcessNotificationFeed>();
         services.AddSingleton<Services.Notifications.NotificationService>();
+        services.Configure<Services.Notifications.NotificationOutboxOptions>(configuration.GetSection(Services.Notifications.NotificationOutboxOptions.Section));
         services.AddSingleton<Services.Notifications.NotificationOutbox>();
         services.AddHostedService(sp => sp.GetRequiredService<Services.Notifications.NotificationOutbox>());
         services.AddHostedService<NotificationHubRelay>();

@@ -12,11 +12,12 @@ using Security = Spark.Core.Market.Security;
 /// The built-in simulated market, Spark's default data source. On start it backfills daily bars (5 years by
 /// default) and the current session's minute bars; then it moves prices every tick, stores each finished
 /// minute, and stores each finished day (mutual funds: one NAV after the close). Every price is a pure function
-/// of (seed, symbol, time), so restarts and several instances agree on the market.
+/// of (seed, symbol, time), so restarts and several instances agree on the market: every instance ticks for its own
+/// screens, and only the exchange's owner writes bars (decision 0056; a standby starts writing when it is elected).
 /// </summary>
 public sealed partial class MarketSimulatorService(
     SparkDb db, SecurityCatalog catalog, MarketDataService market, PriceBook prices, IMarketFeed feed, IOptions<SparkOptions> options,
-    TimeProvider clock, BackgroundLoops loops, MarketHistory history, ILogger<MarketSimulatorService> log,
+    TimeProvider clock, BackgroundLoops loops, MarketHistory history, Orders.ExchangeOwnership ownership, ILogger<MarketSimulatorService> log,
     Cluster.IExchangeRole? role = null) : BackgroundService
 {
     private const int BatchSize = 20_000;
@@ -36,7 +37,20 @@ public sealed partial class MarketSimulatorService(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => loops.RunAsync(LoopName, async cancellationToken =>
     {
         loops.Starting(LoopName);
-        await StartAsync(clock.GetUtcNow(), cancellationToken);
+        await ownership.Decided.WaitAsync(cancellationToken);
+        // Bars are written by the owner, or while ownership is unknown (no database answer: writing then fails and is
+        // retried, and the writes are idempotent upserts of the same pure prices); a standby only ticks.
+        bool MayWrite() => ownership.Role.Kind != Orders.ExchangeRoleKind.Standby;
+        var writing = MayWrite();
+        if (writing) await StartAsync(clock.GetUtcNow(), cancellationToken);
+        else
+        {
+            // The owner has written (or is writing) the history; a standby reads prices and bars from it.
+            await LoadSecuritiesAsync(cancellationToken);
+            history.MarkComplete();
+            await prices.ReloadAsync(cancellationToken);
+        }
+
         loops.Healthy(LoopName);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Options.TickMilliseconds), clock);
         var minute = Minute(clock.GetUtcNow());
@@ -45,15 +59,25 @@ public sealed partial class MarketSimulatorService(
         DateTimeOffset? retryAt = null;
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            // Only the exchange's owner moves prices; the others receive its ticks through the cluster bus (decision 0057).
+            // With Redis, only the exchange's owner moves prices and the others receive its ticks through the cluster bus
+            // (decision 0057); without it, or while Redis is away, every instance ticks the same pure prices itself.
             if (role is { IsOwner: false }) continue;
             var now = clock.GetUtcNow();
             Tick(now);
             if (Minute(now) == minute && (retryAt is null || now < retryAt)) continue;
             minute = Minute(now);
+            if (!MayWrite())
+            {
+                writing = false;
+                continue;
+            }
+
             try
             {
-                await CatchUpAsync(now, cancellationToken);
+                // Newly elected: the markers of what is stored are read again (the previous owner wrote meanwhile).
+                if (!writing) await StartAsync(now, cancellationToken);
+                else await CatchUpAsync(now, cancellationToken);
+                writing = true;
                 retryAt = null;
                 backoff.Reset();
                 loops.Healthy(LoopName);
@@ -69,11 +93,7 @@ public sealed partial class MarketSimulatorService(
     /// <summary>Loads the securities and writes what is missing up to <paramref name="now"/>.</summary>
     public async Task StartAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        _securities = [.. (await catalog.AllAsync(cancellationToken))
-            .Where(s => s.IsActive)
-            .Select(s => (Security: s, Anchor: SimulatedMarket.AnchorPrice(s)))
-            .Where(x => x.Anchor is > 0m)
-            .Select(x => new Simulated(x.Security, x.Anchor!.Value))];
+        await LoadSecuritiesAsync(cancellationToken);
         await using (var context = db.Shared())
         {
             var daily = await context.DailyBars.GroupBy(b => b.SecurityId).Select(g => new { g.Key, Last = g.Max(b => b.TradeDate) })
@@ -94,6 +114,16 @@ public sealed partial class MarketSimulatorService(
         // From here on the ticks keep the price book current; re-reading bars every minute would only set it back.
         await prices.ReloadAsync(cancellationToken);
         LogStarted(log, _securities.Count, written, clock.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>The securities the simulator moves (all a standby needs to tick for its own screens).</summary>
+    private async Task LoadSecuritiesAsync(CancellationToken cancellationToken)
+    {
+        _securities = [.. (await catalog.AllAsync(cancellationToken))
+            .Where(s => s.IsActive)
+            .Select(s => (Security: s, Anchor: SimulatedMarket.AnchorPrice(s)))
+            .Where(x => x.Anchor is > 0m)
+            .Select(x => new Simulated(x.Security, x.Anchor!.Value))];
     }
 
     /// <summary>Writes finished days and minutes not stored yet; returns the number of bars written.</summary>

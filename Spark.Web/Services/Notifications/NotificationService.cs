@@ -73,7 +73,21 @@ public sealed class NotificationService(SparkDb db, INotificationFeed feed, Time
         return rows.Count;
     }
 
-    private static void Check(string type, string title, string message, string? link)
+    /// <summary>Pushes notifications the outbox stored (after its commit): each to its user's open bells and hub clients, with the unread count.</summary>
+    internal async Task PushAsync(SparkDbContext context, IReadOnlyList<UserNotification> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return;
+        var unread = await UnreadForPushAsync(context, [.. rows.Select(r => r.UserId).Distinct()], cancellationToken);
+        foreach (var row in rows) feed.Publish(new NotificationChange(row.UserId, View(row), unread.GetValueOrDefault(row.UserId)));
+    }
+
+    /// <summary>The notification an outbox row becomes: the same id, so a second delivery of the row stores nothing.</summary>
+    internal static UserNotification FromOutbox(NotificationOutboxEntry entry) => new()
+    {
+        Id = entry.Id, UserId = entry.UserId, Type = entry.Type, Title = entry.Title, Message = entry.Message, Link = entry.Link, CreatedAt = entry.CreatedAt,
+    };
+
+    internal static void Check(string type, string title, string message, string? link)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);

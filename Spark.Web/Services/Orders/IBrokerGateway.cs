@@ -14,7 +14,8 @@ public interface IBrokerGateway
 {
     void Register(TradingOrder order, IReadOnlyList<TradingOrder> children, Security security);
 
-    ModifyResult Modify(Guid orderId, decimal? quantity, decimal? limitPrice, decimal? triggerPrice);
+    /// <param name="order">The stored order, locked by the caller (a gateway that does not hold it checks the change against it).</param>
+    ModifyResult Modify(TradingOrder order, decimal? quantity, decimal? limitPrice, decimal? triggerPrice);
 
     /// <summary>Withdraws an order's unfilled rest; returns how that ended other orders (a bracket entry's target and stop).</summary>
     IReadOnlyList<OrderEvent> Forget(Guid orderId, DateTimeOffset at);

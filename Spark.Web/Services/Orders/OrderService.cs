@@ -124,13 +124,15 @@ public sealed class OrderService(
         var view = OrderView.From(order, children: [.. children.Select(c => OrderView.From(c))]);
         // A request holding an Idempotency-Key stores its answer in the same batch and transaction: one durable commit for both.
         idempotency.Complete(context, StatusCodes.Status201Created, view);
-        await context.SaveChangesAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        exchange.Register(order, children, security);
-        notifications.Post(userId, Notifications.NotificationKinds.OrderPlaced,
+        // So is the notification (decision 0056); the insert also tells the exchange's owner through the database (NOTIFY on commit).
+        notifications.Add(context, userId, Notifications.NotificationKinds.OrderPlaced,
             $"{Describe(order)} placed", afterMarket
                 ? $"Your after-market {order.Type.ToString().ToLowerInvariant()} order is sent at the next session's open: {MarketStatusText.SessionTime(sendsAt)}."
                 : $"Your {order.Type.ToString().ToLowerInvariant()} order is open on the paper exchange.", $"/orders/{order.Id}");
+        await context.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        exchange.Register(order, children, security);
+        notifications.Wake();
         return view;
     }
 
@@ -163,11 +165,12 @@ public sealed class OrderService(
         var grouping = await context.UserPreferences.AsNoTracking().Where(p => p.UserId == userId)
             .Select(p => (NumberFormat?)p.NumberFormat).SingleOrDefaultAsync(cancellationToken) == NumberFormat.International
             ? NumberGrouping.International : NumberGrouping.Indian;
+        // Told like placing and filling are (same kind family, same "portfolio changes" preference), in the cancel's own transaction.
+        notifications.Add(context, userId, Notifications.NotificationKinds.OrderCancelled, $"{Describe(order)} cancelled",
+            CancelledMessage(order, released, grouping), $"/orders/{order.Id}");
         await context.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
-        // Told like placing and filling are (same kind family, same "portfolio changes" preference), once the cancel is committed.
-        notifications.Post(userId, Notifications.NotificationKinds.OrderCancelled, $"{Describe(order)} cancelled",
-            CancelledMessage(order, released, grouping), $"/orders/{order.Id}");
+        notifications.Wake();
         return OrderView.From(order);
     }
 
@@ -218,7 +221,7 @@ public sealed class OrderService(
             }
         }
 
-        var result = exchange.Modify(order.Id, change.Quantity, change.Price, order.Type is OrderType.StopLoss ? change.StopLoss : null);
+        var result = exchange.Modify(order, change.Quantity, change.Price, order.Type is OrderType.StopLoss ? change.StopLoss : null);
         if (!result.Accepted) throw new DomainException(result.Reason ?? "The exchange refused the change.");
         if (order.Side == OrderSide.Buy)
         {

@@ -35,6 +35,21 @@ public sealed partial class PaperExchange(
     private readonly Lock _gate = new();
     private OrderBook _book = NewBook(options.Value);
     private volatile bool _resyncNeeded;
+
+    // Decision 0056: only the elected owner matches. _epoch is the fencing token of its last election, kept after it is
+    // deposed so that a fill still in flight carries the stale token and the database refuses it. An exchange never
+    // elected (a test's second exchange, built to stand for a restarted process) matches when called and writes no token.
+    private volatile bool _owning;
+    private long _epoch;
+    private volatile bool _fenced;
+
+    // The last tick of each security seen while not owning, with when (wall time) it came: a new owner matches those of
+    // the last few seconds after reloading, so a price that came while it was being elected is not lost.
+    private readonly ConcurrentDictionary<Guid, (PriceTick Tick, long At)> _unmatched = new();
+    private IReadOnlyList<PriceTick>? _replay;
+
+    /// <summary>How old a tick seen before the election may be and still be matched by the new owner.</summary>
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<Guid, OrderOwner> _owners = new();
 
     // Fund orders wait for the next NAV, outside the book: purchases by amount, redemptions by units.
@@ -49,11 +64,64 @@ public sealed partial class PaperExchange(
         }
     }
 
-    /// <summary>Adds a placed order (and a bracket's children) to the book.</summary>
+    /// <summary>Whether the book holds this order open (a bracket's legs included).</summary>
+    public bool Knows(Guid orderId)
+    {
+        lock (_gate) return _book.Find(orderId) is { IsFinal: false } || _fundOrders.ContainsKey(orderId);
+    }
+
+    /// <summary>The limit price the book holds for an open order, or null.</summary>
+    public decimal? LimitOf(Guid orderId)
+    {
+        lock (_gate) return _book.Find(orderId)?.LimitPrice;
+    }
+
+    /// <summary>Whether this instance matches orders now (it owns the exchange: decision 0056).</summary>
+    public bool IsOwning => _owning;
+
+    /// <summary>The database refused a fill of this exchange: another instance was elected since (its epoch is newer).</summary>
+    public bool Fenced => _fenced;
+
+    /// <summary>Elected with <paramref name="epoch"/>: the book is rebuilt from the database before the next batch is matched.</summary>
+    public void TakeOver(long epoch)
+    {
+        Interlocked.Exchange(ref _epoch, epoch);
+        _fenced = false;
+        _replay = [.. _unmatched.Values.Where(u => System.Diagnostics.Stopwatch.GetElapsedTime(u.At) <= ReplayWindow).Select(u => u.Tick)];
+        _unmatched.Clear();
+        _resyncNeeded = true;
+        loops.Starting(LoopName);
+        _owning = true;
+        // Wakes the loop, which reloads the open orders now rather than at the next tick.
+        _ticks.Writer.TryWrite([]);
+    }
+
+    /// <summary>The lock is lost (or a fill was fenced): matching stops at once and the book is let go.</summary>
+    public void Depose()
+    {
+        _owning = false;
+        lock (_gate)
+        {
+            _book = NewBook(options.Value);
+            _owners.Clear();
+            _fundOrders.Clear();
+        }
+
+        // A standby has nothing to fail at: its loop is healthy while it waits.
+        loops.Healthy(LoopName);
+    }
+
+    /// <summary>Adds a placed order (and a bracket's children) to the book; a standby leaves it to the owner (told by the database).</summary>
     public void Register(TradingOrder order, IReadOnlyList<TradingOrder> children, Security security)
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(security);
+        if (!_owning) return;
+        Add(order, children, security);
+    }
+
+    private void Add(TradingOrder order, IReadOnlyList<TradingOrder> children, Security security)
+    {
         // Reloading the book from the database (after a fault) may meet an order that its placement registers at the
         // same time: whichever comes second finds it known (under the gate) and leaves it.
         if (security.Type == SecurityType.MutualFund)
@@ -87,13 +155,28 @@ public sealed partial class PaperExchange(
         }
     }
 
-    /// <summary>Changes an open order in the book (the caller holds its row lock and records the change).</summary>
-    public ModifyResult Modify(Guid orderId, decimal? quantity, decimal? limitPrice, decimal? triggerPrice)
+    /// <summary>
+    /// Changes an open order in the book (the caller holds its row lock and records the change). A standby checks the
+    /// change as the owner's book would, on a book of this one order; the owner applies the committed row when the
+    /// database tells it ('changed:{id}').
+    /// </summary>
+    public ModifyResult Modify(TradingOrder order, decimal? quantity, decimal? limitPrice, decimal? triggerPrice)
     {
-        lock (_gate)
+        ArgumentNullException.ThrowIfNull(order);
+        if (_owning)
         {
-            return _book.Modify(orderId, quantity, limitPrice, triggerPrice);
+            lock (_gate)
+            {
+                return _book.Modify(order.Id, quantity, limitPrice, triggerPrice);
+            }
         }
+
+        if (order.ParentOrderId is not null && quantity is not null) return new(false, "A bracket's target and stop follow the entry's quantity.");
+        var scratch = NewBook(options.Value);
+        // The order service has checked the price grid of the instrument already; the smallest grid accepts all it allowed.
+        scratch.SetTickSize(order.SecurityId, 0.01m);
+        scratch.Add(Resting(order, order.Type == OrderType.Bracket ? OrderType.Limit : order.Type));
+        return scratch.Modify(order.Id, quantity, limitPrice, triggerPrice);
     }
 
     /// <summary>
@@ -195,21 +278,36 @@ public sealed partial class PaperExchange(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Started while the database is away, the exchange waits for it: the app serves (503s) and reports not ready meanwhile.
-        loops.Starting(LoopName);
-        await loops.RetryTransientAsync(LoopName, ReloadAsync, stoppingToken);
-        using var subscription = feed.Subscribe(batch => _ticks.Writer.TryWrite(batch));
+        // Only the owner queues ticks; it is elected by ExchangeOwnership, which calls TakeOver (the loop then loads the
+        // open orders, reporting not ready until it has: started while the database is away, the exchange waits for it).
+        using var subscription = feed.Subscribe(batch =>
+        {
+            if (_owning)
+            {
+                _ticks.Writer.TryWrite(batch);
+                return;
+            }
+
+            var at = System.Diagnostics.Stopwatch.GetTimestamp();
+            foreach (var tick in batch) _unmatched[tick.SecurityId] = (tick, at);
+        });
         await loops.RunAsync(LoopName, async cancellationToken =>
         {
             await foreach (var batch in _ticks.Reader.ReadAllAsync(cancellationToken))
             {
+                if (!_owning) continue;
                 try
                 {
                     // A batch that failed half-way left the book ahead of the database (matched, not stored): the stored
-                    // orders are the truth, so the book is rebuilt from them before matching again.
-                    if (_resyncNeeded) await ReloadAsync(cancellationToken);
-                    await ProcessAsync(batch, cancellationToken);
-                    loops.Healthy(LoopName);
+                    // orders are the truth, so the book is rebuilt from them before matching again. So does an election.
+                    if (_resyncNeeded)
+                    {
+                        await ReloadAsync(cancellationToken);
+                        if (Interlocked.Exchange(ref _replay, null) is { Count: > 0 } replay) await ProcessAsync(replay, cancellationToken);
+                    }
+
+                    if (batch.Count > 0) await ProcessAsync(batch, cancellationToken);
+                    if (_owning) loops.Healthy(LoopName);
                 }
 #pragma warning disable CA1031 // One bad batch must not stop the exchange; the orders stay open for the next tick.
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -228,6 +326,7 @@ public sealed partial class PaperExchange(
     /// <summary>Empties the book and loads the stored open orders into it again.</summary>
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
+        if (!_owning) return;
         lock (_gate)
         {
             _book = NewBook(options.Value);
@@ -250,15 +349,19 @@ public sealed partial class PaperExchange(
     /// whole and linked one-cancels-other, its entry open or closed with what it bought (see
     /// <see cref="OrderBook.RestoreBracket"/>); a child found to have nothing left to sell is recorded as such.
     /// </summary>
-    public async Task LoadOpenOrdersAsync(CancellationToken cancellationToken)
+    public Task LoadOpenOrdersAsync(CancellationToken cancellationToken) => LoadAsync(null, cancellationToken);
+
+    /// <summary>Loads the open orders among <paramref name="only"/> (top-level ids; a bracket comes with its legs), or all when null.</summary>
+    private async Task LoadAsync(Guid[]? only, CancellationToken cancellationToken)
     {
         List<TradingOrder> open, brackets;
         await using (var context = db.ForSystem("paper exchange start"))
         {
-            open = await context.Orders.AsNoTracking()
+            var query = context.Orders.AsNoTracking()
                 .Where(o => o.Platform == ExchangeOptions.Platform
-                    && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
-                .ToListAsync(cancellationToken);
+                    && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled));
+            if (only is not null) query = query.Where(o => only.Contains(o.Id) || (o.ParentOrderId != null && only.Contains(o.ParentOrderId.Value)));
+            open = await query.ToListAsync(cancellationToken);
             var entries = open.Where(o => o.Type == OrderType.Bracket && o.ParentOrderId is null).Select(o => o.Id)
                 .Concat(open.Where(o => o.ParentOrderId is not null).Select(o => o.ParentOrderId!.Value)).Distinct().ToArray();
             brackets = entries.Length == 0 ? [] : await context.Orders.AsNoTracking()
@@ -290,16 +393,142 @@ public sealed partial class PaperExchange(
         foreach (var order in open.Where(o => o.Type != OrderType.Bracket && o.ParentOrderId is null))
         {
             if (await catalog.GetAsync(order.SecurityId, cancellationToken) is not { } security) continue;
-            Register(order, [], security);
+            Add(order, [], security);
             loaded++;
         }
 
         foreach (var e in cleanups) await CloseAsync(e, cancellationToken);
-        LogLoaded(log, loaded);
+        if (only is null) LogLoaded(log, loaded);
+    }
+
+    /// <summary>
+    /// What the database told the owner (trigger trading_orders_notify, channel spark_orders): an order placed, changed or
+    /// ended by any instance or code path, or a day close asked for by a standby's job.
+    /// </summary>
+    public async Task HandleAsync(string note, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        if (!_owning) return;
+        var colon = note.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0) return;
+        var (what, value) = (note[..colon], note[(colon + 1)..]);
+        if (what == "day-close" && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            await ExpireDayOrdersAsync(DateTimeOffset.FromUnixTimeMilliseconds(ms), cancellationToken);
+            return;
+        }
+
+        if (!Guid.TryParse(value, out var id)) return;
+        switch (what)
+        {
+            case "placed" when !_owners.ContainsKey(id):
+                await LoadAsync([id], cancellationToken);
+                break;
+            case "changed":
+                await ApplyChangeAsync(id, cancellationToken);
+                break;
+            case "closed":
+                await ForgetClosedAsync(id, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Brings an open order in the book to its committed row (a modify committed on another instance).</summary>
+    private async Task ApplyChangeAsync(Guid id, CancellationToken cancellationToken)
+    {
+        TradingOrder? row;
+        await using (var context = db.ForSystem("paper exchange: order changed"))
+        {
+            row = await context.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, cancellationToken);
+        }
+
+        if (row is not { IsOpen: true } || _fundOrders.ContainsKey(id)) return;
+        if (!_owners.ContainsKey(id))
+        {
+            await LoadAsync([row.ParentOrderId ?? row.Id], cancellationToken);
+            return;
+        }
+
+        var type = row.Type == OrderType.Bracket ? OrderType.Limit : row.Type;
+        lock (_gate)
+        {
+            // Absolute values: a change this instance made itself (already in the book) applies again as a no-op.
+            _book.Modify(id, row.ParentOrderId is null ? row.Quantity : null,
+                type is OrderType.Limit or OrderType.StopLoss ? row.Price : null, type == OrderType.StopLoss ? row.StopLoss : null);
+        }
+    }
+
+    /// <summary>
+    /// An order ended in the database (cancelled on another instance, or filled here). What ended it recorded what that
+    /// means for the order and its bracket where it happened (a cancel ends the legs of an entry that bought nothing);
+    /// the book only lets go, without writing anything, and a bracket's open legs are restored from the database.
+    /// </summary>
+    private async Task ForgetClosedAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!_owners.ContainsKey(id)) return;
+        Guid? entry;
+        Guid[] ids = [id];
+        await using (var context = db.ForSystem("paper exchange: order ended"))
+        {
+            var row = await context.Orders.AsNoTracking().Where(o => o.Id == id).Select(o => new { o.Type, o.ParentOrderId }).SingleOrDefaultAsync(cancellationToken);
+            entry = row?.ParentOrderId ?? (row?.Type == OrderType.Bracket ? id : null);
+            if (entry is { } e)
+            {
+                ids = [e, .. await context.Orders.AsNoTracking().Where(o => o.ParentOrderId == e).Select(o => o.Id).ToListAsync(cancellationToken)];
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var leg in ids) _book.Cancel(leg, now);
+        }
+
+        foreach (var leg in ids)
+        {
+            _owners.TryRemove(leg, out _);
+            _fundOrders.TryRemove(leg, out _);
+        }
+
+        if (entry is { } bracket) await LoadAsync([bracket], cancellationToken);
+    }
+
+    /// <summary>
+    /// Every few seconds the owner compares its book with the database, so that a lost notification only delays: open
+    /// orders it does not know are loaded, known orders that ended are let go.
+    /// </summary>
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        if (!_owning || _resyncNeeded) return;
+        var known = _owners.Keys.ToArray();
+        List<Guid> openIds, ended;
+        await using (var context = db.ForSystem("paper exchange reconcile"))
+        {
+            openIds = await context.Orders.AsNoTracking()
+                .Where(o => o.Platform == ExchangeOptions.Platform && o.ParentOrderId == null
+                    && (o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
+                .Select(o => o.Id).ToListAsync(cancellationToken);
+            ended = known.Length == 0 ? [] : await context.Orders.AsNoTracking()
+                .Where(o => known.Contains(o.Id)
+                    && !(o.Status == OrderStatus.Pending || o.Status == OrderStatus.Placed || o.Status == OrderStatus.PartiallyFilled))
+                .Select(o => o.Id).ToListAsync(cancellationToken);
+        }
+
+        var missing = openIds.Where(id => !_owners.ContainsKey(id)).ToArray();
+        if (missing.Length > 0)
+        {
+            LogReconciled(log, missing.Length);
+            await LoadAsync(missing, cancellationToken);
+        }
+
+        foreach (var id in ended) await ForgetClosedAsync(id, cancellationToken);
     }
 
     private async Task PersistFillAsync(Fill fill, CancellationToken cancellationToken)
     {
+        // Deposed: stop at once (an elected exchange that lost its lock writes nothing more).
+        var epoch = Interlocked.Read(ref _epoch);
+        if (epoch != 0 && !_owning) return;
         if (!_owners.TryGetValue(fill.OrderId, out var owner)) return;
         var security = await catalog.GetAsync(owner.SecurityId, cancellationToken);
         if (security is null) return;
@@ -311,6 +540,15 @@ public sealed partial class PaperExchange(
         if (!order.IsOpen)
         {
             // A cancel committed first: the engine's fill never happened.
+            return;
+        }
+
+        if (StaleFill(order, fill, security))
+        {
+            // The book is behind the row (a change committed on another instance and not yet applied here): the fill is
+            // dropped and the book rebuilt from the database before the next batch.
+            _resyncNeeded = true;
+            LogStale(log, order.Id);
             return;
         }
 
@@ -361,6 +599,7 @@ public sealed partial class PaperExchange(
         {
             OrderId = order.Id, UserId = owner.UserId, Quantity = fill.Quantity, Price = fill.Price, Amount = amount, Charges = charges.Total,
             TransactionId = row.Id, ExecutedAt = fill.At.ToUniversalTime(), PlatformExecutionId = $"paper-{order.Id:N}-{sequence}",
+            ExchangeEpoch = epoch == 0 ? null : epoch,
         });
         var before = order.FilledQuantity;
         order.FilledQuantity += fill.Quantity;
@@ -427,18 +666,47 @@ public sealed partial class PaperExchange(
             Description = $"{(order.Side == OrderSide.Buy ? "Bought" : "Sold")} {fill.Quantity:0.########} {security.Symbol} at {fill.Price:0.00##}",
             CreatedAt = now,
         });
-        await context.SaveChangesAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        ledger.Committed(owner.UserId);
-        LogFilled(log, order.Id, fill.Quantity, fill.Price);
-        metrics.Filled(order.Side == OrderSide.Buy ? "buy" : "sell");
         var executed = order.Status == OrderStatus.Executed;
-        if (executed) _owners.TryRemove(order.Id, out _);
-        notifications.Post(owner.UserId,
+        // In the fill's own transaction: a crash after the commit loses no notification (decision 0056).
+        notifications.Add(context, owner.UserId,
             executed ? Notifications.NotificationKinds.OrderExecuted : Notifications.NotificationKinds.OrderPartiallyFilled,
             $"{OrderService.Describe(order)} {(executed ? "executed" : "partly filled")}",
             $"{fill.Quantity:0.########} at ₹{fill.Price:0.00##}; {order.FilledQuantity:0.########} of {order.Quantity:0.########} filled.",
             $"/orders/{order.Id}");
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: FencedState })
+        {
+            // The fill guard: another instance was elected since this one's epoch. Nothing was written; stop matching.
+            _owning = false;
+            _fenced = true;
+            LogFenced(log, order.Id, epoch);
+            return;
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        ledger.Committed(owner.UserId);
+        notifications.Wake();
+        LogFilled(log, order.Id, fill.Quantity, fill.Price);
+        metrics.Filled(order.Side == OrderSide.Buy ? "buy" : "sell");
+        if (executed) _owners.TryRemove(order.Id, out _);
+    }
+
+    /// <summary>SQLSTATE the fill guard raises (trigger order_executions_fence) for a deposed owner's fill.</summary>
+    public const string FencedState = "SP409";
+
+    /// <summary>
+    /// A fill the stored order no longer allows: more than it has left (a quantity lowered elsewhere), or past its limit (a
+    /// price changed elsewhere). A bracket's legs and fund orders have quantities of the book's own and are not compared.
+    /// </summary>
+    private static bool StaleFill(TradingOrder order, Fill fill, Security security)
+    {
+        if (security.Type == SecurityType.MutualFund) return false;
+        if (order.ParentOrderId is null && fill.Quantity > order.Quantity - order.FilledQuantity) return true;
+        return order.Type != OrderType.Market && order.Price is { } limit
+            && (order.Side == OrderSide.Buy ? fill.Price > limit : fill.Price < limit);
     }
 
     private async Task RejectAsync(Guid userId, Guid orderId, string reason, CancellationToken cancellationToken)
@@ -451,12 +719,13 @@ public sealed partial class PaperExchange(
         {
             await OrderLifecycle.CloseAsync(context, order, reason, clock.GetUtcNow(), cancellationToken,
                 order.FilledQuantity > 0m ? OrderStatus.Cancelled : OrderStatus.Rejected);
-            await context.SaveChangesAsync(cancellationToken);
         }
 
-        await tx.CommitAsync(cancellationToken);
-        notifications.Post(userId, Notifications.NotificationKinds.OrderRejected, $"{OrderService.Describe(order)} rejected", reason,
+        notifications.Add(context, userId, Notifications.NotificationKinds.OrderRejected, $"{OrderService.Describe(order)} rejected", reason,
             $"/orders/{order.Id}");
+        await context.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        notifications.Wake();
     }
 
     /// <summary>Records an order the book ended without a fill: cancelled, expired, or a bracket child with nothing left to sell.</summary>
@@ -469,15 +738,17 @@ public sealed partial class PaperExchange(
         if (order is { IsOpen: true })
         {
             await OrderLifecycle.EndAsync(context, order, e, clock.GetUtcNow(), cancellationToken);
-            await context.SaveChangesAsync(cancellationToken);
-            await tx.CommitAsync(cancellationToken);
             if (order.Status == OrderStatus.Cancelled)
             {
-                notifications.Post(owner.UserId,
+                notifications.Add(context, owner.UserId,
                     e.Kind == OrderEventKind.Expired ? Notifications.NotificationKinds.OrderExpired : Notifications.NotificationKinds.OrderCancelled,
                     $"{OrderService.Describe(order)} {(e.Kind == OrderEventKind.Expired ? "expired" : "cancelled")}", order.RejectionReason ?? "Cancelled.",
                     $"/orders/{order.Id}");
             }
+
+            await context.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            notifications.Wake();
         }
         else
         {
@@ -497,6 +768,15 @@ public sealed partial class PaperExchange(
 
     [LoggerMessage(LogLevel.Information, "Paper exchange: {Count} open orders loaded")]
     private static partial void LogLoaded(ILogger logger, int count);
+
+    [LoggerMessage(LogLevel.Information, "Paper exchange: {Count} open orders found by the reconcile, not told by notification")]
+    private static partial void LogReconciled(ILogger logger, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Paper exchange: a fill of order {OrderId} no longer fits the stored order; the book is rebuilt")]
+    private static partial void LogStale(ILogger logger, Guid orderId);
+
+    [LoggerMessage(LogLevel.Warning, "Paper exchange: the database refused a fill of order {OrderId} for epoch {Epoch}: another instance owns the exchange")]
+    private static partial void LogFenced(ILogger logger, Guid orderId, long epoch);
 
     [LoggerMessage(LogLevel.Information, "Paper exchange filled order {OrderId}: {Quantity} at {Price}")]
     private static partial void LogFilled(ILogger logger, Guid orderId, decimal quantity, decimal price);
