@@ -12,7 +12,7 @@ using Spark.Web.Services.Portfolio;
 namespace Spark.Tests.Web;
 
 /// <summary>Two instances on one database and a private redis-server (decision 0057).</summary>
-public sealed class TwoInstancesFixture : IAsyncLifetime
+public sealed class RedisInstancesFixture : IAsyncLifetime
 {
     public TestClock Clock { get; } = new();
 
@@ -49,7 +49,7 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
     }
 }
 
-public sealed class ScaleOutRedisTests(TwoInstancesFixture fixture) : IClassFixture<TwoInstancesFixture>
+public sealed class ScaleOutRedisTests(RedisInstancesFixture fixture) : IClassFixture<RedisInstancesFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
