@@ -12,6 +12,8 @@ run_instances() {
   ensure_cluster pg-dev "$PG_PORT"
   ensure_roles "$SPARK_STATE/pg-dev.secrets"
   ensure_database spark
+  # Point-in-time recovery for the multi-instance primary (decision 0058): WAL segments into .spark/wal/pg-dev/.
+  enable_wal_archiving pg-dev
   ensure_replica pg-replica "$REPLICA_PG_PORT"
   ensure_redis "$REDIS_PORT"
 
@@ -46,12 +48,11 @@ run_instances() {
       continue
     fi
     log "starting spark-$i on 127.0.0.1:$port"
-    # Until the exchange owner is elected across instances (issue 17, the advisory lock), spark-1 alone runs the
-    # simulator: the others receive its ticks through Redis.
-    local simulator=true
-    [ "$i" -eq 1 ] || simulator=false
+    # Every instance runs the simulator and the paper exchange; the advisory-lock election (decision 0056) makes one the
+    # owner, which moves prices, writes bars and matches; the others take its ticks through Redis and take over within
+    # seconds if it dies.
     # dotnet itself in the background (not the spark_cli function's subshell), so $! is the process to stop.
-    Spark__InstanceName="spark-$i" Spark__Market__SimulatorEnabled=$simulator \
+    Spark__InstanceName="spark-$i" \
       dotnet "$SPARK_ROOT/Spark.Web/bin/Debug/net10.0/Spark.Web.dll" --urls "http://127.0.0.1:$port" --contentRoot "$SPARK_ROOT/Spark.Web" \
       >"$SPARK_STATE/spark-$i.log" 2>&1 &
     started+=($!)

@@ -8,8 +8,8 @@ namespace Spark.Tests.E2E;
 
 /// <summary>
 /// An order placed while the market is closed (decision 0051): the ticket says it will be an after-market order, the
-/// orders list marks it AMO, and it fills at the next session's open once the clock reaches it. A second host on the
-/// browser tests' database keeps market hours and starts its clock on Monday 7 December 2026 at 08:57 IST, before the
+/// orders list marks it AMO, and it fills at the next session's open once the clock reaches it. A host of its own, on a
+/// database of its own (alone, so it owns its paper exchange), keeps market hours and starts its clock on Monday 7 December 2026 at 08:57 IST, before the
 /// pre-open (a jump of a whole day would outlive the browser's sign-in; the API tests place theirs on a Sunday).
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -32,12 +32,17 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
     public async Task An_order_placed_before_the_open_is_marked_after_market_and_fills_at_the_open()
     {
         var clock = new TestClock(new DateTimeOffset(2026, 12, 7, 8, 57, 0, Ist));
-        await using var app = new SparkAppFactory(browser.Web.Database, new Dictionary<string, string?> { ["Spark:Exchange:EnforceMarketHours"] = "true" }, clock);
-        var user = await TestData.UserAsync(browser.Web.Database, "Ravi Sunday");
-        var admin = await TestData.UserAsync(browser.Web.Database, "Asha Bars", Roles.Admin);
+        // A database of its own: on the browser fixture's database this app would be a second instance, a standby of the
+        // fixture's exchange owner (decision 0056), and the bars posted here would move only its own prices.
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        await using var dropped = new DisposeAtEnd(database);
+        await using var app = new SparkAppFactory(database, new Dictionary<string, string?> { ["Spark:Exchange:EnforceMarketHours"] = "true" }, clock);
+        var user = await TestData.UserAsync(database, "Ravi Sunday");
+        var admin = await TestData.UserAsync(database, "Asha Bars", Roles.Admin);
         using var adminApi = new ApiClient(app.CreateHttpClient());
         await adminApi.LoginAsync(admin.Email!, TestData.Password);
-        var security = await TestData.NewSecurityAsync(browser.Web.Database);
+        var security = await TestData.NewSecurityAsync(database);
         async Task BarAsync(string timestamp, decimal close) => Assert.Equal(HttpStatusCode.NoContent, (await adminApi.PostAsync($"admin/securities/{security.Symbol}/bars",
             new[] { new { timestamp, open = close, high = close, low = close, close, volume = 1L } })).Status);
         await BarAsync("2026-12-04", 100m);
@@ -48,7 +53,7 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
         using (var api = new ApiClient(app.CreateHttpClient()))
         {
             await api.LoginAsync(user.Email!, TestData.Password);
-            await browser.Web.Database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", user.Id);
+            await database.OwnerExecuteAsync("UPDATE users SET kyc_status = 'verified', two_factor_enabled = true WHERE id = $1", user.Id);
             Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("cash/deposit", new { amount = 50_000m })).Status);
         }
 
@@ -81,7 +86,7 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
         // The exchange matches the tick in the background: wait for the fill in the database, then the page lists the order
         // under Executed.
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await browser.Web.Database.OwnerScalarAsync<long>("SELECT count(*) FROM trading_orders WHERE user_id = $1 AND status = 'executed'", user.Id) == 0)
+        while (await database.OwnerScalarAsync<long>("SELECT count(*) FROM trading_orders WHERE user_id = $1 AND status = 'executed'", user.Id) == 0)
         {
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), "The after-market order did not fill at the open.");
             await Task.Yield();
@@ -111,4 +116,10 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
         Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The page scrolls sideways at 375px.");
         Assert.True(await phone.GetByTestId("market-strip").EvaluateAsync<bool>("e => e.getBoundingClientRect().height < 48"), "The market strip wraps on a phone.");
     }
+}
+
+/// <summary>Drops the test's own database when the test ends (after the app using it, declared later, is disposed).</summary>
+internal sealed class DisposeAtEnd(TestDatabase database) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync() => await database.DisposeAsync();
 }

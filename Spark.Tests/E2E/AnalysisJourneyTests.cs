@@ -20,10 +20,21 @@ namespace Spark.Tests.E2E;
 public sealed class AnalysisJourneyTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task The_demo_investor_sees_indicators_and_the_analysis_of_a_holding_and_the_analysis_page_lists_their_holdings()
+    public async Task The_demo_investor_sees_indicators_and_the_analysis_of_a_security_and_the_analysis_page_lists_what_they_hold_and_watch()
     {
         await PriceTitanAsync();
         var page = await SignInDemoInvestorAsync(1366, 900);
+        // The demo investor sold their TITAN in 2023: they watch it now, so the Analysis page lists it beside what they hold.
+        var investor = DemoDataSeeder.Logins.Single(l => l.Role == Roles.Investor);
+        var userId = await browser.Web.Database.OwnerScalarAsync<Guid>("SELECT id FROM users WHERE email = $1", investor.Email);
+        await using (var scope = browser.Web.App.Services.CreateAsyncScope())
+        {
+            var watchlists = scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Watchlists.WatchlistService>();
+            if (!(await watchlists.ListAsync(userId)).Any(l => l.Items.Any(i => i.Symbol == "TITAN")))
+            {
+                await watchlists.CreateAsync(userId, new Spark.Web.Services.Watchlists.WatchlistRequest("Analysis", ["TITAN"]));
+            }
+        }
 
         await page.GotoAsync("market/TITAN");
         await Pages.WaitUntilInteractiveAsync(page);

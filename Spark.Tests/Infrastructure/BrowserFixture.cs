@@ -3,9 +3,9 @@ using Microsoft.Playwright;
 namespace Spark.Tests.Infrastructure;
 
 /// <summary>
-/// One app host and one Debian Chromium for the browser tests, which run one at a time (they are one collection: they
-/// share the app, its clock and its data) beside the other test classes (decision 0061). Never downloads a browser: it
-/// drives /usr/bin/chromium.
+/// One app host and one Debian Chromium for the browser tests, which run one at a time after the other test classes
+/// (their collection disables parallelism; decision 0061 measured running them beside the others: slower, not faster).
+/// Never downloads a browser: it drives /usr/bin/chromium.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -23,8 +23,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Web.InitializeAsync();
-        // Assertions wait as long as actions do (the context's 15 s): the other test classes run beside these and a
-        // busy machine may take longer than Playwright's 5 s default to render what is asserted.
+        // Assertions wait as long as actions do (the context's 15 s): a busy machine may take longer than Playwright's
+        // 5 s default to render what is asserted.
         Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -68,7 +68,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";
