@@ -35,6 +35,10 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Not on a moved clock: script/test --date preloads libfaketime for every process it starts, and redis-server under
+        // it never answered (pub/sub needs no date; the app's clocks are the tests' own).
+        start.Environment.Remove("LD_PRELOAD");
+        start.Environment.Remove("FAKETIME");
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", _directory })
         {
