@@ -52,7 +52,9 @@ public sealed partial class RedisClusterBus : IClusterBus, IDisposable
     private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
     private readonly ILogger<RedisClusterBus> _log;
     private readonly ConnectionMultiplexer _redis;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private int _down;
+    private int _disposed;
 
     public RedisClusterBus(string configuration, string instanceName, ILogger<RedisClusterBus> log)
     {
@@ -139,7 +141,17 @@ public sealed partial class RedisClusterBus : IClusterBus, IDisposable
             {
                 // Nothing was registered.
             }
+
+            // A subscription can fail while the connection stays up (a timeout on a busy machine): no ConnectionRestored
+            // follows then, so try again shortly instead of leaving the channel deaf until the next outage.
+            _ = RetryAsync();
         }
+    }
+
+    private async Task RetryAsync()
+    {
+        await Task.Delay(RetryDelay).ConfigureAwait(false);
+        if (Volatile.Read(ref _disposed) == 0) Up();
     }
 
     private void Deliver(string channel, RedisValue value)
@@ -173,14 +185,23 @@ public sealed partial class RedisClusterBus : IClusterBus, IDisposable
 
     private void Up()
     {
-        if (!_redis.IsConnected) return;
+        if (!_redis.IsConnected)
+        {
+            // Still down: the multiplexer's ConnectionRestored calls this again when it is back.
+            return;
+        }
+
         if (Interlocked.Exchange(ref _down, 0) == 1) LogUp(_log);
         string[] missing;
         lock (_gate) missing = [.. _handlers.Keys.Where(c => !_subscribed.Contains(c))];
         foreach (var channel in missing) EnsureSubscribed(channel);
     }
 
-    public void Dispose() => _redis.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        _redis.Dispose();
+    }
 
     [LoggerMessage(LogLevel.Warning, "Redis is unreachable ({Reason}): this instance serves on its own (its ticks, pages and caches) until it returns")]
     private static partial void LogDown(ILogger logger, string reason);
