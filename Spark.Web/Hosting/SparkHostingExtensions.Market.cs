@@ -34,6 +34,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<Services.Cash.CashService>();
         services.AddScoped<Services.Orders.OrderService>();
         services.AddSingleton<Services.Tax.IGrandfatheringPrices, Services.Tax.GrandfatheringPrices>();
+        services.AddSingleton<Services.Tax.StatementCache>();
         services.AddScoped<Services.Tax.CapitalGainsStatements>();
         services.AddScoped<Services.Tax.ICapitalGainsStatements>(sp => sp.GetRequiredService<Services.Tax.CapitalGainsStatements>());
         services.AddSingleton<Services.Orders.PaperExchange>();

@@ -20,17 +20,37 @@ using Security = Spark.Core.Market.Security;
 /// </summary>
 /// The statement is a read-heavy query: it may read from the replica (<see cref="Cluster.SparkReadDb"/>, decision 0057).
 public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices grandfathering, IOptions<ChargeSchedule> schedule,
-    Cluster.SparkReadDb? reads = null) : ICapitalGainsStatements
+    Cluster.SparkReadDb? reads = null, StatementCache? cache = null) : ICapitalGainsStatements
 {
     public async Task<CapitalGainsStatement> GetAsync(Guid userId, FinancialYear year, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         page = Math.Max(page, 1);
         pageSize = Math.Clamp(pageSize, 1, Paging.MaxPageSize);
-        return await ComputeAsync(userId, year, year.To, page, pageSize, cancellationToken);
+        return StatementCache.Page(await WholeAsync(userId, year, cancellationToken), page, pageSize);
     }
 
     public Task<CapitalGainsStatement> GetAllAsync(Guid userId, FinancialYear year, CancellationToken cancellationToken = default) =>
-        ComputeAsync(userId, year, year.To, 1, int.MaxValue, cancellationToken);
+        WholeAsync(userId, year, cancellationToken);
+
+    /// <summary>
+    /// Every row of the year: the statement kept in memory while the ledger and reference versions it was computed under
+    /// hold (decision 0065), else computed. The versions are read in the same database scope as the computation (the
+    /// replica's when the read goes there), before it.
+    /// </summary>
+    private async Task<CapitalGainsStatement> WholeAsync(Guid userId, FinancialYear year, CancellationToken cancellationToken)
+    {
+        if (cache is null) return await ComputeAsync(userId, year, year.To, 1, int.MaxValue, cancellationToken);
+        async Task<CapitalGainsStatement> Read(SparkDbContext context)
+        {
+            var stamp = await StatementCache.StampAsync(context, cancellationToken);
+            return await cache.GetOrComputeAsync(userId, year, year.To, stamp,
+                () => ComputeAsync(context, grandfathering, schedule.Value, year, year.To, 1, int.MaxValue, cancellationToken));
+        }
+
+        if (reads is not null) return await reads.ReadAsync(userId, Read);
+        await using var context = db.ForUser(userId);
+        return await Read(context);
+    }
 
     public async Task<IReadOnlyList<FinancialYear>> YearsAsync(Guid userId, CancellationToken cancellationToken = default)
     {
