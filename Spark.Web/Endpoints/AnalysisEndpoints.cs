@@ -71,20 +71,23 @@ public static class AnalysisEndpoints
         TypedResults.Ok(new AnalysisSettingsResponse(await settings.RecommendationsEnabledAsync(cancellationToken),
             ToResponse(await settings.NarrativeAsync(cancellationToken), narrative.Value)));
 
-    private static async Task<Results<Ok<AnalysisSettingsResponse>, ValidationProblem>> SetAsync(AnalysisSettingsRequest request, HttpContext http,
-        AnalysisSettings settings, IOptions<NarrativeOptions> narrative, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AnalysisSettingsResponse>, ValidationProblem, ProblemHttpResult>> SetAsync(AnalysisSettingsRequest request,
+        HttpContext http, AnalysisSettings settings, IOptions<NarrativeOptions> narrative, CancellationToken cancellationToken)
     {
         if (request.RecommendationsEnabled is null && request.Narrative is null) return Problems.Invalid("recommendationsEnabled", "Say true or false.");
         NarrativeSettings? asked = null;
         if (request.Narrative is { } n)
         {
-            if (n.Enabled is not { } on) return Problems.Invalid("narrative.enabled", "Say true or false.");
-            asked = new NarrativeSettings(on, n.Endpoint, n.Model).Normalised();
-            var problems = asked.Problems();
+            var problems = n.Enabled is { } on
+                ? (asked = new NarrativeSettings(on, n.Endpoint, n.Model).Normalised()).Problems()
+                : new Dictionary<string, string[]> { ["enabled"] = ["Say true or false."] };
             if (problems.Count > 0)
             {
-                return TypedResults.ValidationProblem(problems.ToDictionary(p => "narrative." + p.Key, p => p.Value),
-                    title: "The narrative's settings cannot be used.");
+                return TypedResults.Problem(new HttpValidationProblemDetails(problems.ToDictionary(p => "narrative." + p.Key, p => p.Value))
+                {
+                    Status = StatusCodes.Status422UnprocessableEntity,
+                    Title = "The narrative's settings cannot be used.",
+                });
             }
         }
 
