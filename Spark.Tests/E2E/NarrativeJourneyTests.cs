@@ -1,7 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Spark.Data.Identity;
 using Spark.Tests.Infrastructure;
 using Spark.Tests.Web;
+using Spark.Web.Services.Analysis;
 using static Microsoft.Playwright.Assertions;
 
 namespace Spark.Tests.E2E;
@@ -48,6 +50,39 @@ public sealed class NarrativeJourneyTests(BrowserFixture browser)
         finally
         {
             await api.SendAsync(HttpMethod.Put, "admin/analysis/settings", new { narrative = new { enabled = false } });
+        }
+    }
+
+    [Fact]
+    public async Task The_admin_turns_the_narrative_on_in_the_back_office_after_a_field_error_for_a_bad_url()
+    {
+        var admin = await TestData.UserAsync(browser.Web.Database, "Narrative Settings Admin", Roles.Admin);
+        var page = await browser.NewPageAsync();
+        await Pages.SignInAsync(page, admin.Email!, TestData.Password);
+        await Pages.WaitUntilInteractiveAsync(page);
+        await page.GotoAsync("admin");
+        await Pages.WaitUntilInteractiveAsync(page);
+        var card = page.GetByTestId("analysis-settings");
+        await Expect(card.GetByTestId("analysis-narrative-key")).ToContainTextAsync("API key: not configured");
+        try
+        {
+            await card.GetByLabel("Write a short narrative of each analysis through an OpenAI-compatible endpoint").CheckAsync();
+            await card.GetByLabel("Endpoint URL").FillAsync("ftp://models.example/v1");
+            await card.GetByLabel("Model").FillAsync("llama3.1:8b");
+            await card.GetByTestId("analysis-narrative-save").ClickAsync();
+            await Expect(card).ToContainTextAsync("Use an absolute http or https URL");
+            await card.GetByLabel("Endpoint URL").FillAsync("http://127.0.0.1:9/v1");
+            await card.GetByTestId("analysis-narrative-save").ClickAsync();
+            await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("The narrative is on.");
+            await Pages.SnapshotAsync(page, "admin-analysis-narrative");
+            await using var scope = browser.Web.App.Services.CreateAsyncScope();
+            var stored = await scope.ServiceProvider.GetRequiredService<AnalysisSettings>().NarrativeAsync();
+            Assert.Equal(new NarrativeSettings(true, "http://127.0.0.1:9/v1", "llama3.1:8b"), stored);
+        }
+        finally
+        {
+            await using var scope = browser.Web.App.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AnalysisSettings>().SetNarrativeAsync(NarrativeSettings.Off, admin.Id);
         }
     }
 }
