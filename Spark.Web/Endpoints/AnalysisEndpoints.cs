@@ -32,12 +32,22 @@ public sealed record SecurityAnalysisResponse(string Symbol, string RuleVersion,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? StopLoss,
     IReadOnlyList<string> Pros, IReadOnlyList<string> Cons, string Explanation,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reasoning,
-    IndicatorSnapshot Inputs, IReadOnlyList<string> NotEnoughData, string Disclaimer);
+    IndicatorSnapshot Inputs, IReadOnlyList<string> NotEnoughData, string Disclaimer,
+    string? Narrative = null);
 
-/// <summary>PUT /admin/analysis/settings: the switch that hides recommendations everywhere.</summary>
-public sealed record AnalysisSettingsRequest(bool? RecommendationsEnabled);
+/// <summary>
+/// PUT /admin/analysis/settings: the switch that hides recommendations everywhere and, optionally, the language-model
+/// narrative's settings (decision 0063). At least one of the two; an absent one is left as it is.
+/// </summary>
+public sealed record AnalysisSettingsRequest(bool? RecommendationsEnabled, NarrativeSettingsRequest? Narrative = null);
 
-public sealed record AnalysisSettingsResponse(bool RecommendationsEnabled);
+/// <summary>The narrative's settings as the admin sends them; the API key is configuration and never part of them.</summary>
+public sealed record NarrativeSettingsRequest(bool? Enabled, string? Endpoint, string? Model);
+
+/// <summary>The narrative's settings as the back office reads them: whether a key is configured, never the key.</summary>
+public sealed record NarrativeSettingsResponse(bool Enabled, string? Endpoint, string? Model, bool ApiKeyConfigured, int TimeoutSeconds);
+
+public sealed record AnalysisSettingsResponse(bool RecommendationsEnabled, NarrativeSettingsResponse? Narrative = null);
 
 public static class AnalysisEndpoints
 {
@@ -51,19 +61,45 @@ public static class AnalysisEndpoints
         securities.MapGet("/{symbol}/indicators", IndicatorsAsync).Shared("security").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         securities.MapGet("/{symbol}/analysis", AnalysisAsync).Shared("security");
         var admin = api.MapGroup("/admin/analysis").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiAdmin);
-        admin.MapGet("/settings", async (AnalysisSettings settings, CancellationToken cancellationToken) =>
-            TypedResults.Ok(new AnalysisSettingsResponse(await settings.RecommendationsEnabledAsync(cancellationToken))));
-        admin.MapPut("/settings", SetAsync);
+        admin.MapGet("/settings", SettingsAsync);
+        admin.MapPut("/settings", SetAsync).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
     }
 
-    private static async Task<Results<Ok<AnalysisSettingsResponse>, ValidationProblem>> SetAsync(AnalysisSettingsRequest request, HttpContext http,
-        AnalysisSettings settings, CancellationToken cancellationToken)
+    private static async Task<Ok<AnalysisSettingsResponse>> SettingsAsync(AnalysisSettings settings, IOptions<NarrativeOptions> narrative,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(new AnalysisSettingsResponse(await settings.RecommendationsEnabledAsync(cancellationToken),
+            ToResponse(await settings.NarrativeAsync(cancellationToken), narrative.Value)));
+
+    private static async Task<Results<Ok<AnalysisSettingsResponse>, ValidationProblem, ProblemHttpResult>> SetAsync(AnalysisSettingsRequest request,
+        HttpContext http, AnalysisSettings settings, IOptions<NarrativeOptions> narrative, CancellationToken cancellationToken)
     {
-        if (request.RecommendationsEnabled is not { } enabled) return Problems.Invalid("recommendationsEnabled", "Say true or false.");
-        await settings.SetRecommendationsEnabledAsync(enabled, http.User.UserId(), cancellationToken);
-        return TypedResults.Ok(new AnalysisSettingsResponse(enabled));
+        if (request.RecommendationsEnabled is null && request.Narrative is null) return Problems.Invalid("recommendationsEnabled", "Say true or false.");
+        NarrativeSettings? asked = null;
+        if (request.Narrative is { } n)
+        {
+            var problems = n.Enabled is { } on
+                ? (asked = new NarrativeSettings(on, n.Endpoint, n.Model).Normalised()).Problems()
+                : new Dictionary<string, string[]> { ["enabled"] = ["Say true or false."] };
+            if (problems.Count > 0)
+            {
+                return TypedResults.Problem(new HttpValidationProblemDetails(problems.ToDictionary(p => "narrative." + p.Key, p => p.Value))
+                {
+                    Status = StatusCodes.Status422UnprocessableEntity,
+                    Title = "The narrative's settings cannot be used.",
+                });
+            }
+        }
+
+        var admin = http.User.UserId();
+        if (request.RecommendationsEnabled is { } enabled) await settings.SetRecommendationsEnabledAsync(enabled, admin, cancellationToken);
+        if (asked is not null) await settings.SetNarrativeAsync(asked, admin, cancellationToken);
+        return TypedResults.Ok(new AnalysisSettingsResponse(await settings.RecommendationsEnabledAsync(cancellationToken),
+            ToResponse(await settings.NarrativeAsync(cancellationToken), narrative.Value)));
     }
+
+    private static NarrativeSettingsResponse ToResponse(NarrativeSettings s, NarrativeOptions options) =>
+        new(s.Enabled, s.Endpoint, s.Model, !string.IsNullOrWhiteSpace(options.ApiKey), options.TimeoutSeconds);
 
     private static async Task<Results<Ok<IndicatorsResponse>, ProblemHttpResult>> IndicatorsAsync(string symbol, SecurityCatalog catalog,
         SecurityAnalysisService analyses, IOptions<AnalysisOptions> options, TimeProvider clock, string? from = null, string? to = null,
@@ -105,7 +141,7 @@ public static class AnalysisEndpoints
     }
 
     private static async Task<Results<Ok<SecurityAnalysisResponse>, ProblemHttpResult>> AnalysisAsync(string symbol, SecurityCatalog catalog,
-        SecurityAnalysisService analyses, AnalysisSettings settings, CancellationToken cancellationToken)
+        SecurityAnalysisService analyses, AnalysisSettings settings, NarrativeService narratives, CancellationToken cancellationToken)
     {
         if (await catalog.FindAsync(symbol, cancellationToken) is not { } s) return Problems.NotFound($"No security has the symbol '{symbol}'.");
         if (await analyses.GetAsync(s, cancellationToken) is not { } cached)
@@ -113,10 +149,12 @@ public static class AnalysisEndpoints
             return Problems.NotFound($"{s.Symbol} has no stored prices yet, so there is nothing to analyse.");
         }
 
-        return TypedResults.Ok(ToResponse(cached, await settings.RecommendationsEnabledAsync(cancellationToken)));
+        // Off: no request. On: the cached narrative, or one asked for now within the configured timeout (once per analysis).
+        var narrative = await narratives.ForSecurityAsync(cached, cancellationToken);
+        return TypedResults.Ok(ToResponse(cached, await settings.RecommendationsEnabledAsync(cancellationToken), narrative));
     }
 
-    internal static SecurityAnalysisResponse ToResponse(CachedAnalysis cached, bool showRecommendations)
+    internal static SecurityAnalysisResponse ToResponse(CachedAnalysis cached, bool showRecommendations, string? narrative = null)
     {
         var a = cached.Analysis;
         var show = showRecommendations && a.Recommendation is not null;
@@ -124,7 +162,7 @@ public static class AnalysisEndpoints
             new AnalysisScoresResponse(new(a.Risk.Value, a.Risk.Parts), new(a.Valuation.Value, a.Valuation.Parts), new(a.Health.Value, a.Health.Parts)),
             showRecommendations,
             show ? System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(a.Recommendation!.Value.ToString()) : null, show ? a.Confidence : null, show ? a.TargetPrice : null, show ? a.StopLoss : null,
-            a.Pros, a.Cons, a.Explanation, showRecommendations ? a.Reasoning : null, a.Indicators, a.NotEnoughData, Disclaimer);
+            a.Pros, a.Cons, a.Explanation, showRecommendations ? a.Reasoning : null, a.Indicators, a.NotEnoughData, Disclaimer, narrative);
     }
 
     private static bool TryDate(string text, out DateOnly date) =>

@@ -12,6 +12,9 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<IndexHistory>();
         services.AddSingleton<SecurityAnalysisService>();
         services.AddScoped<AnalysisSettings>();
+        services.Configure<NarrativeOptions>(configuration.GetSection(NarrativeOptions.Section));
+        services.AddSingleton<NarrativeModel>();
+        services.AddScoped<NarrativeService>();
         services.AddScoped<SecurityAnalysisJob>();
     }
 
