@@ -13,6 +13,8 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<SecurityAnalysisService>();
         services.AddScoped<AnalysisSettings>();
         services.AddScoped<SecurityAnalysisJob>();
+        services.Configure<Spark.Core.Analysis.InsightThresholds>(configuration.GetSection(AnalysisOptions.Section + ":Insights"));
+        services.AddScoped<PortfolioInsightService>();
     }
 
     private static void ScheduleAnalysisJobs(IQuartzBuilder q)
