@@ -115,8 +115,8 @@ public sealed class PortfolioInsightService(SparkDb db, PortfolioService portfol
         await using var context = db.ForUser(userId);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
         var ledger = await context.Transactions.Where(t => t.UserId == userId)
-            .GroupBy(_ => 1).Select(g => new { Count = g.Count(), Latest = g.Max(t => t.UpdatedAt) }).FirstOrDefaultAsync(cancellationToken);
-        var cash = await context.CashAccounts.AsNoTracking().Select(c => new { c.Balance, c.UpdatedAt }).FirstOrDefaultAsync(cancellationToken);
+            .GroupBy(_ => 1).Select(g => new { Count = g.Count(), Latest = g.Max(t => t.UpdatedAt) }).SingleOrDefaultAsync(cancellationToken);
+        var cash = await context.CashAccounts.AsNoTracking().Select(c => new { c.Balance, c.UpdatedAt }).SingleOrDefaultAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return string.Create(CultureInfo.InvariantCulture,
             $"{ledger?.Count ?? 0}|{ledger?.Latest.UtcTicks ?? 0}|{cash?.Balance ?? 0m}|{cash?.UpdatedAt.UtcTicks ?? 0}");
@@ -143,11 +143,11 @@ public sealed class PortfolioInsightService(SparkDb db, PortfolioService portfol
         await using (var context = db.ForUser(userId))
         {
             await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-            cash = await context.CashAccounts.AsNoTracking().Select(c => (decimal?)c.Balance).FirstOrDefaultAsync(cancellationToken) ?? 0m;
+            cash = await context.CashAccounts.AsNoTracking().Select(c => (decimal?)c.Balance).SingleOrDefaultAsync(cancellationToken) ?? 0m;
             // users.risk_profile defaults to moderate for every account: only an answered questionnaire (audited) is a profile.
             var assessed = await context.AuditLogs.AnyAsync(a => a.UserId == userId && a.Action == Spark.Web.Security.AuditActions.RiskProfileAssessed, cancellationToken);
             profile = assessed
-                ? await context.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => (RiskProfile?)u.RiskProfile).FirstOrDefaultAsync(cancellationToken)
+                ? await context.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => (RiskProfile?)u.RiskProfile).SingleOrDefaultAsync(cancellationToken)
                 : null;
             await transaction.CommitAsync(cancellationToken);
         }
