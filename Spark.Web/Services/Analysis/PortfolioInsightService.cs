@@ -125,6 +125,9 @@ public sealed class PortfolioInsightService(SparkDb db, PortfolioService portfol
     private async Task<PortfolioInsightInput> InputAsync(Guid userId, CancellationToken cancellationToken)
     {
         var today = IndiaTime.Today(clock);
+        var year = FinancialYear.Of(today);
+        // The year's statement reads its own rows in its own context: it runs while the portfolio is valued.
+        var statementTask = statements.ComputeAsync(userId, year, today, 1, 1, cancellationToken);
         var view = await portfolio.GetAsync(userId, withSeries: true, cancellationToken);
         var holdings = new List<InsightHolding>();
         foreach (var group in HoldingGroup.Of(view.Holdings))
@@ -154,8 +157,7 @@ public sealed class PortfolioInsightService(SparkDb db, PortfolioService portfol
 
         var first = holdings.SelectMany(h => h.Flows).Select(f => (DateOnly?)f.Date).Min() ?? today.AddYears(-1);
         var levels = await index.Nifty50Async(first.AddDays(-10), cancellationToken);
-        var year = FinancialYear.Of(today);
-        var statement = await statements.ComputeAsync(userId, year, today, 1, 1, cancellationToken);
+        var statement = await statementTask;
         var long112A = statement.Totals.Where(t => t.Class == GainClass.EquityLongTerm && t.Section == "112A").ToList();
         var tax = new TaxYearSoFar(year, long112A.Sum(t => t.Taxable + t.Exemption), long112A.Sum(t => t.Exemption), CapitalGainsEngine.Exemption112A(year));
         return new PortfolioInsightInput(today, holdings, cash, profile, profile is { } p ? goals.Value.MixFor(p) : null, levels,
