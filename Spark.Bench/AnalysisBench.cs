@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Npgsql;
 using Spark.Core.Analysis;
@@ -69,6 +70,43 @@ internal static class AnalysisBench
 
         times.Sort();
         return new Result(all.Count, all.Sum(b => (long)b.Count), indicators, rule, times[times.Count / 2], times[(int)Math.Ceiling(0.95 * times.Count) - 1], miss);
+    }
+
+    public const int InsightRuns = 20;
+
+    public sealed record InsightResult(int Securities, int Flows, double ComputeP50, double ComputeP95, double ReadP50, double ReadP95);
+
+    /// <summary>
+    /// The heavy investor's portfolio insight (decision 0062), warm: the ledger, price history, NIFTY 50 history and the
+    /// statement's openings already loaded by a first computation, then <see cref="InsightRuns"/> computations (everything the
+    /// insight reads and computes, without the cache) and as many cached reads (the ledger stamp, the row, JSON).
+    /// </summary>
+    public static async Task<InsightResult> InsightAsync(IServiceProvider services, Guid userId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var insights = scope.ServiceProvider.GetRequiredService<PortfolioInsightService>();
+        var first = await insights.GetAsync(userId, refresh: true);
+        var computes = new List<double>();
+        for (var i = 0; i < InsightRuns + 3; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await insights.ComputeOnlyAsync(userId);
+            if (i >= 3) computes.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        var reads = new List<double>();
+        for (var i = 0; i < InsightRuns + 3; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var read = await insights.GetAsync(userId);
+            if (i >= 3) reads.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (!read.FromCache) throw new InvalidOperationException("The portfolio insight was not read from the cache.");
+        }
+
+        computes.Sort();
+        reads.Sort();
+        return new InsightResult(first.Inputs.Securities, first.Inputs.Flows, computes[computes.Count / 2], computes[(int)Math.Ceiling(0.95 * computes.Count) - 1],
+            reads[reads.Count / 2], reads[(int)Math.Ceiling(0.95 * reads.Count) - 1]);
     }
 
     /// <summary>Every indicator series the API serves, and the statistics of the snapshot.</summary>

@@ -195,9 +195,25 @@ var analysisLines = new[]
 };
 if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "analysis")
 {
+    // The portfolio insight needs the heavy investor's ledger (decision 0062).
+    Guid insightUser;
+    await using (var scope = app.Services.CreateAsyncScope())
+    {
+        var insightEmail = $"bench-insight-{Guid.NewGuid():N}@spark.local";
+        var user = new SparkUser { Name = "Heavy Investor", UserName = insightEmail, Email = insightEmail, EmailConfirmed = true };
+        var created = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(user, "benchmark investor passphrase 2026", Roles.Investor);
+        if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+        insightUser = user.Id;
+        await scope.ServiceProvider.GetRequiredService<LedgerService>().ImportAsync(insightUser, generator.Ledger(securities), []);
+    }
+
+    var insightRun = await AnalysisBench.InsightAsync(app.Services, insightUser);
     Console.WriteLine("| measure | includes | result | target |");
     Console.WriteLine("| --- | --- | --- | --- |");
     foreach (var (measure, includes, result, target) in analysisLines) Console.WriteLine($"| {measure} | {includes} | {result} | {target} |");
+    Console.WriteLine(InsightLine(insightRun));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| portfolio insight, cached read p50 / p95 | PortfolioInsightService.GetAsync hit (ledger stamp, row, JSON); {AnalysisBench.InsightRuns} reads | {Ms(insightRun.ReadP50)} / {Ms(insightRun.ReadP95)} | |"));
     return 0;
 }
 
@@ -287,6 +303,12 @@ await using (var scope = app.Services.CreateAsyncScope())
 
     Report("dashboard data p95, ledger not cached", "as above, the ledger re-read every time (first view after a write), 20 requests", Ms(Percentile(cold, 0.95)));
 }
+
+// The heavy investor's portfolio insight, warm (decision 0062).
+var insightFull = await AnalysisBench.InsightAsync(app.Services, userId);
+Report("portfolio insight, warm p50 / p95", $"PortfolioInsightService.ComputeOnlyAsync ({insightFull.Securities} securities, {insightFull.Flows:N0} flows), {AnalysisBench.InsightRuns} runs",
+    $"{Ms(insightFull.ComputeP50)} / {Ms(insightFull.ComputeP95)}", "≤ 200 ms");
+Report("portfolio insight, cached read p50", "PortfolioInsightService.GetAsync hit (ledger stamp, row, JSON)", Ms(insightFull.ReadP50));
 
 // 4. The summary endpoint over HTTP under 32 concurrent clients.
 await app.StartAsync();
@@ -459,3 +481,6 @@ foreach (var (measure, includes, result, target) in results)
 Console.WriteLine();
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
 return 0;
+
+static string InsightLine(AnalysisBench.InsightResult r) => string.Create(CultureInfo.InvariantCulture,
+    $"| portfolio insight, warm, p50 / p95 | PortfolioInsightService.ComputeOnlyAsync for the heavy investor ({r.Securities} securities, {r.Flows:N0} flows): portfolio with series, NIFTY 50 comparison, per-holding returns, the year's statement, breadth; {AnalysisBench.InsightRuns} runs | {r.ComputeP50:0.0} ms / {r.ComputeP95:0.0} ms | ≤ 200 ms |");

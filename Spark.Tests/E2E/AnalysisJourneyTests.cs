@@ -67,7 +67,7 @@ public sealed class AnalysisJourneyTests(BrowserFixture browser)
         var rows = page.GetByTestId("analysis-row");
         await Expect(rows.Filter(new() { HasText = "TITAN" })).ToHaveCountAsync(1);
         await Expect(rows.Filter(new() { HasText = "RELIANCE" })).ToHaveCountAsync(1);
-        await Expect(page.GetByTestId("analysis-next")).ToContainTextAsync("Portfolio insights");
+        await Expect(page.GetByTestId("portfolio-insight")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("analysis-disclaimer")).ToBeVisibleAsync();
         await Pages.SnapshotAsync(page, "analysis-page");
         await rows.Filter(new() { HasText = "TITAN" }).GetByRole(AriaRole.Link, new() { Name = "TITAN" }).ClickAsync();
@@ -86,6 +86,31 @@ public sealed class AnalysisJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("rsi-pane").Locator(".apexcharts-canvas")).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
         await Pages.SnapshotAsync(page, "analysis-security-phone");
+    }
+
+    [Fact]
+    public async Task The_demo_investors_analysis_page_shows_their_portfolio_against_the_index_on_a_phone()
+    {
+        await PriceTitanAsync();
+        var page = await SignInDemoInvestorAsync(375, 812);
+        await page.GotoAsync("analysis");
+        await Pages.WaitUntilInteractiveAsync(page);
+        var insight = page.GetByTestId("portfolio-insight");
+        await Expect(insight.GetByTestId("insight-hhi")).ToContainTextAsync("Herfindahl index");
+        await Expect(insight.GetByTestId("insight-sectors").Locator("li").First).ToBeVisibleAsync();
+        await Expect(insight.GetByTestId("insight-risk-fit")).ToContainTextAsync("risk");
+        await Expect(insight.GetByTestId("insight-cash")).ToContainTextAsync("Cash");
+        await Expect(insight.GetByTestId("insight-xirr")).ToBeVisibleAsync();
+        await Expect(insight.GetByTestId("insight-index-xirr")).ToBeVisibleAsync();
+        var holdings = insight.GetByTestId("insight-holding");
+        await Expect(holdings.First).ToBeVisibleAsync();
+        await insight.GetByTestId("sort-difference").ClickAsync();
+        await Expect(holdings.First).ToBeVisibleAsync();
+        await Expect(insight.GetByTestId("insight-tax")).ToContainTextAsync("112A");
+        await Expect(insight.GetByTestId("insight-times")).ToContainTextAsync("insights-2026-12");
+        await Expect(page.GetByTestId("analysis-disclaimer")).ToContainTextAsync("SEBI");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await Pages.SnapshotAsync(page, "analysis-portfolio-phone");
     }
 
     /// <summary>300 sessions of TITAN rising 0.2 % a day to yesterday, around its reference price of ₹3,500.</summary>

@@ -49,6 +49,14 @@ public sealed record NarrativeSettingsResponse(bool Enabled, string? Endpoint, s
 
 public sealed record AnalysisSettingsResponse(bool RecommendationsEnabled, NarrativeSettingsResponse? Narrative = null);
 
+/// <summary>
+/// GET /analysis/portfolio (decision 0062): the caller's own portfolio insight. Money in rupees (INR, to the paisa),
+/// rates and weights as fractions, Herfindahl indices 0–1, index levels in index points, index units in units of one level.
+/// </summary>
+public sealed record PortfolioInsightResponse(string RuleVersion, DateTimeOffset GeneratedAt, DateTimeOffset ExpiresAt, DateOnly AsOf, bool Empty,
+    InsightInputs Inputs, Concentration Concentration, RiskFit RiskFit, IdleCash IdleCash, IndexComparison Index,
+    IReadOnlyList<HoldingVsIndex> Holdings, TaxFacts? Tax, MarketBreadth? Breadth, IReadOnlyList<InsightFact> Facts, string Disclaimer);
+
 public static class AnalysisEndpoints
 {
     /// <summary>Shown wherever an analysis is (SEBI (Investment Advisers) Regulations, 2013: advice needs registration).</summary>
@@ -60,6 +68,7 @@ public static class AnalysisEndpoints
         var securities = api.MapGroup("/securities").WithTags("Analysis");
         securities.MapGet("/{symbol}/indicators", IndicatorsAsync).Shared("security").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         securities.MapGet("/{symbol}/analysis", AnalysisAsync).Shared("security");
+        api.MapGroup("/analysis").WithTags("Analysis").MapGet("/portfolio", PortfolioAsync).ProducesValidationProblem();
         var admin = api.MapGroup("/admin/analysis").WithTags("Admin").RequireAuthorization(ApiEndpoints.ApiAdmin);
         admin.MapGet("/settings", SettingsAsync);
         admin.MapPut("/settings", SetAsync).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -138,6 +147,17 @@ public static class AnalysisEndpoints
 
         var series = await analyses.IndicatorsAsync(s, start, end, cancellationToken);
         return TypedResults.Ok(new IndicatorsResponse(s.Symbol, start, end, series.Dates, series.Series));
+    }
+
+    private static async Task<Results<Ok<PortfolioInsightResponse>, ValidationProblem>> PortfolioAsync(HttpContext http, PortfolioInsightService insights,
+        string? refresh = null, CancellationToken cancellationToken = default)
+    {
+        var again = false;
+        if (!string.IsNullOrEmpty(refresh) && !bool.TryParse(refresh, out again)) return Problems.Invalid("refresh", "Say true or false.");
+        var cached = await insights.GetAsync(http.User.UserId()!.Value, again, cancellationToken);
+        var i = cached.Insight;
+        return TypedResults.Ok(new PortfolioInsightResponse(i.RuleVersion, cached.GeneratedAt, cached.ExpiresAt, i.AsOf, i.Empty, cached.Inputs,
+            i.Concentration, i.RiskFit, i.IdleCash, i.Index, i.Holdings, i.Tax, i.Breadth, i.Facts, Disclaimer));
     }
 
     private static async Task<Results<Ok<SecurityAnalysisResponse>, ProblemHttpResult>> AnalysisAsync(string symbol, SecurityCatalog catalog,

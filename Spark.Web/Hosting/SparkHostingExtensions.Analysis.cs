@@ -16,6 +16,8 @@ public static partial class SparkHostingExtensions
         services.AddSingleton<NarrativeModel>();
         services.AddScoped<NarrativeService>();
         services.AddScoped<SecurityAnalysisJob>();
+        services.Configure<Spark.Core.Analysis.InsightThresholds>(configuration.GetSection(AnalysisOptions.Section + ":Insights"));
+        services.AddScoped<PortfolioInsightService>();
     }
 
     private static void ScheduleAnalysisJobs(IQuartzBuilder q)
