@@ -52,7 +52,8 @@ public static class CapitalGainsEstimator
     /// </param>
     /// <param name="shortTermLossesLeftThisYear">
     /// Capital losses of the year so far that section 70 lets this sale absorb, short-term (any gain) and long-term
-    /// (long-term gains only), as the capital-gains statement leaves them after its own set-off (decision 0047).
+    /// (long-term gains only), as the capital-gains statement leaves them after its own set-off (decision 0047), with
+    /// the earlier years' losses it brought forward and has not used (section 74, decision 0064).
     /// </param>
     /// <param name="longTermLossesLeftThisYear">See <paramref name="shortTermLossesLeftThisYear"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A non-positive quantity, a negative price or charges, or an equity sale before section 112A.</exception>
@@ -209,7 +210,8 @@ public static class CapitalGainsEstimator
         }
         if (earlierShortTermUsed + earlierLongTermUsed > 0m)
         {
-            notes.Add($"Capital losses of {IndianFormat.Money(earlierShortTermUsed + earlierLongTermUsed)} realised earlier this financial year are set off against this sale (section 70).");
+            notes.Add($"Capital losses of {IndianFormat.Money(earlierShortTermUsed + earlierLongTermUsed)} realised earlier this financial year, or brought forward "
+                + "from the eight years before it, are set off against this sale (sections 70 and 74).");
         }
 
         var (shortTermRate, longTermRate) = saleDate >= Budget2024RatesFrom ? (0.20m, 0.125m) : (0.15m, 0.10m);

@@ -76,10 +76,17 @@ public static class CapitalGainsEngine
 
     public const string AdviserPrefix = "Check with your tax adviser: ";
 
+    /// <summary>Section 74(2): a capital loss is carried forward for at most eight assessment years after the one it was computed for.</summary>
+    public const int CarryForwardYears = 8;
+
+    /// <summary>Section 55(2)(b): for an asset acquired before this day the cost may be its fair market value on it, and indexation starts from 2001-02.</summary>
+    public static readonly DateOnly IndexationBaseDate = new(2001, 4, 1);
+
     /// <summary>The statement of <paramref name="year"/> from <paramref name="holdings"/> (only those with a sale in it matter).</summary>
     /// <param name="fairMarketValues">Section 55(2)(ac) values per security, per unit in today's units (after later splits and bonuses).</param>
     /// <param name="dividends">The year's dividends, already filtered to it.</param>
     /// <param name="schedule">Charges, to recompute a buy's STT (proviso to section 48).</param>
+    /// <param name="broughtForward">Earlier years' losses still unabsorbed at the year's start (<see cref="CarriedForward"/> of the year before), set off under section 74.</param>
     public static CapitalGainsStatement Compute(
         FinancialYear year,
         IEnumerable<TaxHolding> holdings,
@@ -87,7 +94,8 @@ public static class CapitalGainsEngine
         IEnumerable<DividendRow> dividends,
         ChargeSchedule schedule,
         int page = 1,
-        int pageSize = int.MaxValue)
+        int pageSize = int.MaxValue,
+        IReadOnlyList<CarriedLoss>? broughtForward = null)
     {
         ArgumentNullException.ThrowIfNull(holdings);
         ArgumentNullException.ThrowIfNull(fairMarketValues);
@@ -104,7 +112,7 @@ public static class CapitalGainsEngine
         var rows = all.OrderBy(r => r.SaleDate).ThenBy(r => r.BuyDate).ThenBy(r => r.Symbol, StringComparer.Ordinal)
             .ThenBy(r => r.Platform, StringComparer.Ordinal).ThenBy(r => r.SaleTransactionId).ToList();
 
-        var (totals, notes, shortTermLeft, longTermLeft) = Totals(year, rows);
+        var (totals, notes, shortTermLeft, longTermLeft, losses) = Totals(year, rows, broughtForward ?? []);
         if (missingFmv.Count > 0)
         {
             notes.Add($"No 31 January 2018 value for {string.Join(", ", missingFmv)}: lots bought on or before that day use their actual cost "
@@ -141,7 +149,34 @@ public static class CapitalGainsEngine
         {
             ShortTermLossCarriedForward = shortTermLeft,
             LongTermLossCarriedForward = longTermLeft,
+            LossesBroughtForward = losses,
+            ShortTermLossBroughtForwardLeft = losses.Where(l => Usable(l.Origin, year)).Sum(l => l.ShortTermLeft),
+            LongTermLossBroughtForwardLeft = losses.Where(l => Usable(l.Origin, year)).Sum(l => l.LongTermLeft),
         };
+    }
+
+    /// <summary>Section 74(2): a loss of <paramref name="origin"/> may be set off in the eight years after it, not later.</summary>
+    public static bool Usable(FinancialYear origin, FinancialYear year) =>
+        year.StartYear > origin.StartYear && year.StartYear - origin.StartYear <= CarryForwardYears;
+
+    /// <summary>
+    /// The losses <paramref name="statement"/> carries into the years after it (section 74): what it left of the losses
+    /// brought into it that may still be carried, oldest first, then its own year's (section 70 leftovers). Virtual
+    /// digital asset losses are never among them (section 115BBH(2)(b)).
+    /// </summary>
+    public static IReadOnlyList<CarriedLoss> CarriedForward(CapitalGainsStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var year = statement.Year;
+        var carried = statement.LossesBroughtForward
+            .Where(l => Usable(l.Origin, year) && l.Lapsed == 0m && (l.ShortTermLeft > 0m || l.LongTermLeft > 0m))
+            .Select(l => new CarriedLoss(l.Origin, l.ShortTermLeft, l.LongTermLeft))
+            .ToList();
+        if (statement.ShortTermLossCarriedForward > 0m || statement.LongTermLossCarriedForward > 0m)
+        {
+            carried.Add(new CarriedLoss(year, statement.ShortTermLossCarriedForward, statement.LongTermLossCarriedForward));
+        }
+        return carried;
     }
 
     /// <summary>The rows of one holding's sales in <paramref name="year"/>.</summary>
@@ -215,6 +250,14 @@ public static class CapitalGainsEngine
             }
 
             var expenses = slice.Charges; // already the transfer expenses (0 for a VDA)
+            var gain = slice.Proceeds - cost - expenses;
+            Section112 indexed = default;
+            if (cls == GainClass.OtherLongTerm && slice.SellDate < Budget2024)
+            {
+                indexed = Section112BeforeBudget2024(security, slice.BuyDate, slice.SellDate, cost, slice.Proceeds, expenses);
+                gain = indexed.Gain;
+                if (indexed.Caution is { } more) caution = caution is null ? more : caution + " Also: " + more[AdviserPrefix.Length..];
+            }
             result.Add(new CapitalGainRow(
                 saleId,
                 slice.BuySourceId,
@@ -232,13 +275,84 @@ public static class CapitalGainsEngine
                 fmv,
                 cost,
                 expenses,
-                slice.Proceeds - cost - expenses,
+                gain,
                 cls,
                 section,
                 tds,
-                caution));
+                caution)
+            {
+                IndexedCost = indexed.IndexedCost,
+                AcquisitionIndex = indexed.AcquisitionIndex,
+                TransferIndex = indexed.TransferIndex,
+                UnindexedGain = indexed.Basis is null ? null : slice.Proceeds - cost - expenses,
+                TaxRate = indexed.Basis is null ? null : indexed.Rate,
+                RateBasis = indexed.Basis,
+            });
         }
         return result;
+    }
+
+    /// <summary>A section 112 row before 23 July 2024: its gain, the indexation behind it and the rate chosen.</summary>
+    public readonly record struct Section112(decimal Gain, decimal? IndexedCost, int? AcquisitionIndex, int? TransferIndex, decimal Rate, string? Basis, string? Caution);
+
+    /// <summary>
+    /// A long-term sale taxed under section 112 before 23 July 2024. Second proviso to section 48: the cost is indexed
+    /// with the Cost Inflation Index (<see cref="CostInflationIndex"/>), except for bonds and debentures (third proviso;
+    /// capital indexed bonds of the Government and sovereign gold bonds excepted), and section 112(1) taxes the gain at
+    /// 20 %. Proviso to section 112(1): for listed securities other than units (units left it with the Finance (No. 2)
+    /// Act 2014, from AY 2015-16) and zero coupon bonds, the tax is capped at 10 % of the gain before indexation — the
+    /// lower of the two is taken. From 23 July 2024 the Finance (No. 2) Act 2024 took indexation away for these assets
+    /// (12.5 %, <see cref="RateOf"/>), so this is not called for such sales.
+    /// </summary>
+    public static Section112 Section112BeforeBudget2024(TaxSecurity security, DateOnly buyDate, DateOnly saleDate, decimal cost, decimal saleValue, decimal expenses)
+    {
+        ArgumentNullException.ThrowIfNull(security);
+        var unindexed = saleValue - cost - expenses;
+        var fund = security.Type is SecurityType.MutualFund or SecurityType.Etf;
+        var words = security.Words + " " + security.Name;
+        var indexable = security.Type != SecurityType.Bond
+            || words.Contains("sovereign gold", StringComparison.OrdinalIgnoreCase) || words.Contains("capital indexed", StringComparison.OrdinalIgnoreCase);
+        string? caution = null;
+        decimal? indexedCost = null;
+        int? acquisitionIndex = null, transferIndex = null;
+        var gain = unindexed;
+        if (indexable)
+        {
+            if (CostInflationIndex.Index(cost, buyDate, saleDate) is { } index)
+            {
+                (indexedCost, acquisitionIndex, transferIndex) = index;
+                gain = saleValue - index.IndexedCost - expenses;
+            }
+            else
+            {
+                caution = AdviserPrefix + "Spark has no Cost Inflation Index for this lot's years, so its cost is not indexed.";
+            }
+            if (buyDate < IndexationBaseDate)
+            {
+                // Section 55(2)(b)(ii): an asset acquired before 1 April 2001 may take its fair market value on that day as its
+                // cost (indexed from 2001-02); Spark does not have that value, so the actual cost is indexed.
+                caution = AdviserPrefix + "bought before 1 April 2001: its cost may be the fair market value on 1 April 2001 (section 55(2)(b)), "
+                    + "which Spark does not have, so Spark indexes the actual cost from 2001-02.";
+            }
+        }
+        else if (security.Type == SecurityType.Bond)
+        {
+            caution = AdviserPrefix + "bonds and debentures are not indexed (third proviso to section 48) unless they are the Government's capital "
+                + "indexed bonds or sovereign gold bonds, which Spark reads from the name.";
+        }
+
+        // Proviso to section 112(1): listed securities other than units, and zero coupon bonds: the tax is at most 10 % of
+        // the gain before indexation.
+        var proviso = security.Listed && !fund;
+        if (proviso && unindexed > 0m && 0.10m * unindexed < 0.20m * Math.Max(gain, 0m))
+        {
+            return new Section112(unindexed, indexedCost, acquisitionIndex, transferIndex, 0.10m,
+                "10 % without indexation (proviso to section 112(1)): lower than 20 % " + (indexedCost is null ? "of the same gain" : "after indexation"), caution);
+        }
+        var basis = indexedCost is not null
+            ? "20 % after indexation (section 112(1), second proviso to section 48)" + (proviso ? ": lower than 10 % without indexation" : "")
+            : "20 % without indexation (section 112(1))";
+        return new Section112(gain, indexedCost, acquisitionIndex, transferIndex, 0.20m, basis, caution);
     }
 
     /// <summary>
@@ -379,14 +493,8 @@ public static class CapitalGainsEngine
             return (GainClass.OtherShortTerm, "Slab", caution);
         }
 
-        if (saleDate < Budget2024)
-        {
-            // Section 112(1) before 23 July 2024: 20 % after indexation (10 % without for listed securities other
-            // than units, proviso to section 112(1)). Spark does not index: the tax shown is 20 % of the gain as is.
-            return (GainClass.OtherLongTerm, "112", AdviserPrefix
-                + "section 112 taxed this at 20 % after indexing the cost (or 10 % without indexation for listed bonds); Spark shows 20 % on the unindexed gain.");
-        }
-        // Section 112 from 23 July 2024: 12.5 % without indexation.
+        // Section 112: before 23 July 2024 20 % after indexation or 10 % without for listed securities other than units
+        // (Section112BeforeBudget2024 works the row out); from that day 12.5 % without indexation.
         return (GainClass.OtherLongTerm, "112", caution);
     }
 
@@ -403,7 +511,7 @@ public static class CapitalGainsEngine
         GainClass.EquityShortTerm => saleDate >= Budget2024 ? 0.20m : 0.15m,
         // Section 112A: 10 %, 12.5 % from 23 July 2024; section 10(38) exempted transfers before 1 April 2018.
         GainClass.EquityLongTerm => saleDate < Section112AFrom ? 0m : saleDate >= Budget2024 ? 0.125m : 0.10m,
-        // Section 112: 20 % with indexation before 23 July 2024 (Spark does not index: see the row's caution), 12.5 % from it.
+        // Section 112: 20 % with indexation before 23 July 2024 (a row may take 10 % without: its TaxRate), 12.5 % from it.
         GainClass.OtherLongTerm => saleDate >= Budget2024 ? 0.125m : 0.20m,
         GainClass.VirtualDigitalAsset => VirtualDigitalAssetRate,
         _ => null,
@@ -421,16 +529,18 @@ public static class CapitalGainsEngine
         public decimal Losses { get; set; }
         public decimal Net => Gains - Losses;
         public decimal SetOff { get; set; }
+        public decimal BroughtForwardSetOff { get; set; }
         public decimal Exemption { get; set; }
         public bool LongTerm => Class is GainClass.EquityLongTerm or GainClass.OtherLongTerm;
-        public decimal Left => Math.Max(Net, 0m) - SetOff;
+        public decimal Left => Math.Max(Net, 0m) - SetOff - BroughtForwardSetOff;
         public decimal EffectiveRate => Rate ?? AssumedSlabRateForSetOff;
     }
 
     /// <summary>
     /// Heads, set-off and tax. Each head is netted within itself first; FY 2024-25 has one entry per rate period of a head.
     /// </summary>
-    private static (List<GainClassTotal> Totals, List<string> Notes, decimal ShortTermLeft, decimal LongTermLeft) Totals(FinancialYear year, List<CapitalGainRow> rows)
+    private static (List<GainClassTotal> Totals, List<string> Notes, decimal ShortTermLeft, decimal LongTermLeft, List<BroughtForwardLoss> Losses) Totals(
+        FinancialYear year, List<CapitalGainRow> rows, IReadOnlyList<CarriedLoss> broughtForward)
     {
         var notes = new List<string>();
         var buckets = new List<Bucket>();
@@ -439,12 +549,14 @@ public static class CapitalGainsEngine
             var splitYear = year.From < Budget2024 && year.To >= Budget2024 && row.Class != GainClass.VirtualDigitalAsset && row.Class != GainClass.OtherShortTerm;
             var (from, to) = !splitYear ? (year.From, year.To)
                 : row.SaleDate < Budget2024 ? (year.From, Budget2024.AddDays(-1)) : (Budget2024, year.To);
-            var bucket = buckets.FirstOrDefault(b => b.Class == row.Class && b.From == from);
+            // A section 112 row before 23 July 2024 chose its own rate (20 % indexed or 10 % without): one entry per rate.
+            var rate = row.TaxRate ?? RateOf(row.Class, row.SaleDate);
+            var bucket = buckets.FirstOrDefault(b => b.Class == row.Class && b.From == from && b.Rate == rate);
             if (bucket is null)
             {
                 var section = row.Class == GainClass.OtherShortTerm ? "Slab" : row.Section;
                 if (row.Class == GainClass.EquityLongTerm && row.SaleDate < Section112AFrom) section = "10(38)";
-                bucket = new Bucket(row.Class, section, from, to, RateOf(row.Class, row.SaleDate));
+                bucket = new Bucket(row.Class, section, from, to, rate);
                 buckets.Add(bucket);
             }
             bucket.Rows++;
@@ -464,6 +576,26 @@ public static class CapitalGainsEngine
         longTermLoss = SetOff(eligible.Where(b => b.LongTerm && b.Net > 0m).ToList(), longTermLoss, exemption);
         shortTermLoss = SetOff(eligible.Where(b => b.Net > 0m).ToList(), shortTermLoss, exemption);
 
+        // Section 74: losses of earlier years, after the year's own set-off, oldest first (they lapse first). A short-term
+        // loss goes against any capital gain (74(1)(a)), a long-term one against long-term gains only (74(1)(b)), in
+        // section 70's order above (long-term first, the gains taxed highest first), and before the section 112A
+        // exemption, which applies to what is left (decision 0064). Virtual digital assets take no part (115BBH(2)(b)).
+        var losses = new List<BroughtForwardLoss>();
+        foreach (var loss in broughtForward.Where(l => l.ShortTerm > 0m || l.LongTerm > 0m).OrderBy(l => l.Origin.StartYear))
+        {
+            if (!Usable(loss.Origin, year))
+            {
+                // Older than eight assessment years (section 74(2)), or not earlier than this year: nothing of it is set off.
+                if (loss.Origin.StartYear < year.StartYear) losses.Add(new BroughtForwardLoss(loss.Origin, loss.ShortTerm, loss.LongTerm, 0m, 0m, loss.ShortTerm + loss.LongTerm));
+                continue;
+            }
+            var longLeft = SetOff(eligible.Where(b => b.LongTerm && b.Net > 0m).ToList(), loss.LongTerm, exemption, broughtForward: true);
+            var shortLeft = SetOff(eligible.Where(b => b.Net > 0m).ToList(), loss.ShortTerm, exemption, broughtForward: true);
+            var lastYear = year.StartYear - loss.Origin.StartYear == CarryForwardYears;
+            losses.Add(new BroughtForwardLoss(loss.Origin, loss.ShortTerm, loss.LongTerm, loss.ShortTerm - shortLeft, loss.LongTerm - longLeft,
+                lastYear ? shortLeft + longLeft : 0m));
+        }
+
         // Section 112A: the exemption once for the year, after set-off, first against the gains taxed at the higher rate
         // (FY 2024-25: the 12.5 % sales from 23 July 2024 before the 10 % ones), which the Act allows and which favours the investor.
         var exemptionLeft = exemption;
@@ -475,7 +607,7 @@ public static class CapitalGainsEngine
         }
 
         var totals = new List<GainClassTotal>();
-        foreach (var b in buckets.OrderBy(b => b.Class).ThenBy(b => b.From))
+        foreach (var b in buckets.OrderBy(b => b.Class).ThenBy(b => b.From).ThenByDescending(b => b.Rate))
         {
             decimal taxable, tax;
             if (b.Class == GainClass.VirtualDigitalAsset)
@@ -492,12 +624,19 @@ public static class CapitalGainsEngine
             {
                 SalesFrom = b.From,
                 SalesTo = b.To,
+                BroughtForwardSetOff = b.BroughtForwardSetOff,
             });
         }
 
         var label = year.Label;
         notes.Add("Rates follow the sale date: section 111A 15 % and section 112A 10 % before 23 July 2024, 20 % and 12.5 % from that day "
             + "(Finance (No. 2) Act 2024); section 112 12.5 % without indexation from that day; virtual digital assets 30 % (section 115BBH).");
+        if (rows.Any(r => r.RateBasis is not null))
+        {
+            notes.Add("Section 112 before 23 July 2024: the cost is indexed with the Cost Inflation Index notified by the CBDT (second proviso to "
+                + "section 48, bonds and debentures excepted) and the gain taxed at 20 %, or at 10 % without indexation for listed securities other "
+                + "than units where that is lower (proviso to section 112(1)); each row says which.");
+        }
         if (year.From < Budget2024 && year.To >= Budget2024)
         {
             notes.Add("FY 2024-25 has two rate periods: sales to 22 July 2024 and from 23 July 2024 are totalled apart. The ₹1,25,000 exemption "
@@ -511,7 +650,26 @@ public static class CapitalGainsEngine
             notes.Add($"Losses not set off in FY {label}: short-term {IndianFormat.Money(shortTermLoss)}, long-term {IndianFormat.Money(longTermLoss)}. "
                 + "They may be carried forward for eight years (section 74) if you file your return by its due date (section 80).");
         }
-        notes.Add("Losses brought forward from earlier years (section 74) are not included: they depend on the returns you filed.");
+        var usedBroughtForward = losses.Where(l => Usable(l.Origin, year)).ToList();
+        if (usedBroughtForward.Count > 0)
+        {
+            var used = usedBroughtForward.Sum(l => l.ShortTermUsed + l.LongTermUsed);
+            notes.Add($"Losses brought forward (section 74) from FY {string.Join(", FY ", usedBroughtForward.Select(l => l.Origin.Label))}: "
+                + $"{IndianFormat.Money(used)} set off this year after the year's own set-off, oldest first, a short-term loss against any gain and a "
+                + "long-term loss against long-term gains only, before the section 112A exemption. Spark assumes each of those years' returns was "
+                + "filed by its due date (section 80) and knows only the losses in its own ledger.");
+        }
+        else
+        {
+            notes.Add("No capital loss of the eight earlier years in your Spark ledger is left to bring forward (section 74); losses recorded "
+                + "elsewhere are not known to Spark.");
+        }
+        var lapsed = losses.Where(l => l.Lapsed > 0m).ToList();
+        if (lapsed.Count > 0)
+        {
+            notes.Add($"Section 74(2) carries a loss for eight assessment years only: {IndianFormat.Money(lapsed.Sum(l => l.Lapsed))} of the losses of FY "
+                + $"{string.Join(", FY ", lapsed.Select(l => l.Origin.Label))} cannot be carried past FY {label}.");
+        }
         if (buckets.Any(b => b.Rate is null))
         {
             notes.Add("Gains taxed at your slab rate (short-term gains other than section 111A, section 50AA fund units) are shown but their tax is not "
@@ -523,7 +681,7 @@ public static class CapitalGainsEngine
                 + "of section 194S is a credit against the tax.");
         }
         notes.Add("The estimate adds the 4 % health and education cess; surcharge and rebates depend on your income and are not included.");
-        return (totals, notes, shortTermLoss, longTermLoss);
+        return (totals, notes, shortTermLoss, longTermLoss, losses);
     }
 
     /// <summary>
@@ -531,7 +689,7 @@ public static class CapitalGainsEngine
     /// at their rate only above the part of the yearly exemption they would use (the exempt part last, at 0 %).
     /// </summary>
     /// <returns>The loss left over.</returns>
-    private static decimal SetOff(List<Bucket> gains, decimal loss, decimal exemption)
+    private static decimal SetOff(List<Bucket> gains, decimal loss, decimal exemption, bool broughtForward = false)
     {
         if (loss <= 0m) return loss;
         // Segments: each bucket's taxable part at its rate, and for section 112A the exempt part at 0 %.
@@ -553,7 +711,8 @@ public static class CapitalGainsEngine
         {
             if (loss <= 0m) break;
             var used = Math.Min(amount, loss);
-            bucket.SetOff += used;
+            if (broughtForward) bucket.BroughtForwardSetOff += used;
+            else bucket.SetOff += used;
             loss -= used;
         }
         return loss;

@@ -86,7 +86,31 @@ public sealed record CapitalGainRow(
     GainClass Class,
     string Section,
     decimal Tds,
-    string? Caution);
+    string? Caution)
+{
+    /// <summary>
+    /// Second proviso to section 48 (non-equity long-term sales before 23 July 2024): the cost indexed with the Cost
+    /// Inflation Index, cost × <see cref="TransferIndex"/> ÷ <see cref="AcquisitionIndex"/>, to the paisa; null where no
+    /// indexation applies. When set, <see cref="CapitalGainRow.Gain"/> is computed on it unless <see cref="TaxRate"/> is the
+    /// 10 % of the proviso to section 112(1), which taxes the gain without indexation.
+    /// </summary>
+    public decimal? IndexedCost { get; init; }
+
+    /// <summary>The Cost Inflation Index of the year of acquisition (2001-02 for an asset acquired before 1 April 2001).</summary>
+    public int? AcquisitionIndex { get; init; }
+
+    /// <summary>The Cost Inflation Index of the year of transfer.</summary>
+    public int? TransferIndex { get; init; }
+
+    /// <summary>SaleValue − CostOfAcquisition − TransferExpenses: the gain before indexation, where the row considered indexation.</summary>
+    public decimal? UnindexedGain { get; init; }
+
+    /// <summary>The rate this row is taxed at when it is the row's own choice (section 112 before 23 July 2024: 20 % or 10 %); else null (the head's rate).</summary>
+    public decimal? TaxRate { get; init; }
+
+    /// <summary>How the rate was chosen, in words ("20 % after indexation (section 112(1))", "10 % without indexation (proviso to section 112(1))…").</summary>
+    public string? RateBasis { get; init; }
+}
 
 /// <summary>The year's gains of one head: before set-off, the set-off it received or gave, and what is taxed.</summary>
 /// <param name="Gains">Sum of the positive rows.</param>
@@ -118,6 +142,36 @@ public sealed record GainClassTotal(
 
     /// <summary>The last sale date this entry covers: the year's end, or 22 July 2024 for the first rate period of FY 2024-25.</summary>
     public DateOnly SalesTo { get; init; }
+
+    /// <summary>Losses of earlier years set off against this head under section 74 (after <see cref="GainClassTotal.SetOff"/>, the year's own under section 70).</summary>
+    public decimal BroughtForwardSetOff { get; init; }
+}
+
+/// <summary>An earlier year's capital loss still unabsorbed at the start of a year: what the statement may set off under section 74.</summary>
+/// <param name="Origin">The financial year in which the loss arose.</param>
+/// <param name="ShortTerm">Short-term capital loss left (section 74(1)(a): against any capital gain).</param>
+/// <param name="LongTerm">Long-term capital loss left (section 74(1)(b): against long-term gains only).</param>
+public sealed record CarriedLoss(FinancialYear Origin, decimal ShortTerm, decimal LongTerm);
+
+/// <summary>One earlier year's loss as the statement of a year used it (section 74).</summary>
+/// <param name="Origin">The financial year in which the loss arose.</param>
+/// <param name="ShortTerm">Short-term loss brought into the year.</param>
+/// <param name="LongTerm">Long-term loss brought into the year.</param>
+/// <param name="ShortTermUsed">Set off this year.</param>
+/// <param name="LongTermUsed">Set off this year.</param>
+/// <param name="Lapsed">
+/// What of it cannot be carried past this year (section 74(2): eight assessment years after the one in which it arose):
+/// for a loss more than eight years old, everything brought (none of it is set off); for one exactly eight years old,
+/// what this year left of it; otherwise 0.
+/// </param>
+public sealed record BroughtForwardLoss(FinancialYear Origin, decimal ShortTerm, decimal LongTerm, decimal ShortTermUsed, decimal LongTermUsed, decimal Lapsed)
+{
+    /// <summary>The last financial year in which the loss may be set off: the eighth after the year it arose in.</summary>
+    public FinancialYear LastYear => new(Origin.StartYear + CapitalGainsEngine.CarryForwardYears);
+
+    public decimal ShortTermLeft => ShortTerm - ShortTermUsed;
+
+    public decimal LongTermLeft => LongTerm - LongTermUsed;
 }
 
 /// <summary>A dividend credited in the year: taxed at the slab rate as income from other sources.</summary>
@@ -151,4 +205,13 @@ public sealed record CapitalGainsStatement(
 
     /// <summary>Long-term capital loss of the year left after the section 70 set-off (set off against long-term gains only, section 74(1)(b)).</summary>
     public decimal LongTermLossCarriedForward { get; init; }
+
+    /// <summary>Earlier years' losses brought into this year (section 74), oldest first, with what the year used and what lapses.</summary>
+    public IReadOnlyList<BroughtForwardLoss> LossesBroughtForward { get; init; } = [];
+
+    /// <summary>Brought-forward short-term loss still usable in this year after the statement's set-off (a later sale of the year may use it).</summary>
+    public decimal ShortTermLossBroughtForwardLeft { get; init; }
+
+    /// <summary>Brought-forward long-term loss still usable in this year after the statement's set-off.</summary>
+    public decimal LongTermLossBroughtForwardLeft { get; init; }
 }

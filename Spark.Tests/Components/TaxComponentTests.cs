@@ -218,6 +218,42 @@ public sealed class TaxComponentTests : BunitContext, IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal(["BTCINR", "GOLDBEES"], page.FindAll("[data-testid='tax-lot-symbol']").Select(e => e.TextContent.Trim()).ToArray()));
     }
 
+    [Fact]
+    public void Losses_brought_forward_are_listed_by_year_of_origin_with_what_the_year_used_and_what_lapses()
+    {
+        // FY 2025-26 (decision 0064): ₹3,000 short-term of FY 2024-25 all used against the 111A head (5,000 − 3,000 = 2,000
+        // taxable); ₹1,000 long-term of FY 2017-18 unused, in its eighth and last year, so it lapses; ₹500 short-term of
+        // FY 2016-17 arrived already lapsed.
+        var statement = new CapitalGainsStatement(Fy2526,
+            [new GainClassTotal(GainClass.EquityShortTerm, "111A", 1, 5_000m, 0m, 5_000m, 0m, 0m, 2_000m, 0.20m, 400m) { BroughtForwardSetOff = 3_000m }],
+            400m, 16m, 416m, 0m, [], 0m, 1, 1, 1,
+            [Row("GAIN", "2025-05-02", "2025-08-01", 10m, 15_000m, 10_000m, 0m, GainClass.EquityShortTerm, "111A")], ["Rates follow the sale date."])
+        {
+            LossesBroughtForward =
+            [
+                new BroughtForwardLoss(new FinancialYear(2016), 500m, 0m, 0m, 0m, 500m),
+                new BroughtForwardLoss(new FinancialYear(2017), 0m, 1_000m, 0m, 0m, 1_000m),
+                new BroughtForwardLoss(Fy2425, 3_000m, 0m, 3_000m, 0m, 0m),
+            ],
+        };
+
+        var card = Render<TaxBroughtForward>(p => p.Add(c => c.Statement, statement));
+
+        Assert.Equal(["FY 2016-17 lapsed after FY 2024-25", "FY 2017-18 usable until FY 2025-26", "FY 2024-25 usable until FY 2032-33"],
+            card.FindAll("[data-testid='tax-bf-year']").Select(e => string.Join(' ', e.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))).ToArray());
+        Assert.Equal(["₹0.00", "₹0.00", "₹3,000.00"], card.FindAll("[data-testid='tax-bf-used']").Select(e => Normalise(e.TextContent).Trim()).ToArray());
+        var left = card.FindAll("[data-testid='tax-bf-left']").Select(e => Normalise(e.TextContent)).ToArray();
+        Assert.Contains("₹500.00", left[0]);
+        Assert.Contains("lapses", left[1]);
+        Assert.Contains("₹0.00", left[2]);
+
+        var totals = Render<TaxTotals>(p => p.Add(c => c.Statement, statement));
+        Assert.Contains("₹3,000.00 brought forward", Normalise(totals.Find("[data-testid='tax-head-bf']").TextContent));
+
+        // Nothing brought forward: no card at all.
+        Assert.Empty(Render<TaxBroughtForward>(p => p.Add(c => c.Statement, Empty(Fy2526))).FindAll("[data-testid='tax-brought-forward']"));
+    }
+
     [Theory]
     [InlineData("2024-05-06", "2024-12-09", "7 months 3 days")]
     // A month from the 31st or from 29 February ends on the month's last day, as DateOnly.AddMonths counts it.

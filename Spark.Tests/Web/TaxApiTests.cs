@@ -133,8 +133,8 @@ public sealed class TaxApiTests(WebAppFixture fixture) : IClassFixture<WebAppFix
 
         using var cg = await http.GetAsync("api/v1/tax/capital-gains.csv?fy=2026-27&schedule=cg");
         var cgLines = (await cg.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains("equity_long_term,112A,2026-04-01,2027-03-31,2,159956.28,0.00,159956.28,10018.60,125000.00,24937.68,12.50,3117.21", cgLines);
-        Assert.Contains("estimated_tax,,,,,,,,,,,,3241.90", cgLines);
+        Assert.Contains("equity_long_term,112A,2026-04-01,2027-03-31,2,159956.28,0.00,159956.28,10018.60,0.00,125000.00,24937.68,12.50,3117.21", cgLines);
+        Assert.Contains("estimated_tax,,,,,,,,,,,,,3241.90", cgLines);
     }
 
     [Fact]
@@ -243,6 +243,88 @@ public sealed class TaxApiTests(WebAppFixture fixture) : IClassFixture<WebAppFix
         }
         Assert.Equal(0, await OpeningsAsync());
         Assert.Equal(("2024-06-03", 1_000m, 600m), await SaleAsync());
+    }
+
+    [Fact]
+    public async Task The_statement_of_2025_26_sets_off_a_short_term_loss_brought_forward_from_2024_25_and_says_so_in_schedule_cg()
+    {
+        // Decision 0064. Manual platform, no charges.
+        //  FY 2024-25: LOSS, 10 bought 2 May 2024 at ₹1,000 (₹10,000), sold 2 Sep 2024 at ₹700 (₹7,000): short-term loss
+        //  ₹3,000, nothing to set it off against that year: carried forward (section 74).
+        //  FY 2025-26: GAIN, 10 bought 2 May 2025 at ₹1,000, sold 1 Aug 2025 at ₹1,500: short-term gain ₹5,000 (section 111A,
+        //  20 %). Section 74(1)(a): 5,000 − 3,000 = ₹2,000 × 20 % = ₹400; cess ₹16; estimate ₹416.
+        var (userId, api) = await InvestorAsync();
+        using var _ = api;
+        var loss = await TestData.NewSecurityAsync(fixture.Database);
+        var gain = await TestData.NewSecurityAsync(fixture.Database);
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var ledger = scope.ServiceProvider.GetRequiredService<LedgerService>();
+            await ledger.CreateAsync(userId, new TransactionDraft(loss.Symbol, TransactionType.Buy, 10m, 1_000m, null, 0m, 0m, 0m, new DateOnly(2024, 5, 2), "manual"));
+            await ledger.CreateAsync(userId, new TransactionDraft(loss.Symbol, TransactionType.Sell, 10m, 700m, null, 0m, 0m, 0m, new DateOnly(2024, 9, 2), "manual"));
+            await ledger.CreateAsync(userId, new TransactionDraft(gain.Symbol, TransactionType.Buy, 10m, 1_000m, null, 0m, 0m, 0m, new DateOnly(2025, 5, 2), "manual"));
+            await ledger.CreateAsync(userId, new TransactionDraft(gain.Symbol, TransactionType.Sell, 10m, 1_500m, null, 0m, 0m, 0m, new DateOnly(2025, 8, 1), "manual"));
+        }
+
+        var (status, statement) = await api.GetAsync("tax/capital-gains?fy=2025-26");
+
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {ApiClient.Json(statement)}");
+        var summary = statement!["summary"]!;
+        var bf = Assert.Single(summary["lossesBroughtForward"]!.AsArray())!;
+        Assert.Equal(("2024-25", "2032-33", 3_000m, 0m, 3_000m, 0m, 0m), (bf["fy"]!.GetValue<string>(), bf["lastFy"]!.GetValue<string>(), D(bf["shortTerm"]),
+            D(bf["longTerm"]), D(bf["shortTermUsed"]), D(bf["longTermUsed"]), D(bf["lapsed"])));
+        var st = Assert.Single(summary["totals"]!.AsArray())!;
+        Assert.Equal(("equity_short_term", 5_000m, 0m, 3_000m, 2_000m, 400m), (st["class"]!.GetValue<string>(), D(st["net"]), D(st["setOff"]),
+            D(st["broughtForwardSetOff"]), D(st["taxable"]), D(st["tax"])));
+        Assert.Equal((400m, 16m, 416m), (D(summary["taxBeforeCess"]), D(summary["cess"]), D(summary["estimatedTax"])));
+        Assert.Contains(summary["notes"]!.AsArray(), n => n!.GetValue<string>().Contains("FY 2024-25", StringComparison.Ordinal)
+            && n.GetValue<string>().Contains("section 80", StringComparison.Ordinal));
+
+        // FY 2024-25 itself shows the loss it carries forward.
+        var (_, earlier) = await api.GetAsync("tax/capital-gains?fy=2024-25");
+        Assert.Equal(3_000m, D(earlier!["summary"]!["shortTermLossCarriedForward"]));
+        Assert.Empty(earlier["summary"]!["lossesBroughtForward"]!.AsArray());
+
+        // The Schedule CG summary carries the set-off in its own column and a line of its own.
+        using var http = fixture.App.CreateHttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", api.AccessToken);
+        var cg = (await http.GetStringAsync("api/v1/tax/capital-gains.csv?fy=2025-26&schedule=cg")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("equity_short_term,111A,2025-04-01,2026-03-31,1,5000.00,0.00,5000.00,0.00,3000.00,0.00,2000.00,20.00,400.00", cg);
+        Assert.Contains("brought_forward_loss_set_off,,,,,,,,,,,,,3000.00", cg);
+    }
+
+    [Fact]
+    public async Task The_sell_estimate_sets_off_the_loss_brought_forward_from_the_year_before()
+    {
+        // Decision 0064. FY 2025-26 (manual platform): 100 bought 2 May 2025 at ₹1,000, sold 1 Aug 2025 at ₹900: short-term
+        // loss ₹10,000, carried into FY 2026-27. Today (27 November 2026): 100 bought 3 Aug 2026 at ₹1,000 on the paper
+        // exchange; the ticket previews a limit sell of 100 at ₹1,050: short-term gain 1,05,000 − 1,00,000 − the transfer
+        // expenses (tens of rupees) < ₹5,000, wholly absorbed by the ₹10,000 brought forward (section 74(1)(a)): tax ₹0.
+        // Without the loss it would be about 20 % × 1.04 of ₹4,980.
+        var (userId, api) = await InvestorAsync();
+        using var _ = api;
+        var old = await TestData.NewSecurityAsync(fixture.Database);
+        var now = await TestData.NewSecurityAsync(fixture.Database);
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var ledger = scope.ServiceProvider.GetRequiredService<LedgerService>();
+            await ledger.CreateAsync(userId, new TransactionDraft(old.Symbol, TransactionType.Buy, 100m, 1_000m, null, 0m, 0m, 0m, new DateOnly(2025, 5, 2), "manual"));
+            await ledger.CreateAsync(userId, new TransactionDraft(old.Symbol, TransactionType.Sell, 100m, 900m, null, 0m, 0m, 0m, new DateOnly(2025, 8, 1), "manual"));
+        }
+        await PaperTradeAsync(userId, now.Symbol, TransactionType.Buy, 100m, 1_000m, new DateOnly(2026, 8, 3));
+
+        var (status, preview) = await api.PostAsync("orders/charges-preview", new { symbol = now.Symbol, side = "sell", type = "limit", quantity = 100, price = 1_050m });
+
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {ApiClient.Json(preview)}");
+        var gains = preview!["capitalGains"]!;
+        Assert.InRange(D(gains["shortTerm"]), 4_900m, 5_000m);
+        Assert.Equal(0m, D(gains["estimatedTax"]));
+        Assert.Contains("brought forward", ApiClient.Json(gains), StringComparison.Ordinal);
+
+        // The statement of the year so far agrees: nothing sold yet in FY 2026-27, the loss waits whole.
+        var (_, statement) = await api.GetAsync("tax/capital-gains?fy=2026-27");
+        var bf = Assert.Single(statement!["summary"]!["lossesBroughtForward"]!.AsArray())!;
+        Assert.Equal(("2025-26", 10_000m, 0m), (bf["fy"]!.GetValue<string>(), D(bf["shortTerm"]), D(bf["shortTermUsed"])));
     }
 
     [Fact]

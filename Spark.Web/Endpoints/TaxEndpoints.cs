@@ -47,7 +47,27 @@ public static class TaxEndpoints
         decimal DividendTotal,
         decimal ShortTermLossCarriedForward,
         decimal LongTermLossCarriedForward,
-        IReadOnlyList<string> Notes);
+        IReadOnlyList<string> Notes)
+    {
+        /// <summary>Earlier years' losses brought into the year (section 74, decision 0064), oldest first.</summary>
+        public IReadOnlyList<BroughtForwardItem> LossesBroughtForward { get; init; } = [];
+
+        /// <summary>Brought-forward losses still usable in the year after the statement's set-off.</summary>
+        public decimal ShortTermLossBroughtForwardLeft { get; init; }
+
+        public decimal LongTermLossBroughtForwardLeft { get; init; }
+    }
+
+    /// <summary>One earlier year's loss as the year used it: <c>fy</c> it arose in, <c>lastFy</c> it may be set off in (section 74(2)).</summary>
+    public sealed record BroughtForwardItem(string Fy, string LastFy, decimal ShortTerm, decimal LongTerm, decimal ShortTermUsed, decimal LongTermUsed,
+        decimal Lapsed)
+    {
+        public static BroughtForwardItem Of(BroughtForwardLoss l)
+        {
+            ArgumentNullException.ThrowIfNull(l);
+            return new(l.Origin.Label, l.LastYear.Label, l.ShortTerm, l.LongTerm, l.ShortTermUsed, l.LongTermUsed, l.Lapsed);
+        }
+    }
 
     private static Guid Me(HttpContext http) => http.User.UserId()!.Value;
 
@@ -59,7 +79,12 @@ public static class TaxEndpoints
         var s = await statements.GetAsync(Me(http), year, page, pageSize, cancellationToken);
         return TypedResults.Ok(new CapitalGainsResponse(s.Year.Label, s.Year.From, s.Year.To,
             new CapitalGainsSummary(s.Totals, s.TaxBeforeCess, s.Cess, s.EstimatedTax, s.TdsCredit, s.Dividends, s.DividendTotal,
-                s.ShortTermLossCarriedForward, s.LongTermLossCarriedForward, s.Notes),
+                s.ShortTermLossCarriedForward, s.LongTermLossCarriedForward, s.Notes)
+            {
+                LossesBroughtForward = [.. s.LossesBroughtForward.Select(BroughtForwardItem.Of)],
+                ShortTermLossBroughtForwardLeft = s.ShortTermLossBroughtForwardLeft,
+                LongTermLossBroughtForwardLeft = s.LongTermLossBroughtForwardLeft,
+            },
             s.Rows, s.Page, s.PageSize, s.RowCount));
     }
 
@@ -141,10 +166,15 @@ public static class TaxEndpoints
 
     public static readonly string[] ScheduleCgColumns =
     [
-        "head", "section", "sales_from", "sales_to", "rows", "gains", "losses", "net", "set_off", "exemption", "taxable", "rate_percent", "tax",
+        "head", "section", "sales_from", "sales_to", "rows", "gains", "losses", "net", "set_off", "brought_forward_set_off", "exemption", "taxable",
+        "rate_percent", "tax",
     ];
 
-    /// <summary>One line per head (and rate period), then the tax, cess, estimate and TDS credit: the figures Schedule CG asks for, summed.</summary>
+    /// <summary>
+    /// One line per head (and rate period, and for section 112 before 23 July 2024 per rate chosen), with the year's own
+    /// set-off (section 70) and the earlier years' losses set off (section 74) apart; then the brought-forward losses used,
+    /// the tax, cess, estimate and TDS credit. Schedule CFL (the losses carried to later years) is not written.
+    /// </summary>
     public static async Task WriteScheduleCgAsync(CapitalGainsStatement statement, TextWriter writer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statement);
@@ -154,11 +184,16 @@ public static class TaxEndpoints
         {
             await writer.WriteAsync(AuditLogService.CsvLine([
                 Head(t.Class), t.Section, Date(t.SalesFrom), Date(t.SalesTo), t.Rows.ToString(CultureInfo.InvariantCulture), Number(t.Gains),
-                Number(t.Losses), Number(t.Net), Number(t.SetOff), Number(t.Exemption), Number(t.Taxable), t.Rate is { } rate ? Number(rate * 100m) : "slab",
-                Number(t.Tax),
+                Number(t.Losses), Number(t.Net), Number(t.SetOff), Number(t.BroughtForwardSetOff), Number(t.Exemption), Number(t.Taxable),
+                t.Rate is { } rate ? Number(rate * 100m) : "slab", Number(t.Tax),
             ], numbersAsIs: true));
         }
-        string?[] Line(string head, decimal amount) => [head, "", "", "", "", "", "", "", "", "", "", "", Number(amount)];
+        string?[] Line(string head, decimal amount) => [head, "", "", "", "", "", "", "", "", "", "", "", "", Number(amount)];
+        if (statement.LossesBroughtForward.Count > 0)
+        {
+            await writer.WriteAsync(AuditLogService.CsvLine(Line("brought_forward_loss_set_off",
+                statement.LossesBroughtForward.Sum(l => l.ShortTermUsed + l.LongTermUsed)), numbersAsIs: true));
+        }
         await writer.WriteAsync(AuditLogService.CsvLine(Line("tax_before_cess", statement.TaxBeforeCess), numbersAsIs: true));
         await writer.WriteAsync(AuditLogService.CsvLine(Line("cess", statement.Cess), numbersAsIs: true));
         await writer.WriteAsync(AuditLogService.CsvLine(Line("estimated_tax", statement.EstimatedTax), numbersAsIs: true));

@@ -449,7 +449,10 @@ public sealed class OrderService(
         var statement = await Tax.CapitalGainsStatements.ComputeAsync(context, grandfathering, schedule.Value, Spark.Core.Tax.FinancialYear.Of(today), today,
             1, 1, cancellationToken);
         var longTerm = statement.Totals.Where(t => t.Class == Spark.Core.Tax.GainClass.EquityLongTerm && t.Section == "112A").Sum(t => t.Taxable + t.Exemption);
-        return (longTerm, statement.ShortTermLossCarriedForward, statement.LongTermLossCarriedForward);
+        // The losses still usable by this sale: the year's own that its set-off left, and the earlier years' it brought
+        // forward and has not used (section 74, decision 0064) — the same ones the statement sets off.
+        return (longTerm, statement.ShortTermLossCarriedForward + statement.ShortTermLossBroughtForwardLeft,
+            statement.LongTermLossCarriedForward + statement.LongTermLossBroughtForwardLeft);
     }
 
     /// <summary>

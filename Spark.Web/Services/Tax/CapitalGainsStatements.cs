@@ -80,9 +80,47 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
         return await ComputeAsync(context, grandfathering, schedule.Value, year, until, page, pageSize, cancellationToken);
     }
 
-    /// <summary>The statement inside the caller's user-scoped context (the order ticket's estimate reads the year so far).</summary>
+    /// <summary>
+    /// The statement inside the caller's user-scoped context (the order ticket's estimate reads the year so far), with the
+    /// earlier years' losses brought forward (section 74, <see cref="BroughtForwardAsync"/>).
+    /// </summary>
     internal static async Task<CapitalGainsStatement> ComputeAsync(SparkDbContext context, IGrandfatheringPrices grandfathering, ChargeSchedule charges,
         FinancialYear year, DateOnly until, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var broughtForward = await BroughtForwardAsync(context, grandfathering, charges, year, cancellationToken);
+        return await YearAsync(context, grandfathering, charges, year, until, page, pageSize, broughtForward, dividends: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// The losses of earlier years still unabsorbed when <paramref name="year"/> begins (section 74): the statements of the
+    /// eight years before it that have a sale (section 74(2): older losses have lapsed), oldest first, each through the
+    /// same year openings as the statement itself (decision 0055), each setting off what the ones before it carried
+    /// (decision 0064). Only the totals matter: no dividends, one row a page.
+    /// </summary>
+    internal static async Task<IReadOnlyList<CarriedLoss>> BroughtForwardAsync(SparkDbContext context, IGrandfatheringPrices grandfathering,
+        ChargeSchedule charges, FinancialYear year, CancellationToken cancellationToken)
+    {
+        var first = new FinancialYear(year.StartYear - CapitalGainsEngine.CarryForwardYears).From;
+        var before = year.From;
+        var months = await context.Transactions.AsNoTracking()
+            .Where(t => t.Type == TransactionType.Sell && t.Status == TransactionStatus.Completed && t.InvestmentId != null
+                && t.TransactionDate >= first && t.TransactionDate < before)
+            .Select(t => new { t.TransactionDate.Year, t.TransactionDate.Month })
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        var years = months.Select(m => FinancialYear.Of(new DateOnly(m.Year, m.Month, 1))).Distinct().OrderBy(y => y.StartYear).ToList();
+        IReadOnlyList<CarriedLoss> carried = [];
+        foreach (var earlier in years)
+        {
+            var statement = await YearAsync(context, grandfathering, charges, earlier, earlier.To, 1, 1, carried, dividends: false, cancellationToken);
+            carried = CapitalGainsEngine.CarriedForward(statement);
+        }
+        return carried;
+    }
+
+    private static async Task<CapitalGainsStatement> YearAsync(SparkDbContext context, IGrandfatheringPrices grandfathering, ChargeSchedule charges,
+        FinancialYear year, DateOnly until, int page, int pageSize, IReadOnlyList<CarriedLoss> broughtForward, bool dividends,
+        CancellationToken cancellationToken)
     {
         var from = year.From;
         var to = until < year.To ? until : year.To;
@@ -92,9 +130,9 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
             .Select(t => t.InvestmentId!.Value).Distinct().ToListAsync(cancellationToken);
         var holdings = await YearHoldingsAsync(context, sold, from, to, charges, cancellationToken);
 
-        var dividends = await context.Transactions.AsNoTracking()
+        var paid = !dividends ? [] : await context.Transactions.AsNoTracking()
             .Where(t => t.Type == TransactionType.Dividend && t.Status == TransactionStatus.Completed && t.TransactionDate >= from && t.TransactionDate <= to)
-            .Select(t => new { t.Id, t.TransactionDate, t.SecurityId, t.Symbol, t.AssetName, t.Platform, t.Amount })
+            .Select(t => new DividendRow(t.Id, t.TransactionDate, t.SecurityId ?? Guid.Empty, t.Symbol ?? t.AssetName, t.AssetName, t.Platform, t.Amount))
             .ToListAsync(cancellationToken);
 
         var needFmv = holdings.Where(h => h.Security.EquityOriented && h.Rows.Any(r => r.Entry.Date <= CapitalGainsEngine.GrandfatheringDate))
@@ -106,10 +144,11 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
             statementYear,
             holdings,
             fmv,
-            dividends.Select(d => new DividendRow(d.Id, d.TransactionDate, d.SecurityId ?? Guid.Empty, d.Symbol ?? d.AssetName, d.AssetName, d.Platform, d.Amount)),
+            paid,
             charges,
             page,
-            pageSize);
+            pageSize,
+            broughtForward);
     }
 
     private sealed record Compact(Guid Id, Guid InvestmentId, TransactionType Type, DateOnly Date, decimal Quantity, DateTimeOffset CreatedAt);
