@@ -86,6 +86,46 @@ public sealed class NarrativeApiTests(NarrativeFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_portfolio_insight_gets_a_narrative_of_its_own_figures_cached_in_the_investors_row_and_an_invented_number_is_dropped()
+    {
+        // An investor holding 10 shares bought 60 days ago at ₹100: the insight's "Money put in" is ₹1,000.00 and the
+        // holding is 100 % of the holdings' value.
+        using var _ = await NarrativeOnAsync();
+        var user = await TestData.UserAsync(Web.Database);
+        var security = await TestData.NewSecurityAsync(Web.Database);
+        var today = Web.Clock.Today;
+        await Web.App.Services.GetRequiredService<Spark.Web.Services.Market.MarketDataService>()
+            .WriteDailyAsync([new Spark.Web.Services.Market.DayBar(security.Id, today.AddDays(-1), 120m, 121m, 119m, 120m, 100)], publish: false);
+        using (var scope = Web.App.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Portfolio.LedgerService>().CreateAsync(user.Id,
+                new Spark.Core.Portfolio.TransactionDraft(security.Symbol, Spark.Core.Portfolio.TransactionType.Buy, 10m, 100m, null, 0m, 0m, 0m, today.AddDays(-60), "manual"));
+        }
+
+        using var api = new ApiClient(Web.App.CreateHttpClient());
+        await api.LoginAsync(user.Email!, TestData.Password);
+        Stub.Reply = prompt => $"You put in {Fact(prompt, "Money put in")}, and {security.Symbol} is "
+            + $"{Fact(prompt, $"Largest holding weight ({security.Symbol})")} of your holdings.";
+        var (status, body) = await api.GetAsync("analysis/portfolio");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("You put in ₹1000.00, and " + security.Symbol + " is 100.0 % of your holdings.", body!["narrative"]!.GetValue<string>());
+        Assert.Contains("Subject: the investor's portfolio", Stub.LastRequest!["messages"]!.AsArray()[^1]!["content"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("accepted", await Web.Database.OwnerScalarAsync<string>(
+            "SELECT predictions #>> '{narrative,status}' FROM ai_analyses WHERE user_id = $1 AND analysis_type = 'portfolio_insight'", user.Id));
+
+        // A new insight (a new transaction) asks again; a reply citing a number Spark did not compute is dropped.
+        using (var scope = Web.App.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Portfolio.LedgerService>().CreateAsync(user.Id,
+                new Spark.Core.Portfolio.TransactionDraft(security.Symbol, Spark.Core.Portfolio.TransactionType.Buy, 10m, 110m, null, 0m, 0m, 0m, today.AddDays(-30), "manual"));
+        }
+        Stub.Reply = _ => "Your portfolio should return 14.7 % next year.";
+        var (_, again) = await api.GetAsync("analysis/portfolio");
+        Assert.Null(again!["narrative"]);
+        Assert.Equal(2, Stub.Requests);
+    }
+
+    [Fact]
     public async Task An_accepted_reply_is_in_the_API_and_asked_for_once_per_analysis()
     {
         using var api = await NarrativeOnAsync();

@@ -55,7 +55,8 @@ public sealed record AnalysisSettingsResponse(bool RecommendationsEnabled, Narra
 /// </summary>
 public sealed record PortfolioInsightResponse(string RuleVersion, DateTimeOffset GeneratedAt, DateTimeOffset ExpiresAt, DateOnly AsOf, bool Empty,
     InsightInputs Inputs, Concentration Concentration, RiskFit RiskFit, IdleCash IdleCash, IndexComparison Index,
-    IReadOnlyList<HoldingVsIndex> Holdings, TaxFacts? Tax, MarketBreadth? Breadth, IReadOnlyList<InsightFact> Facts, string Disclaimer);
+    IReadOnlyList<HoldingVsIndex> Holdings, TaxFacts? Tax, MarketBreadth? Breadth, IReadOnlyList<InsightFact> Facts, string Disclaimer,
+    string? Narrative = null);
 
 public static class AnalysisEndpoints
 {
@@ -150,14 +151,17 @@ public static class AnalysisEndpoints
     }
 
     private static async Task<Results<Ok<PortfolioInsightResponse>, ValidationProblem>> PortfolioAsync(HttpContext http, PortfolioInsightService insights,
-        string? refresh = null, CancellationToken cancellationToken = default)
+        NarrativeService narratives, string? refresh = null, CancellationToken cancellationToken = default)
     {
         var again = false;
         if (!string.IsNullOrEmpty(refresh) && !bool.TryParse(refresh, out again)) return Problems.Invalid("refresh", "Say true or false.");
-        var cached = await insights.GetAsync(http.User.UserId()!.Value, again, cancellationToken);
+        var userId = http.User.UserId()!.Value;
+        var cached = await insights.GetAsync(userId, again, cancellationToken);
         var i = cached.Insight;
+        // Off: no request. On: the insight's cached narrative, or one asked for now within the configured timeout.
+        var narrative = await narratives.ForPortfolioAsync(userId, cached, cancellationToken);
         return TypedResults.Ok(new PortfolioInsightResponse(i.RuleVersion, cached.GeneratedAt, cached.ExpiresAt, i.AsOf, i.Empty, cached.Inputs,
-            i.Concentration, i.RiskFit, i.IdleCash, i.Index, i.Holdings, i.Tax, i.Breadth, i.Facts, Disclaimer));
+            i.Concentration, i.RiskFit, i.IdleCash, i.Index, i.Holdings, i.Tax, i.Breadth, i.Facts, Disclaimer, narrative));
     }
 
     private static async Task<Results<Ok<SecurityAnalysisResponse>, ProblemHttpResult>> AnalysisAsync(string symbol, SecurityCatalog catalog,

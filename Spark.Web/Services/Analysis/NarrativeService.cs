@@ -42,6 +42,36 @@ public sealed class NarrativeService(SparkDb db, AnalysisSettings settings, Narr
             new NarrativeSlot(null, s.Id, AnalysisType.InvestmentAnalysis, cached.GeneratedAt), cancellationToken);
     }
 
+    /// <summary>The accepted narrative of an investor's portfolio insight (its figures from <see cref="PortfolioFacts"/>), or null.</summary>
+    public Task<string?> ForPortfolioAsync(Guid userId, CachedInsight cached, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cached);
+        if (cached.Insight.Empty) return Task.FromResult<string?>(null);
+        return WriteAsync("the investor's portfolio", PortfolioFacts(cached.Insight.Facts),
+            new NarrativeSlot(userId, null, AnalysisType.PortfolioInsight, cached.GeneratedAt), cancellationToken);
+    }
+
+    /// <summary>
+    /// The portfolio insight's facts (decision 0062) as a narrative cites them: rupees as ₹ to the paisa, fractions as
+    /// percent to one decimal (as the Analysis page shows them), indices and counts as plain numbers.
+    /// </summary>
+    public static IReadOnlyList<NarrativeFact> PortfolioFacts(IEnumerable<InsightFact> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return [.. facts.Select(f => f.Unit switch
+        {
+            "INR" => new NarrativeFact(f.Label, Shown(f.Value, 2), NarrativeFact.Rupees),
+            "fraction" => new NarrativeFact(f.Label, Shown(f.Value * 100m, 1), NarrativeFact.Percent),
+            "fraction a year" => new NarrativeFact(f.Label + " (a year)", Shown(f.Value * 100m, 1), NarrativeFact.Percent),
+            _ => new NarrativeFact(f.Label, f.Value),
+        })];
+    }
+
+    // Rounded half away from zero and with its trailing zeros, so the prompt says "100.0 %" as the Analysis page does.
+    private static decimal Shown(decimal value, int decimals) =>
+        decimal.Parse(Math.Round(value, decimals, MidpointRounding.AwayFromZero).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The narrative of <paramref name="facts"/> about <paramref name="subject"/> cached in <paramref name="slot"/>: the cached
     /// one if that analysis already has it, else one asked for now (within the configured timeout). Null when the narrative is
