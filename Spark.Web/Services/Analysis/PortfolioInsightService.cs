@@ -109,25 +109,28 @@ public sealed class PortfolioInsightService(SparkDb db, PortfolioService portfol
         return new CachedInsight(stored.Insight, stored.Inputs, row.GeneratedAt, row.ExpiresAt, FromCache: true);
     }
 
-    /// <summary>What the cached row must have been built from: the ledger's size and latest change, and the cash account's.</summary>
+    /// <summary>
+    /// What the cached row must have been built from: the ledger's version (bumped by a trigger on every write to the
+    /// investor's transactions, decision 0065) and the cash account's balance and latest change. One small query.
+    /// </summary>
     private async Task<string> LedgerStampAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var context = db.ForUser(userId);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-        var ledger = await context.Transactions.Where(t => t.UserId == userId)
-            .GroupBy(_ => 1).Select(g => new { Count = g.Count(), Latest = g.Max(t => t.UpdatedAt) }).SingleOrDefaultAsync(cancellationToken);
+        var ledger = await context.Database.SqlQuery<long>(
+            $"SELECT coalesce((SELECT version FROM ledger_versions WHERE user_id = {userId}), 0) AS \"Value\"").SingleAsync(cancellationToken);
         var cash = await context.CashAccounts.AsNoTracking().Select(c => new { c.Balance, c.UpdatedAt }).SingleOrDefaultAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{ledger?.Count ?? 0}|{ledger?.Latest.UtcTicks ?? 0}|{cash?.Balance ?? 0m}|{cash?.UpdatedAt.UtcTicks ?? 0}");
+        return string.Create(CultureInfo.InvariantCulture, $"v{ledger}|{cash?.Balance ?? 0m}|{cash?.UpdatedAt.UtcTicks ?? 0}");
     }
 
     private async Task<PortfolioInsightInput> InputAsync(Guid userId, CancellationToken cancellationToken)
     {
         var today = IndiaTime.Today(clock);
         var year = FinancialYear.Of(today);
-        // The year's statement reads its own rows in its own context: it runs while the portfolio is valued.
-        var statementTask = statements.ComputeAsync(userId, year, today, 1, 1, cancellationToken);
+        // The year's statement so far (no sale is dated after today) reads its own rows in its own context, or is the one
+        // kept in memory for the ledger's version (decision 0065): it runs while the portfolio is valued.
+        var statementTask = statements.GetAsync(userId, year, 1, 1, cancellationToken);
         var view = await portfolio.GetAsync(userId, withSeries: true, cancellationToken);
         var holdings = new List<InsightHolding>();
         foreach (var group in HoldingGroup.Of(view.Holdings))

@@ -26,7 +26,7 @@ public sealed class OrderService(
     SparkDb db, SecurityCatalog catalog, PriceBook prices, IBrokerGateway exchange,
     IOptions<SparkOptions> options, IOptions<ExchangeOptions> exchangeOptions, IOptions<ChargeSchedule> schedule,
     Notifications.NotificationOutbox notifications, Api.IdempotencyTicket idempotency, TimeProvider clock,
-    Tax.IGrandfatheringPrices grandfathering, MarketStatusService market, Hosting.SparkMetrics metrics)
+    Tax.IGrandfatheringPrices grandfathering, MarketStatusService market, Hosting.SparkMetrics metrics, Tax.StatementCache? statements = null)
 {
     /// <summary>Null when the account may trade now; otherwise what to do first (KYC, two-factor sign-in), in the investor's words.</summary>
     public async Task<string?> EligibilityAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -446,8 +446,10 @@ public sealed class OrderService(
     private async Task<(decimal LongTermGains, decimal ShortTermLossLeft, decimal LongTermLossLeft)> LongTermEquityGainsThisYearAsync(
         SparkDbContext context, DateOnly today, CancellationToken cancellationToken)
     {
+        // The year so far is computed each time (a sale may have just been recorded in this unit of work); the earlier
+        // years' losses it brings forward are kept between tickets under the ledger's version (decision 0065).
         var statement = await Tax.CapitalGainsStatements.ComputeAsync(context, grandfathering, schedule.Value, Spark.Core.Tax.FinancialYear.Of(today), today,
-            1, 1, cancellationToken);
+            1, 1, cancellationToken, statements);
         var longTerm = statement.Totals.Where(t => t.Class == Spark.Core.Tax.GainClass.EquityLongTerm && t.Section == "112A").Sum(t => t.Taxable + t.Exemption);
         // The losses still usable by this sale: the year's own that its set-off left, and the earlier years' it brought
         // forward and has not used (section 74, decision 0064) — the same ones the statement sets off.

@@ -44,7 +44,7 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
         {
             var stamp = await StatementCache.StampAsync(context, cancellationToken);
             return await cache.GetOrComputeAsync(userId, year, year.To, stamp,
-                () => ComputeAsync(context, grandfathering, schedule.Value, year, year.To, 1, int.MaxValue, cancellationToken));
+                () => ComputeAsync(context, grandfathering, schedule.Value, year, year.To, 1, int.MaxValue, cancellationToken, cache));
         }
 
         if (reads is not null) return await reads.ReadAsync(userId, Read);
@@ -84,10 +84,15 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     /// The statement inside the caller's user-scoped context (the order ticket's estimate reads the year so far), with the
     /// earlier years' losses brought forward (section 74, <see cref="BroughtForwardAsync"/>).
     /// </summary>
+    /// <param name="cache">Where the losses brought forward are kept between reads (decision 0065), for the investor whose
+    /// scope <paramref name="context"/> is; null computes them every time.</param>
     internal static async Task<CapitalGainsStatement> ComputeAsync(SparkDbContext context, IGrandfatheringPrices grandfathering, ChargeSchedule charges,
-        FinancialYear year, DateOnly until, int page, int pageSize, CancellationToken cancellationToken)
+        FinancialYear year, DateOnly until, int page, int pageSize, CancellationToken cancellationToken, StatementCache? cache = null)
     {
-        var broughtForward = await BroughtForwardAsync(context, grandfathering, charges, year, cancellationToken);
+        var broughtForward = cache is not null && context.Scope.UserId is { } user
+            ? await cache.BroughtForwardAsync(user, year, await StatementCache.StampAsync(context, cancellationToken),
+                () => BroughtForwardAsync(context, grandfathering, charges, year, cancellationToken))
+            : await BroughtForwardAsync(context, grandfathering, charges, year, cancellationToken);
         return await YearAsync(context, grandfathering, charges, year, until, page, pageSize, broughtForward, dividends: true, cancellationToken);
     }
 

@@ -10,11 +10,11 @@ namespace Spark.Web.Services.Tax;
 public readonly record struct StatementStamp(long Ledger, long Reference)
 {
     /// <summary>
-    /// True when a statement computed under this stamp may serve a read that found <paramref name="found"/>: nothing it
-    /// was computed from has changed since (equal), or the reader is on a replica that has not yet replayed what the
-    /// statement already includes (this one newer on both counts).
+    /// True when a statement computed under this stamp may serve a read that found <paramref name="found"/>: the same
+    /// versions. Equality, not "at least": a version read inside a transaction that later rolled back is higher than the
+    /// committed one, and a copy made under it must never serve the committed state.
     /// </summary>
-    public bool Covers(StatementStamp found) => Ledger >= found.Ledger && Reference >= found.Reference;
+    public bool Covers(StatementStamp found) => this == found;
 }
 
 /// <summary>
@@ -85,6 +85,22 @@ public sealed class StatementCache : IDisposable
         return statement;
     }
 
+    /// <summary>
+    /// The losses brought into <paramref name="year"/> from the earlier years (section 74, decision 0064: up to eight
+    /// earlier statements) kept under <paramref name="stamp"/> as the statements are: the order ticket's estimate and the
+    /// statement of the year both need them, and they change only with the ledger or the reference data.
+    /// </summary>
+    public async Task<IReadOnlyList<CarriedLoss>> BroughtForwardAsync(Guid userId, FinancialYear year, StatementStamp stamp,
+        Func<Task<IReadOnlyList<CarriedLoss>>> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        var key = new CarriedKey(userId, year.StartYear);
+        if (_entries.TryGetValue(key, out Carried? kept) && kept!.Stamp.Covers(stamp)) return kept.Losses;
+        var losses = await compute();
+        _entries.Set(key, new Carried(stamp, losses), new MemoryCacheEntryOptions { Size = losses.Count + 1, SlidingExpiration = Idle });
+        return losses;
+    }
+
     /// <summary>One page of a whole statement, as <see cref="CapitalGainsEngine.Compute"/> pages (page from 1).</summary>
     public static CapitalGainsStatement Page(CapitalGainsStatement whole, int page, int pageSize)
     {
@@ -101,6 +117,10 @@ public sealed class StatementCache : IDisposable
     private sealed record Key(Guid UserId, int YearStart, DateOnly Until);
 
     private sealed record Entry(StatementStamp Stamp, CapitalGainsStatement Statement);
+
+    private sealed record CarriedKey(Guid UserId, int YearStart);
+
+    private sealed record Carried(StatementStamp Stamp, IReadOnlyList<CarriedLoss> Losses);
 
     private sealed record StampRow(long Ledger, long Reference);
 }
