@@ -18,7 +18,7 @@ public sealed class AdminJobsJourneyTests(BrowserFixture browser)
         {
             BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "en-IN", TimezoneId = "Asia/Kolkata",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserFixture.Patience);
         return await context.NewPageAsync();
     }
 

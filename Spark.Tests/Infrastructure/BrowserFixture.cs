@@ -20,12 +20,18 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Errors the page logged to its console (a Content-Security-Policy violation shows up here).</summary>
     public IReadOnlyList<string> ConsoleErrors(IPage page) => consoleErrors.GetValueOrDefault(page) ?? [];
 
+    /// <summary>
+    /// How long an action or an assertion waits (ms). 15 s proved short on a loaded two-core machine: a sign-in's
+    /// navigation (PBKDF2, then the first dashboard render) timed out after its click on a clean-clone run.
+    /// </summary>
+    public const float Patience = 30_000;
+
     public async Task InitializeAsync()
     {
         await Web.InitializeAsync();
-        // Assertions wait as long as actions do (the context's 15 s): a busy machine may take longer than Playwright's
-        // 5 s default to render what is asserted.
-        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
+        // Assertions wait as long as actions do (Patience): a busy machine may take longer than Playwright's 5 s default to
+        // render what is asserted. A passing step never waits for it; only a failing one takes that long to report.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(Patience);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -50,7 +56,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = "en-IN",
             TimezoneId = "Asia/Kolkata",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(Patience);
         var page = await context.NewPageAsync();
         var errors = consoleErrors.GetOrAdd(page, _ => []);
         page.Console += (_, message) =>
