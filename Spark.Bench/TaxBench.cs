@@ -27,7 +27,8 @@ internal static class TaxBench
         public double ColdP50 { get; init; }
         public double ColdP95 { get; init; }
 
-        /// <summary>The statement computed on every read (no statement kept in memory), as before decision 0065.</summary>
+        /// <summary>The statement computed on every read (no statement kept in memory), as after a write dated in or after the year:
+        /// the openings and the losses brought forward kept in the database (decisions 0055 and 0066).</summary>
         public double ComputedP50 { get; init; }
         public double ComputedP95 { get; init; }
 
@@ -119,8 +120,10 @@ internal static class TaxBench
             var db = scope.ServiceProvider.GetRequiredService<SparkDb>();
             await using (var context = db.ForUser(userId))
             {
-                // As a ledger write dated before the year does: its trigger clears the openings and bumps the ledger's version.
+                // As a ledger write dated before the year does: its triggers clear the openings and the losses brought
+                // forward, and bump the ledger's version.
                 await context.Database.ExecuteSqlAsync($"DELETE FROM tax_year_openings WHERE user_id = {userId}");
+                await context.Database.ExecuteSqlAsync($"DELETE FROM tax_year_carried_losses WHERE user_id = {userId}");
                 await context.Database.ExecuteSqlAsync($"UPDATE ledger_versions SET version = version + 1 WHERE user_id = {userId}");
             }
             var service = scope.ServiceProvider.GetRequiredService<ICapitalGainsStatements>();

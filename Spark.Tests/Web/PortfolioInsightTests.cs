@@ -100,6 +100,30 @@ public sealed class PortfolioInsightTests(WebAppFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_cached_read_is_answered_from_memory_until_the_row_is_computed_again_elsewhere()
+    {
+        var (userId, _) = await InvestorAsync();
+        using var scope = fixture.App.Services.CreateScope();
+        var service = Service(scope, new TestClock(Monday));
+        var first = await service.GetAsync(userId);
+        Assert.Equal(1, first.Inputs.Securities);
+
+        // The row changed behind this process's back, its generated_at kept: the insight kept in memory still answers.
+        await fixture.Database.OwnerExecuteAsync(
+            "UPDATE ai_analyses SET technical_indicators = jsonb_set(technical_indicators, '{inputs,securities}', '99') WHERE user_id = $1", userId);
+        var kept = await service.GetAsync(userId);
+        Assert.True(kept.FromCache);
+        Assert.Equal(1, kept.Inputs.Securities);
+
+        // As another instance's computation leaves the row, with a generated_at of its own: the next read reads the row.
+        await fixture.Database.OwnerExecuteAsync("UPDATE ai_analyses SET generated_at = generated_at + interval '1 second' WHERE user_id = $1", userId);
+        var read = await service.GetAsync(userId);
+        Assert.True(read.FromCache);
+        Assert.Equal(99, read.Inputs.Securities);
+        Assert.Equal(first.GeneratedAt.AddSeconds(1), read.GeneratedAt);
+    }
+
+    [Fact]
     public async Task Another_investor_cannot_read_the_insight_row()
     {
         var (userId, _) = await InvestorAsync();
@@ -140,6 +164,12 @@ public sealed class PortfolioInsightTests(WebAppFixture fixture) : IClassFixture
         Assert.Contains(body["facts"]!.AsArray(), f => f!["label"]!.GetValue<string>() == "Holdings value" && f["value"]!.GetValue<decimal>() == 1_200m && f["unit"]!.GetValue<string>() == "INR");
         Assert.Contains("SEBI", body["disclaimer"]!.GetValue<string>(), StringComparison.Ordinal);
 
+        // A refresh within a minute of the last computation, nothing changed since: the same insight, not another
+        // computation; a minute later, computed again.
+        var (soon, same) = await api.GetAsync("analysis/portfolio?refresh=true");
+        Assert.Equal(HttpStatusCode.OK, soon);
+        Assert.Equal(body["generatedAt"]!.GetValue<string>(), same!["generatedAt"]!.GetValue<string>());
+        fixture.Clock.Advance(PortfolioInsightService.RefreshFloor);
         var (again, cached) = await api.GetAsync("analysis/portfolio?refresh=true");
         Assert.Equal(HttpStatusCode.OK, again);
         Assert.NotEqual(body["generatedAt"]!.GetValue<string>(), cached!["generatedAt"]!.GetValue<string>());

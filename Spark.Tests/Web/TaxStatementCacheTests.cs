@@ -104,4 +104,95 @@ public sealed class TaxStatementCacheTests(WebAppFixture fixture) : IClassFixtur
         Assert.Equal(1, await fixture.Database.OwnerScalarAsync<long>(
             "SELECT count(*) FROM ledger_versions WHERE user_id = $1 AND version > 0", userId));
     }
+
+    private static async Task<decimal> BroughtForwardAsync(ApiClient api)
+    {
+        var (status, statement) = await api.GetAsync("tax/capital-gains?fy=2026-27");
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {ApiClient.Json(statement)}");
+        return Assert.Single(statement!["summary"]!["lossesBroughtForward"]!.AsArray())!["shortTerm"]!.GetValue<decimal>();
+    }
+
+    private Task<long> KeptYearsAsync(Guid userId) =>
+        fixture.Database.OwnerScalarAsync<long>("SELECT count(*) FROM tax_year_carried_losses WHERE user_id = $1 AND year_start = '2026-04-01'", userId);
+
+    /// <summary>The investor with one sale, plus FY 2025-26's short-term loss: 10 bought at ₹100, sold at ₹80 (₹200).</summary>
+    private async Task<(Guid UserId, ApiClient Api, string Symbol)> InvestorWithALossBroughtForwardAsync()
+    {
+        var (userId, api, symbol) = await InvestorWithOneSaleAsync();
+        using var scope = fixture.App.Services.CreateScope();
+        var ledger = scope.ServiceProvider.GetRequiredService<LedgerService>();
+        await ledger.CreateAsync(userId, new TransactionDraft(symbol, TransactionType.Buy, 10m, 100m, null, 0m, 0m, 0m, new DateOnly(2025, 5, 5), "manual"));
+        await ledger.CreateAsync(userId, new TransactionDraft(symbol, TransactionType.Sell, 10m, 80m, null, 0m, 0m, 0m, new DateOnly(2025, 6, 2), "manual"));
+        return (userId, api, symbol);
+    }
+
+    [Fact]
+    public async Task The_losses_brought_forward_stay_kept_through_a_write_dated_in_the_year_and_are_computed_again_after_one_dated_before_it()
+    {
+        var (userId, api, symbol) = await InvestorWithALossBroughtForwardAsync();
+        using var _ = api;
+        // Section 74: FY 2025-26's ₹200 short-term loss is brought into FY 2026-27 and kept in the database.
+        Assert.Equal(200m, await BroughtForwardAsync(api));
+        Assert.Equal(1, await KeptYearsAsync(userId));
+
+        // Marked behind Spark's back (no version moves, so memory still serves ₹200): only a read of the stored row can
+        // answer ₹199 from here on.
+        await fixture.Database.OwnerExecuteAsync(
+            "UPDATE tax_year_carried_losses SET losses = jsonb_set(losses, '{0,ShortTerm}', '199') WHERE user_id = $1", userId);
+
+        // A buy dated in the year, as a fill today is: the ledger's version moves (memory misses), the stored row stands.
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<LedgerService>().CreateAsync(userId,
+                new TransactionDraft(symbol, TransactionType.Buy, 5m, 120m, null, 0m, 0m, 0m, new DateOnly(2026, 7, 1), "manual"));
+        }
+        Assert.Equal(199m, await BroughtForwardAsync(api));
+
+        // A change dated before the year, in plain SQL: the earlier sale at ₹70 makes the loss ₹300. The trigger deleted the
+        // stored row in the same transaction, so the next read computes FY 2025-26 again and keeps the result.
+        await fixture.Database.OwnerExecuteAsync(
+            "UPDATE transactions SET price = 70, amount = 700 WHERE user_id = $1 AND type = 'sell' AND transaction_date = '2025-06-02'", userId);
+        Assert.Equal(0, await KeptYearsAsync(userId));
+        Assert.Equal(300m, await BroughtForwardAsync(api));
+        Assert.Equal(1, await KeptYearsAsync(userId));
+
+        // New tax reference data (a rename of the security): the row kept under the older reference version is not served.
+        await fixture.Database.OwnerExecuteAsync(
+            "UPDATE tax_year_carried_losses SET losses = jsonb_set(losses, '{0,ShortTerm}', '299') WHERE user_id = $1", userId);
+        await fixture.Database.OwnerExecuteAsync("UPDATE securities SET name = name || ' Ltd' WHERE symbol = $1", symbol);
+        Assert.Equal(300m, await BroughtForwardAsync(api));
+    }
+
+    [Fact]
+    public async Task Losses_computed_before_a_write_committed_are_not_kept()
+    {
+        var (userId, api, _) = await InvestorWithALossBroughtForwardAsync();
+        using var __ = api;
+        using var scope = fixture.App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Spark.Data.SparkDb>();
+        var grandfathering = scope.ServiceProvider.GetRequiredService<IGrandfatheringPrices>();
+        var charges = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Spark.Core.Orders.ChargeSchedule>>().Value;
+        StatementStamp before;
+        await using (var context = db.ForUser(userId)) before = await StatementCache.StampAsync(context, default);
+
+        // A write commits after the versions were read: whatever was computed under them may already be stale, and is
+        // returned to this read but never stored (decision 0066).
+        await fixture.Database.OwnerExecuteAsync(
+            "UPDATE transactions SET price = 70, amount = 700 WHERE user_id = $1 AND type = 'sell' AND transaction_date = '2025-06-02'", userId);
+        await using (var context = db.ForUser(userId))
+        {
+            var statement = await CapitalGainsStatements.ComputeAsync(context, grandfathering, charges, new Spark.Core.Tax.FinancialYear(2026),
+                new DateOnly(2027, 3, 31), 1, 50, default, cache: null, stamp: before);
+            Assert.Equal(300m, Assert.Single(statement.LossesBroughtForward).ShortTerm);
+        }
+        Assert.Equal(0, await KeptYearsAsync(userId));
+
+        // Read under the current versions, the same losses are kept.
+        await using (var context = db.ForUser(userId))
+        {
+            await CapitalGainsStatements.ComputeAsync(context, grandfathering, charges, new Spark.Core.Tax.FinancialYear(2026), new DateOnly(2027, 3, 31),
+                1, 50, default);
+        }
+        Assert.Equal(1, await KeptYearsAsync(userId));
+    }
 }

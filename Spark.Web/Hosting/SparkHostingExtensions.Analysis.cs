@@ -18,6 +18,7 @@ public static partial class SparkHostingExtensions
         services.AddScoped<SecurityAnalysisJob>();
         services.Configure<Spark.Core.Analysis.InsightThresholds>(configuration.GetSection(AnalysisOptions.Section + ":Insights"));
         services.AddScoped<PortfolioInsightService>();
+        services.AddSingleton<PortfolioInsightMemory>();
     }
 
     private static void ScheduleAnalysisJobs(IQuartzBuilder q)

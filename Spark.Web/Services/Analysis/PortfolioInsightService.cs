@@ -35,20 +35,42 @@ public sealed record InsightInputs(int Securities, int Flows, decimal CashBalanc
 /// </summary>
 public sealed class PortfolioInsightService(SparkDb db, PortfolioService portfolio, IndexHistory index, SecurityCatalog catalog, PriceBook prices,
     CapitalGainsStatements statements, SecurityAnalysisService securities, IOptions<InsightThresholds> thresholds, IOptions<GoalOptions> goals,
-    TimeProvider clock)
+    TimeProvider clock, PortfolioInsightMemory memory)
 {
-    /// <summary>The insight from the cache, or computed on a miss (or when <paramref name="refresh"/> asks for it).</summary>
-    public async Task<CachedInsight> GetAsync(Guid userId, bool refresh = false, CancellationToken cancellationToken = default)
-    {
-        var stamp = await LedgerStampAsync(userId, cancellationToken);
-        if (!refresh && await ReadAsync(userId, stamp, cancellationToken) is { } hit) return hit;
-        await using var held = await AdvisoryLock.TakeAsync(db.ConnectionString, $"insight:{userId}", TimeSpan.FromSeconds(30), clock, cancellationToken);
-        if (!refresh && await ReadAsync(userId, stamp, cancellationToken) is { } computed) return computed;
-        return await ComputeAsync(userId, stamp, cancellationToken);
-    }
+    /// <summary>
+    /// How soon after the last computation an investor's <c>refresh</c> computes again: within it, a refresh gets the
+    /// insight just made when nothing it was made from changed (a client repeating <c>refresh=true</c> costs one
+    /// computation a minute, not one a request); only the market breadth could be a minute older.
+    /// </summary>
+    public static readonly TimeSpan RefreshFloor = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The insight from the cache, or computed on a miss, or when <paramref name="refresh"/> asks for it and the last one
+    /// is older than <see cref="RefreshFloor"/>.
+    /// </summary>
+    public Task<CachedInsight> GetAsync(Guid userId, bool refresh = false, CancellationToken cancellationToken = default) =>
+        GetAsync(userId, refresh, force: false, cancellationToken);
 
     /// <summary>Computes and stores the insight whatever the cache holds (the nightly job).</summary>
-    public Task<CachedInsight> RefreshAsync(Guid userId, CancellationToken cancellationToken = default) => GetAsync(userId, refresh: true, cancellationToken);
+    public Task<CachedInsight> RefreshAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        GetAsync(userId, refresh: true, force: true, cancellationToken);
+
+    private async Task<CachedInsight> GetAsync(Guid userId, bool refresh, bool force, CancellationToken cancellationToken)
+    {
+        var (stamp, generatedAt) = await StampAsync(userId, cancellationToken);
+        if (refresh && !force && generatedAt is { } last && clock.GetUtcNow() - last < RefreshFloor) refresh = false;
+        if (!refresh && generatedAt is { } made && memory.Get(userId, stamp, made) is { } kept && kept.ExpiresAt > clock.GetUtcNow()) return kept;
+        if (!refresh && await ReadAsync(userId, stamp, cancellationToken) is { } hit) return Kept(hit);
+        await using var held = await AdvisoryLock.TakeAsync(db.ConnectionString, $"insight:{userId}", TimeSpan.FromSeconds(30), clock, cancellationToken);
+        if (!refresh && await ReadAsync(userId, stamp, cancellationToken) is { } computed) return Kept(computed);
+        return Kept(await ComputeAsync(userId, stamp, cancellationToken));
+
+        CachedInsight Kept(CachedInsight insight)
+        {
+            memory.Keep(userId, stamp, insight);
+            return insight;
+        }
+    }
 
     /// <summary>The insight's inputs read and computed, without the cache (tests and the benchmark).</summary>
     public async Task<PortfolioInsight> ComputeOnlyAsync(Guid userId, CancellationToken cancellationToken = default) =>
@@ -110,18 +132,23 @@ public sealed class PortfolioInsightService(SparkDb db, PortfolioService portfol
     }
 
     /// <summary>
-    /// What the cached row must have been built from: the ledger's version (bumped by a trigger on every write to the
-    /// investor's transactions, decision 0065) and the cash account's balance and latest change. One small query.
+    /// What the cached row must have been built from: the ledger's and the tax reference data's versions (bumped by
+    /// triggers on every write to them, decision 0065; the insight's tax facts come from the capital-gains statement), and
+    /// the cash account's balance and latest change; with the stored row's generated_at, which tells whether the insight
+    /// kept in memory is that row. Small reads in one unit of work.
     /// </summary>
-    private async Task<string> LedgerStampAsync(Guid userId, CancellationToken cancellationToken)
+    private async Task<(string Stamp, DateTimeOffset? GeneratedAt)> StampAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var context = db.ForUser(userId);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-        var ledger = await context.Database.SqlQuery<long>(
-            $"SELECT coalesce((SELECT version FROM ledger_versions WHERE user_id = {userId}), 0) AS \"Value\"").SingleAsync(cancellationToken);
+        var versions = await StatementCache.StampAsync(context, cancellationToken);
         var cash = await context.CashAccounts.AsNoTracking().Select(c => new { c.Balance, c.UpdatedAt }).SingleOrDefaultAsync(cancellationToken);
+        var generatedAt = await context.AiAnalyses.AsNoTracking()
+            .Where(a => a.UserId == userId && a.SecurityId == null && a.AnalysisType == AnalysisType.PortfolioInsight)
+            .OrderByDescending(a => a.GeneratedAt).Select(a => (DateTimeOffset?)a.GeneratedAt).FirstOrDefaultAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return string.Create(CultureInfo.InvariantCulture, $"v{ledger}|{cash?.Balance ?? 0m}|{cash?.UpdatedAt.UtcTicks ?? 0}");
+        return (string.Create(CultureInfo.InvariantCulture,
+            $"v{versions.Ledger}.{versions.Reference}|{cash?.Balance ?? 0m}|{cash?.UpdatedAt.UtcTicks ?? 0}"), generatedAt);
     }
 
     private async Task<PortfolioInsightInput> InputAsync(Guid userId, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
         {
             var stamp = await StatementCache.StampAsync(context, cancellationToken);
             return await cache.GetOrComputeAsync(userId, year, year.To, stamp,
-                () => ComputeAsync(context, grandfathering, schedule.Value, year, year.To, 1, int.MaxValue, cancellationToken, cache));
+                () => ComputeAsync(context, grandfathering, schedule.Value, year, year.To, 1, int.MaxValue, cancellationToken, cache, stamp));
         }
 
         if (reads is not null) return await reads.ReadAsync(userId, Read);
@@ -82,18 +82,90 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
 
     /// <summary>
     /// The statement inside the caller's user-scoped context (the order ticket's estimate reads the year so far), with the
-    /// earlier years' losses brought forward (section 74, <see cref="BroughtForwardAsync"/>).
+    /// earlier years' losses brought forward (section 74, <see cref="BroughtForwardKeptAsync"/>).
     /// </summary>
-    /// <param name="cache">Where the losses brought forward are kept between reads (decision 0065), for the investor whose
-    /// scope <paramref name="context"/> is; null computes them every time.</param>
+    /// <param name="cache">Where the losses brought forward are kept in memory between reads (decision 0065), for the
+    /// investor whose scope <paramref name="context"/> is; null reads them from the database each time.</param>
+    /// <param name="stamp">The versions the caller read in this scope before anything else, if it did.</param>
     internal static async Task<CapitalGainsStatement> ComputeAsync(SparkDbContext context, IGrandfatheringPrices grandfathering, ChargeSchedule charges,
-        FinancialYear year, DateOnly until, int page, int pageSize, CancellationToken cancellationToken, StatementCache? cache = null)
+        FinancialYear year, DateOnly until, int page, int pageSize, CancellationToken cancellationToken, StatementCache? cache = null,
+        StatementStamp? stamp = null)
     {
-        var broughtForward = cache is not null && context.Scope.UserId is { } user
-            ? await cache.BroughtForwardAsync(user, year, await StatementCache.StampAsync(context, cancellationToken),
-                () => BroughtForwardAsync(context, grandfathering, charges, year, cancellationToken))
-            : await BroughtForwardAsync(context, grandfathering, charges, year, cancellationToken);
+        var broughtForward = await BroughtForwardKeptAsync(context, grandfathering, charges, year, cache, stamp, cancellationToken);
         return await YearAsync(context, grandfathering, charges, year, until, page, pageSize, broughtForward, dividends: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// The shape of <c>tax_year_carried_losses.losses</c> and the rules that computed them: a change to how an earlier
+    /// year's statement sets off or carries forward bumps this number, and rows stored under another are computed again.
+    /// </summary>
+    public const short CarriedFormat = 1;
+
+    /// <summary>
+    /// The losses brought into <paramref name="year"/> without replaying the earlier years when nothing dated before it
+    /// changed (decision 0066): from memory while the versions hold; else the row kept in <c>tax_year_carried_losses</c>
+    /// (a trigger deletes it when a transaction dated before the year changes, so a fill today leaves it standing) if it
+    /// was computed under today's tax reference data; else <see cref="BroughtForwardAsync"/>, kept for next time.
+    /// </summary>
+    private static async Task<IReadOnlyList<CarriedLoss>> BroughtForwardKeptAsync(SparkDbContext context, IGrandfatheringPrices grandfathering,
+        ChargeSchedule charges, FinancialYear year, StatementCache? cache, StatementStamp? stamp, CancellationToken cancellationToken)
+    {
+        if (context.Scope.UserId is not { } user) return await BroughtForwardAsync(context, grandfathering, charges, year, cancellationToken);
+        // Read before the stored row and the ledger: a change committed after this read shows as a newer version.
+        var versions = stamp ?? await StatementCache.StampAsync(context, cancellationToken);
+        async Task<IReadOnlyList<CarriedLoss>> Stored()
+        {
+            var from = year.From;
+            var kept = await context.Database.SqlQuery<string>($"""
+                SELECT losses::text AS "Value" FROM tax_year_carried_losses
+                WHERE user_id = current_user_id() AND year_start = {from} AND format = {CarriedFormat} AND reference_version = {versions.Reference}
+                """).ToListAsync(cancellationToken);
+            if (kept.Count == 1) return CarriedLossJson.Read(kept[0]);
+            var losses = await BroughtForwardAsync(context, grandfathering, charges, year, cancellationToken);
+            await KeepBroughtForwardAsync(context, year, versions, losses, cancellationToken);
+            return losses;
+        }
+
+        return cache is null ? await Stored() : await cache.BroughtForwardAsync(user, year, versions, Stored);
+    }
+
+    /// <summary>
+    /// Stores the losses computed under <paramref name="stamp"/> when nothing of the investor's ledger changed since:
+    /// inside a unit of work of its own, holding their <c>ledger_versions</c> row FOR SHARE, only if its version is still
+    /// the stamp's. A writer bumps that row before its trigger deletes stale years (trigger name order, see
+    /// <c>Sql/25_tax_carried_losses.sql</c>), so it either committed before this check (the versions differ and nothing is
+    /// stored) or waits for this commit and then deletes what was stored if its change is dated before the year.
+    /// Nothing is stored from a caller's own transaction, for staff viewing a customer read-only, or on the replica.
+    /// </summary>
+    private static async Task KeepBroughtForwardAsync(SparkDbContext context, FinancialYear year, StatementStamp stamp,
+        IReadOnlyList<CarriedLoss> losses, CancellationToken cancellationToken)
+    {
+        if (stamp.Ledger == 0 || context.Database.CurrentTransaction is not null
+            || (context.Scope.UserId is { } user && Spark.Core.Accounts.Impersonation.IsReadOnlyFor(user)))
+        {
+            return;
+        }
+
+        var from = year.From;
+        var json = CarriedLossJson.Write(losses);
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await context.Database.ExecuteSqlAsync($"""
+                WITH held AS (SELECT version FROM ledger_versions WHERE user_id = current_user_id() FOR SHARE)
+                INSERT INTO tax_year_carried_losses (user_id, year_start, format, reference_version, losses)
+                SELECT current_user_id(), {from}, {CarriedFormat}, {stamp.Reference}, {json}::jsonb FROM held WHERE held.version = {stamp.Ledger}
+                ON CONFLICT (user_id, year_start) DO UPDATE
+                  SET format = excluded.format, reference_version = excluded.reference_version, losses = excluded.losses, built_at = now()
+                """, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.ReadOnlySqlTransaction
+                                                     or Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.LockNotAvailable)
+        {
+            // The losses are still right for this read, only not kept for the next.
+            await transaction.RollbackAsync(cancellationToken);
+        }
     }
 
     /// <summary>

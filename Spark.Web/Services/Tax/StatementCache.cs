@@ -86,9 +86,9 @@ public sealed class StatementCache : IDisposable
     }
 
     /// <summary>
-    /// The losses brought into <paramref name="year"/> from the earlier years (section 74, decision 0064: up to eight
-    /// earlier statements) kept under <paramref name="stamp"/> as the statements are: the order ticket's estimate and the
-    /// statement of the year both need them, and they change only with the ledger or the reference data.
+    /// The losses brought into <paramref name="year"/> from the earlier years (section 74, decision 0064) kept under
+    /// <paramref name="stamp"/> as the statements are, saving the order ticket's estimate and the statement a round trip;
+    /// <paramref name="compute"/> reads them from <c>tax_year_carried_losses</c> or computes them (decision 0066).
     /// </summary>
     public async Task<IReadOnlyList<CarriedLoss>> BroughtForwardAsync(Guid userId, FinancialYear year, StatementStamp stamp,
         Func<Task<IReadOnlyList<CarriedLoss>>> compute)
