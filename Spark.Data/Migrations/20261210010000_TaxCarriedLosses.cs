@@ -7,8 +7,8 @@ namespace Spark.Data.Migrations
 {
     /// <summary>
     /// tax_year_carried_losses: the section 74 losses brought into a financial year, kept beside the year openings and
-    /// cleared by a trigger only when a transaction dated before that year changes (decision 0066). SQL only: the model
-    /// does not change.
+    /// cleared by a trigger only when a transaction dated before that year changes; ledger_transactions, the live and the
+    /// archived ledger as one (decision 0066). SQL only: the model does not change.
     /// </summary>
     [DbContext(typeof(SparkDbContext))]
     [Migration("20261210010000_TaxCarriedLosses")]
@@ -25,6 +25,7 @@ namespace Spark.Data.Migrations
             DROP TRIGGER IF EXISTS tax_year_carried_losses_on_investment_update ON investments;
             DROP FUNCTION IF EXISTS tax_year_carried_losses_invalidate();
             DROP TABLE IF EXISTS tax_year_carried_losses;
+            DROP VIEW IF EXISTS ledger_transactions;
             """);
     }
 }

@@ -71,3 +71,13 @@ CREATE TRIGGER tax_year_carried_losses_on_investment_update AFTER UPDATE ON inve
 INSERT INTO ledger_versions (user_id, version)
 SELECT DISTINCT t.user_id, 1 FROM transactions t WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)
 ON CONFLICT (user_id) DO NOTHING;
+
+-- The whole ledger, live and archived: retention moves a closed position's trades older than seven years to
+-- transactions_archive (decision 0058), and what is computed over all of history (the capital-gains statements of those
+-- years and the losses they carry forward, lifetime realised P&L) still needs them (decision 0066). security_invoker: the
+-- reader's row-level security applies to both tables. `SELECT *` is expanded when the view is made: a migration that adds
+-- a column to transactions (and so to transactions_archive) recreates this view.
+CREATE OR REPLACE VIEW ledger_transactions WITH (security_invoker = true) AS
+  SELECT * FROM transactions
+  UNION ALL
+  SELECT * FROM transactions_archive;

@@ -107,10 +107,14 @@ public static partial class DatabaseCommand
             BEGIN
               GRANT USAGE ON SCHEMA public TO {{appRole}};
               FOR r IN
-                SELECT c.relname, c.relispartition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+                SELECT c.relname, c.relispartition, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v')
               LOOP
-                IF r.relispartition OR r.relname = '{{SparkDatabase.MigrationsHistoryTable}}' THEN
+                IF r.relkind = 'v' THEN
+                  -- Views read under the reader's own row-level security (security_invoker), and only read.
+                  EXECUTE format('REVOKE ALL ON %I FROM {{appRole}}', r.relname);
+                  EXECUTE format('GRANT SELECT ON %I TO {{appRole}}', r.relname);
+                ELSIF r.relispartition OR r.relname = '{{SparkDatabase.MigrationsHistoryTable}}' THEN
                   EXECUTE format('REVOKE ALL ON %I FROM {{appRole}}', r.relname);
                 ELSIF r.relname = 'audit_logs' THEN
                   EXECUTE format('REVOKE ALL ON %I FROM {{appRole}}', r.relname);

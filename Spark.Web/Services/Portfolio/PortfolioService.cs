@@ -136,10 +136,12 @@ public sealed class PortfolioService(SparkDb db, PriceBook prices, PriceHistory 
         await context.Database.OpenConnectionAsync(cancellationToken);
         await using (var command = connection.CreateCommand())
         {
+            // The archive too (ledger_transactions): retention moves a closed position's trades older than seven years
+            // there (decision 0058), and the lifetime realised P&L, income and XIRR still count them (decision 0066).
             command.CommandText = """
                 SELECT investment_id, type, quantity, price, amount, fees, tax, gst, transaction_date, created_at, id,
                        CASE WHEN type IN ('split', 'bonus') THEN metadata::text END
-                FROM transactions
+                FROM ledger_transactions
                 WHERE investment_id IS NOT NULL AND status = 'completed'
                 """;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

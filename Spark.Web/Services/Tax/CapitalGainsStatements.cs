@@ -55,7 +55,7 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     public async Task<IReadOnlyList<FinancialYear>> YearsAsync(Guid userId, CancellationToken cancellationToken = default)
     {
         await using var context = db.ForUser(userId);
-        var months = await context.Transactions.AsNoTracking()
+        var months = await Ledger(context)
             .Where(t => (t.Type == TransactionType.Sell || t.Type == TransactionType.Dividend) && t.Status == TransactionStatus.Completed)
             .Select(t => new { t.TransactionDate.Year, t.TransactionDate.Month })
             .Distinct()
@@ -179,7 +179,7 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     {
         var first = new FinancialYear(year.StartYear - CapitalGainsEngine.CarryForwardYears).From;
         var before = year.From;
-        var months = await context.Transactions.AsNoTracking()
+        var months = await Ledger(context)
             .Where(t => t.Type == TransactionType.Sell && t.Status == TransactionStatus.Completed && t.InvestmentId != null
                 && t.TransactionDate >= first && t.TransactionDate < before)
             .Select(t => new { t.TransactionDate.Year, t.TransactionDate.Month })
@@ -201,13 +201,13 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     {
         var from = year.From;
         var to = until < year.To ? until : year.To;
-        var sold = await context.Transactions.AsNoTracking()
+        var sold = await Ledger(context)
             .Where(t => t.Type == TransactionType.Sell && t.Status == TransactionStatus.Completed && t.InvestmentId != null
                 && t.TransactionDate >= from && t.TransactionDate <= to)
             .Select(t => t.InvestmentId!.Value).Distinct().ToListAsync(cancellationToken);
         var holdings = await YearHoldingsAsync(context, sold, from, to, charges, cancellationToken);
 
-        var paid = !dividends ? [] : await context.Transactions.AsNoTracking()
+        var paid = !dividends ? [] : await Ledger(context)
             .Where(t => t.Type == TransactionType.Dividend && t.Status == TransactionStatus.Completed && t.TransactionDate >= from && t.TransactionDate <= to)
             .Select(t => new DividendRow(t.Id, t.TransactionDate, t.SecurityId ?? Guid.Empty, t.Symbol ?? t.AssetName, t.AssetName, t.Platform, t.Amount))
             .ToListAsync(cancellationToken);
@@ -227,6 +227,15 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
             pageSize,
             broughtForward);
     }
+
+    /// <summary>
+    /// The investor's ledger as the statement reads it: live and archived rows (<c>ledger_transactions</c>, under the
+    /// reader's row-level security). Retention moves a closed position's trades older than seven years to the archive
+    /// (decision 0058); the statements of those years, and the losses they bring into the next eight, still need them
+    /// (decision 0066).
+    /// </summary>
+    private static IQueryable<LedgerTransaction> Ledger(SparkDbContext context) =>
+        context.Transactions.FromSql($"SELECT * FROM ledger_transactions").AsNoTracking();
 
     private sealed record Compact(Guid Id, Guid InvestmentId, TransactionType Type, DateOnly Date, decimal Quantity, DateTimeOffset CreatedAt);
 
@@ -255,7 +264,7 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
         // Raw SQL with one array parameter: an id list of thousands as separate parameters would cost more to plan than
         // to run (and could pass Npgsql's parameter limit).
         var rows = await context.Transactions.FromSql($"""
-                SELECT * FROM transactions
+                SELECT * FROM ledger_transactions
                 WHERE investment_id = ANY({ids}) AND status = 'completed' AND transaction_date >= {from} AND transaction_date <= {to}
                   AND type NOT IN ('dividend', 'interest')
                 """).AsNoTracking()
@@ -338,14 +347,14 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     {
         var ids = holdings.Select(h => h.Id).ToArray();
         var earlier = await context.Transactions.FromSql($"""
-                SELECT * FROM transactions
+                SELECT * FROM ledger_transactions
                 WHERE investment_id = ANY({ids}) AND status = 'completed' AND transaction_date < {from} AND type NOT IN ('dividend', 'interest')
                 """).AsNoTracking()
             .Select(t => new Compact(t.Id, t.InvestmentId!.Value, t.Type, t.TransactionDate, t.Quantity ?? 0m, t.CreatedAt))
             .ToListAsync(cancellationToken);
         var actionIds = earlier.Where(c => c.Type is TransactionType.Split or TransactionType.Bonus).Select(c => c.Id).ToArray();
         var actions = actionIds.Length == 0 ? [] : await context.Transactions
-            .FromSql($"SELECT * FROM transactions WHERE id = ANY({actionIds}) AND transaction_date < {from}").AsNoTracking().ToListAsync(cancellationToken);
+            .FromSql($"SELECT * FROM ledger_transactions WHERE id = ANY({actionIds}) AND transaction_date < {from}").AsNoTracking().ToListAsync(cancellationToken);
         var ratios = actions.ToDictionary(a => a.Id, a => LedgerService.ToEntry(a));
 
         var keep = new List<Guid>();
@@ -402,11 +411,11 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
         var keepIds = keep.ToArray();
         var wholeIds = whole.ToArray();
         var rows = keepIds.Length + wholeIds.Length == 0 ? [] : await context.Transactions.FromSql($"""
-                SELECT * FROM transactions
+                SELECT * FROM ledger_transactions
                 WHERE id = ANY({keepIds}) AND status = 'completed' AND transaction_date < {from}
                   AND NOT (investment_id = ANY({wholeIds}))
                 UNION ALL
-                SELECT * FROM transactions
+                SELECT * FROM ledger_transactions
                 WHERE investment_id = ANY({wholeIds}) AND status = 'completed' AND transaction_date < {from} AND type NOT IN ('dividend', 'interest')
                 """).AsNoTracking().ToListAsync(cancellationToken);
         var byHolding = rows.GroupBy(r => r.InvestmentId!.Value).ToDictionary(g => g.Key, g => g.ToList());
@@ -430,7 +439,7 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
         if (investmentIds.Count == 0) return [];
         var ids = investmentIds.ToArray();
         var (holdings, facts) = await FactsAsync(context, ids, cancellationToken);
-        var rows = await context.Transactions.AsNoTracking()
+        var rows = await Ledger(context)
             .Where(t => t.InvestmentId != null && ids.Contains(t.InvestmentId.Value) && t.Status == TransactionStatus.Completed && t.TransactionDate <= until)
             .ToListAsync(cancellationToken);
         return Assemble(holdings, facts, rows, null);
