@@ -26,6 +26,11 @@ public static class TestEnvironment
 
     public static string TemplateDatabase => Get("SPARK_TEST_TEMPLATE");
 
+    /// <summary>The roles' passwords, for a cluster a test makes of its own with the same roles (<see cref="StreamingReplicaPair"/>).</summary>
+    public static string OwnerPassword => Get("SPARK_TEST_OWNER_PASSWORD");
+
+    public static string AppPassword => Get("SPARK_TEST_APP_PASSWORD");
+
     public static string OwnerConnectionString(string database) => Build("spark_owner", Get("SPARK_TEST_OWNER_PASSWORD"), database);
 
     public static string AppConnectionString(string database) => Build("spark_app", Get("SPARK_TEST_APP_PASSWORD"), database);
