@@ -205,13 +205,17 @@ public sealed class TaxApiTests(WebAppFixture fixture) : IClassFixture<WebAppFix
         Assert.Equal(1, await OpeningsAsync());
 
         // The kept opening is what the next statement reads: state its lot's cost as ₹900 behind the ledger's back and
-        // the gain becomes 1,500 − 900 = ₹600. (An edit by hand must also bump the ledger's version, as every ledger write's
-        // trigger does, or the statement kept in memory under that version would be served again: decision 0065.)
+        // the gain becomes 1,500 − 900 = ₹600. (An edit by hand must also bump the year's ledger version, as every ledger
+        // write's trigger does, or the statement kept in memory under those versions would be served again: decisions
+        // 0065 and 0066.)
         await fixture.Database.OwnerExecuteAsync("""
             UPDATE tax_year_openings o SET lots = jsonb_set(lots, '{0,Amount}', '900')
             FROM investments i WHERE i.id = o.investment_id AND i.user_id = $1
             """, userId);
-        await fixture.Database.OwnerExecuteAsync("UPDATE ledger_versions SET version = version + 1 WHERE user_id = $1", userId);
+        await fixture.Database.OwnerExecuteAsync("""
+            INSERT INTO ledger_year_versions AS v (user_id, year_start, version) VALUES ($1, '2026-04-01', 1)
+            ON CONFLICT (user_id, year_start) DO UPDATE SET version = v.version + 1
+            """, userId);
         Assert.Equal(("2024-06-03", 900m, 600m), await SaleAsync());
 
         // A buy dated before the year (1 Apr 2024, 10 at ₹50) clears it, and FIFO starts again from the ledger: the June

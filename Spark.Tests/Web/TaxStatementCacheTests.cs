@@ -195,4 +195,42 @@ public sealed class TaxStatementCacheTests(WebAppFixture fixture) : IClassFixtur
         }
         Assert.Equal(1, await KeptYearsAsync(userId));
     }
+
+    [Fact]
+    public async Task A_write_dated_after_a_year_leaves_that_years_kept_statement_served_and_one_dated_in_it_does_not()
+    {
+        var (userId, api, symbol) = await InvestorWithALossBroughtForwardAsync();
+        using var _ = api;
+        async Task<decimal> Gain2025Async()
+        {
+            var (status, statement) = await api.GetAsync("tax/capital-gains?fy=2025-26");
+            Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {ApiClient.Json(statement)}");
+            return Assert.Single(statement!["items"]!.AsArray())!["gain"]!.GetValue<decimal>();
+        }
+
+        // FY 2025-26: 10 sold at ₹80 after buying at ₹100, a ₹200 loss; the second read is served from memory.
+        Assert.Equal(-200m, await Gain2025Async());
+        Assert.Equal(500m, await GainAsync(api));
+        var hits = Cache.Hits;
+        Assert.Equal(-200m, await Gain2025Async());
+        Assert.Equal(hits + 1, Cache.Hits);
+
+        // A buy dated in FY 2026-27 (as a fill today is): FY 2025-26's kept statement is still served; FY 2026-27's is not.
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<LedgerService>().CreateAsync(userId,
+                new TransactionDraft(symbol, TransactionType.Buy, 5m, 120m, null, 0m, 0m, 0m, new DateOnly(2026, 7, 1), "manual"));
+        }
+        hits = Cache.Hits;
+        Assert.Equal(-200m, await Gain2025Async());
+        Assert.Equal(hits + 1, Cache.Hits);
+        var misses = Cache.Misses;
+        Assert.Equal(500m, await GainAsync(api));
+        Assert.Equal(misses + 1, Cache.Misses);
+
+        // A change dated in FY 2025-26, in plain SQL: the sale at ₹70 makes the loss ₹300, seen at the next read.
+        await fixture.Database.OwnerExecuteAsync(
+            "UPDATE transactions SET price = 70, amount = 700 WHERE user_id = $1 AND type = 'sell' AND transaction_date = '2025-06-02'", userId);
+        Assert.Equal(-300m, await Gain2025Async());
+    }
 }

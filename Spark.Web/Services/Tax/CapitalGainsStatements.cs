@@ -42,9 +42,11 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
         if (cache is null) return await ComputeAsync(userId, year, year.To, 1, int.MaxValue, cancellationToken);
         async Task<CapitalGainsStatement> Read(SparkDbContext context)
         {
-            var stamp = await StatementCache.StampAsync(context, cancellationToken);
+            // Kept under the versions of the years up to this one (decision 0066): a fill dated today leaves last year's
+            // statement good. The losses it brings forward read the whole ledger's version themselves.
+            var stamp = await StatementCache.YearStampAsync(context, year, cancellationToken);
             return await cache.GetOrComputeAsync(userId, year, year.To, stamp,
-                () => ComputeAsync(context, grandfathering, schedule.Value, year, year.To, 1, int.MaxValue, cancellationToken, cache, stamp));
+                () => ComputeAsync(context, grandfathering, schedule.Value, year, year.To, 1, int.MaxValue, cancellationToken, cache));
         }
 
         if (reads is not null) return await reads.ReadAsync(userId, Read);

@@ -6,7 +6,10 @@ using Spark.Data;
 
 namespace Spark.Web.Services.Tax;
 
-/// <summary>What a statement was computed from: the investor's ledger version and the tax reference data's (decision 0065).</summary>
+/// <summary>
+/// What a statement was computed from: the investor's ledger version (for a kept statement, the sum of its years' versions,
+/// decision 0066) and the tax reference data's (decision 0065).
+/// </summary>
 public readonly record struct StatementStamp(long Ledger, long Reference)
 {
     /// <summary>
@@ -55,6 +58,22 @@ public sealed class StatementCache : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         var stamps = await context.Database.SqlQuery<StampRow>($"""
             SELECT coalesce((SELECT version FROM ledger_versions WHERE user_id = current_user_id()), 0) AS "Ledger",
+                   coalesce((SELECT version FROM reference_versions WHERE name = 'tax'), 0) AS "Reference"
+            """).ToListAsync(cancellationToken);
+        return new StatementStamp(stamps[0].Ledger, stamps[0].Reference);
+    }
+
+    /// <summary>
+    /// The stamp a statement of <paramref name="year"/> is kept under (decision 0066): as <see cref="StampAsync"/>, but the
+    /// ledger part is the sum of the investor's versions of the financial years up to <paramref name="year"/>
+    /// (<c>ledger_year_versions</c>), so a write dated after the year leaves its kept statement good. One round trip.
+    /// </summary>
+    public static async Task<StatementStamp> YearStampAsync(SparkDbContext context, FinancialYear year, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var from = year.From;
+        var stamps = await context.Database.SqlQuery<StampRow>($"""
+            SELECT coalesce((SELECT sum(version) FROM ledger_year_versions WHERE user_id = current_user_id() AND year_start <= {from}), 0)::bigint AS "Ledger",
                    coalesce((SELECT version FROM reference_versions WHERE name = 'tax'), 0) AS "Reference"
             """).ToListAsync(cancellationToken);
         return new StatementStamp(stamps[0].Ledger, stamps[0].Reference);
