@@ -147,7 +147,8 @@ public sealed class StreamingReplicaPair : IAsyncLifetime
         return await stdout;
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port free on the loopback interface now (the OS picks it).</summary>
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

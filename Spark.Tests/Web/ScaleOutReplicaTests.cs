@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -46,7 +45,7 @@ public sealed class ScaleOutReplicaTests : IAsyncLifetime
     {
         await using var app = new SparkAppFactory(database, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:SparkReplica"] = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { Port = FreePort(), Timeout = 2 }.ConnectionString,
+            ["ConnectionStrings:SparkReplica"] = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { Port = StreamingReplicaPair.FreePort(), Timeout = 2 }.ConnectionString,
         });
         _ = app.BaseAddress;
         var reads = app.Services.GetRequiredService<SparkReadDb>();
@@ -119,13 +118,4 @@ public sealed class ScaleOutReplicaTests : IAsyncLifetime
     }
 
     private static int Port(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Port;
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
