@@ -137,7 +137,9 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
     /// the stamp's. A writer bumps that row before its trigger deletes stale years (trigger name order, see
     /// <c>Sql/25_tax_carried_losses.sql</c>), so it either committed before this check (the versions differ and nothing is
     /// stored) or waits for this commit and then deletes what was stored if its change is dated before the year.
-    /// Nothing is stored from a caller's own transaction, for staff viewing a customer read-only, or on the replica.
+    /// A writer still holding that row (a long import, say) makes the read skip the store rather than wait for it: its
+    /// commit moves the version anyway. Nothing is stored from a caller's own transaction, for staff viewing a customer
+    /// read-only, or on the replica.
     /// </summary>
     private static async Task KeepBroughtForwardAsync(SparkDbContext context, FinancialYear year, StatementStamp stamp,
         IReadOnlyList<CarriedLoss> losses, CancellationToken cancellationToken)
@@ -154,7 +156,7 @@ public sealed class CapitalGainsStatements(SparkDb db, IGrandfatheringPrices gra
         try
         {
             await context.Database.ExecuteSqlAsync($"""
-                WITH held AS (SELECT version FROM ledger_versions WHERE user_id = current_user_id() FOR SHARE)
+                WITH held AS (SELECT version FROM ledger_versions WHERE user_id = current_user_id() FOR SHARE SKIP LOCKED)
                 INSERT INTO tax_year_carried_losses (user_id, year_start, format, reference_version, losses)
                 SELECT current_user_id(), {from}, {CarriedFormat}, {stamp.Reference}, {json}::jsonb FROM held WHERE held.version = {stamp.Ledger}
                 ON CONFLICT (user_id, year_start) DO UPDATE
