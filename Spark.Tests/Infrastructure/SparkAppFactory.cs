@@ -56,6 +56,7 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // SparkProcess (Spark as a separate OS process) passes the same settings as environment variables: keep the two alike.
         builder.UseSetting("ConnectionStrings:Spark", database.AppConnectionString);
         builder.UseSetting("ConnectionStrings:SparkOwner", database.OwnerConnectionString);
         builder.UseSetting("Spark:Jobs:Enabled", "false");
