@@ -45,7 +45,7 @@ internal static class LoadDriver
 
     /// <summary>One N's measurements.</summary>
     private sealed record Row(
-        int N, int Opened, int Ticking, double RssPerCircuitKb, double? HeapPerCircuitKb, double CpuMsPerCircuitPerTick, double CpuIdleMsPerTick,
+        int N, int Opened, int Ticking, double RssPerCircuitKb, double? HeapPerCircuitKb, double CpuMsPerCircuitPerTick, double CpuIdleBeforeMsPerTick, double CpuIdleAfterMsPerTick,
         double? P50, double? P99, double? Max, int Samples, double BytesPerTick, Errors Errors, string? HeapNote, IReadOnlyList<(string Type, double KbPerCircuit, double CountPerCircuit)> Types);
 
     private sealed class Errors
@@ -254,7 +254,7 @@ internal static class LoadDriver
         await Task.Delay(TimeSpan.FromSeconds(5));
         var (heapBefore, rssBefore, noteBefore) = await MemoryAsync(settings.Pid);
         var window = TimeSpan.FromSeconds(settings.WindowSeconds);
-        var idleCpu = await CpuOverAsync(settings.Pid, window);
+        var idleBefore = await CpuOverAsync(settings.Pid, window);
 
         var errors = new Errors();
         var pages = await OpenAsync(browser, settings, state, n, errors);
@@ -278,6 +278,10 @@ internal static class LoadDriver
 
         var (heapAfter, rssAfter, noteAfter) = await MemoryAsync(settings.Pid);
         await CloseAsync(pages);
+        // The idle cost drifts (the process's own background work): bracket the busy window with an idle one after it too.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idleAfter = await CpuOverAsync(settings.Pid, window);
+        var idleCpu = (idleBefore + idleAfter) / 2;
 
         var opened = pages.Count;
         var per = Math.Max(1, opened);
@@ -295,7 +299,7 @@ internal static class LoadDriver
         latencies.Sort();
         return new Row(n, opened, ticking, (rssAfter - rssBefore) / (double)per,
             heapBefore is { } b && heapAfter is { } a ? (a.Bytes - b.Bytes) / 1024.0 / per : null,
-            (busyCpu - idleCpu).TotalMilliseconds / per / settings.Ticks, idleCpu.TotalMilliseconds / settings.Ticks,
+            (busyCpu - idleCpu).TotalMilliseconds / per / settings.Ticks, idleBefore.TotalMilliseconds / settings.Ticks, idleAfter.TotalMilliseconds / settings.Ticks,
             latencies.Count > 0 ? Percentile(latencies, 0.50) : null, latencies.Count > 0 ? Percentile(latencies, 0.99) : null,
             latencies.Count > 0 ? latencies[^1] : null, latencies.Count, bytesPerCircuitPerTick, errors, noteBefore ?? noteAfter, types);
     }
@@ -360,8 +364,8 @@ internal static class LoadDriver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Conditions: {now:yyyy-MM-dd HH:mm} UTC, NSE {(nseOpen ? "open: every listed security ticks" : "closed: only crypto ticks (the demo investor holds BTCINR and ETHINR)")}; {Environment.ProcessorCount} cores shared by Spark, PostgreSQL, Chromium and anything else running; load average {loadBefore.Split(' ')[0]} before, {loadAfter.Split(' ')[0]} after."));
         Console.WriteLine("RSS and heap: (after − before) ÷ pages opened, each read right after an induced full blocking collection (EventPipe GCHeapSnapshot, as dotnet-gcdump); after = the pages idle 10 s plus the CPU window.");
-        Console.WriteLine("App CPU: the Spark process's utime+stime over the window with the pages open minus the same window with none, ÷ pages ÷ ticks; app idle CPU per tick with no page: "
-            + string.Join(", ", rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"N={r.N} {r.CpuIdleMsPerTick:0.00} ms"))) + ".");
+        Console.WriteLine("App CPU: the Spark process's utime+stime over the window with the pages open minus the mean of the same window with none just before and just after, ÷ pages ÷ ticks; app CPU per tick with no page (before / after): "
+            + string.Join(", ", rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"N={r.N} {r.CpuIdleBeforeMsPerTick:0.0} / {r.CpuIdleAfterMsPerTick:0.0} ms"))) + ".");
         Console.WriteLine("WebSocket bytes received per circuit per tick over the window (render batches): "
             + string.Join(", ", rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"N={r.N} {r.BytesPerTick:N0} B"))) + ".");
         Console.WriteLine("Tick-to-DOM: browser Date.now() when the total-value figure changed minus the server time of the newest tick it shows (same machine clock); the browsers share the cores with the server.");
