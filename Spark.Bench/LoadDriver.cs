@@ -131,19 +131,22 @@ internal static class LoadDriver
     }
 
     /// <summary>
-    /// Waits (at most three minutes) until the process's own CPU with no page open is steady — two 5-second windows in a
-    /// row within 20 % of each other, or both under 20 ms a tick — so start-up work (tiered JIT, caches, the market's first
-    /// minutes) does not land in a baseline window; prints each window.
+    /// Waits (at least 20 s, at most three minutes) until the process's own CPU with no page open is steady — two 5-second
+    /// windows in a row within 20 % of each other and at most 20 % above the lowest seen — so start-up work (tiered JIT,
+    /// caches, the market's first minutes: 20–40 s at 370–590 ms a tick here) does not land in a baseline window; prints
+    /// each window.
     /// </summary>
     private static async Task SettleAsync(Settings settings)
     {
         var window = TimeSpan.FromSeconds(5);
         double? previous = null;
+        var lowest = double.MaxValue;
         for (var i = 0; i < 36; i++)
         {
             var perTick = (await CpuOverAsync(settings.Pid, window)).TotalMilliseconds / (window.TotalMilliseconds / settings.TickMilliseconds);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"settling: app CPU with no page {perTick:0.0} ms per tick"));
-            if (previous is { } p && ((perTick < 20 && p < 20) || Math.Abs(perTick - p) <= 0.2 * Math.Max(perTick, p))) return;
+            lowest = Math.Min(lowest, perTick);
+            if (i >= 3 && previous is { } p && Math.Abs(perTick - p) <= 0.2 * Math.Max(perTick, p) && perTick <= 1.2 * lowest + 2) return;
             previous = perTick;
         }
     }
