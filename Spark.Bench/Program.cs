@@ -15,6 +15,9 @@ using Spark.Web.Services.AutoInvest;
 using Spark.Web.Services.Market;
 using Spark.Web.Services.Portfolio;
 
+// script/load (decision 0067): `Spark.Bench load` or SPARK_LOAD=1 drives live pages against a Spark process script/load started.
+if (args.Contains("load") || Environment.GetEnvironmentVariable("SPARK_LOAD") == "1") return await LoadDriver.RunAsync();
+
 // script/bench: generates the heavy investor in a fresh database and prints one table of timings.
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

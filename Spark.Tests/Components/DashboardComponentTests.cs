@@ -138,6 +138,29 @@ public sealed class DashboardComponentTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void The_summary_carries_the_server_time_of_the_newest_tick_that_moved_a_figure_for_script_load()
+    {
+        var row = Row("TCS", quantity: 3m, price: 99m, invested: 297m);
+        var other = Row("INFY", quantity: 1m, price: 50m, invested: 40m);
+        var live = new LiveHoldings([row, other]);
+        var first = new DateTimeOffset(2026, 11, 26, 4, 0, 0, TimeSpan.Zero);
+        Assert.Null(live.TickAt);
+
+        live.Apply(new Dictionary<Guid, PriceTick>
+        {
+            [row.SecurityId] = new(row.SecurityId, "TCS", 100m, 99m, first),
+            [other.SecurityId] = new(other.SecurityId, "INFY", 51m, 50m, first.AddMilliseconds(250)),
+        });
+        // A tick that moves nothing (the same price) leaves the stamp where it was.
+        live.Apply(new Dictionary<Guid, PriceTick> { [row.SecurityId] = new(row.SecurityId, "TCS", 100m, 99m, first.AddSeconds(5)) });
+        var stats = Render<DashboardStats>(p => p.Add(s => s.Totals, live.Totals).Add(s => s.Today, Today).Add(s => s.TickAt, live.TickAt));
+
+        Assert.Equal(first.AddMilliseconds(250), live.TickAt);
+        Assert.Equal(first.AddMilliseconds(250).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            stats.Find("[data-testid=dashboard-summary]").GetAttribute("data-tick-at"));
+    }
+
+    [Fact]
     public void Ranges_over_a_year_are_drawn_from_weekly_points_ending_today()
     {
         var start = Today.AddYears(-3);

@@ -134,6 +134,12 @@ public sealed class LiveHoldings
 
     public IReadOnlySet<Guid> SecurityIds { get; }
 
+    /// <summary>
+    /// The server time of the newest tick that moved a row (null before the first): script/load pairs the moment a figure
+    /// changes in the browser with it to measure tick-to-DOM latency (decision 0067).
+    /// </summary>
+    public DateTimeOffset? TickAt { get; private set; }
+
     /// <summary>For each security held on several platforms, the XIRR of them together (solved at load, like each row's).</summary>
     public IReadOnlyDictionary<Guid, (XirrResult Xirr, int Platforms)> CombinedXirr { get; private init; } =
         new Dictionary<Guid, (XirrResult, int)>();
@@ -162,6 +168,7 @@ public sealed class LiveHoldings
             {
                 next.Add(row.At(tick.Price, tick.PreviousClose));
                 changed = true;
+                if (TickAt is not { } newest || tick.At > newest) TickAt = tick.At;
             }
             else
             {
