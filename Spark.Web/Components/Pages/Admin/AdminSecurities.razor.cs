@@ -39,7 +39,20 @@ public partial class AdminSecurities
     private async Task<GridData<AdminSecurityRow>> LoadAsync(GridState<AdminSecurityRow> state, CancellationToken cancellationToken)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
-        var page = await Securities.ListAsync(new AdminSecurityQuery
+        // A load begun before the filters changed (the first load still out while the admin types) must not answer with
+        // the old filters after the new load has: whichever finishes last is shown, so each answers for the filters
+        // as they are when it finishes.
+        while (true)
+        {
+            var asked = (search, type, exchange, sector, active);
+            var page = await PageAsync(state, sort, cancellationToken);
+            if (asked == (search, type, exchange, sector, active)) return new GridData<AdminSecurityRow> { Items = page.Items, TotalItems = page.Total };
+        }
+    }
+
+    private Task<Spark.Web.Services.Portfolio.Paged<AdminSecurityRow>> PageAsync(GridState<AdminSecurityRow> state, SortDefinition<AdminSecurityRow>? sort,
+        CancellationToken cancellationToken) =>
+        Securities.ListAsync(new AdminSecurityQuery
         {
             Search = search, Type = type, Exchange = exchange, Sector = sector, Active = active,
             Sort = sort?.SortBy switch
@@ -54,8 +67,6 @@ public partial class AdminSecurities
             Page = state.Page + 1,
             PageSize = state.PageSize,
         }, cancellationToken);
-        return new GridData<AdminSecurityRow> { Items = page.Items, TotalItems = page.Total };
-    }
 
     private Task ReloadAsync()
     {
