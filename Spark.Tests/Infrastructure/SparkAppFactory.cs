@@ -53,28 +53,40 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
     public HttpClient CreateHttpClient(bool followRedirects = false) =>
         new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true }) { BaseAddress = BaseAddress };
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    /// <summary>
+    /// What every test host runs with, in process or as a separate process (<see cref="SparkProcess"/>, which passes them
+    /// as environment variables): one list, so the two cannot drift apart.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> TestDefaults(string stateDirectory)
     {
-        builder.UseEnvironment("Development");
-        // SparkProcess (Spark as a separate OS process) passes the same settings as environment variables: keep the two alike.
-        builder.UseSetting("ConnectionStrings:Spark", database.AppConnectionString);
-        builder.UseSetting("ConnectionStrings:SparkOwner", database.OwnerConnectionString);
-        builder.UseSetting("Spark:Jobs:Enabled", "false");
-        builder.UseSetting("Spark:StateDirectory", StateDirectory);
-        builder.UseSetting("Spark:RateLimits:Enabled", "false");
-        // Test admins sign in with a password alone; the tests about staff 2FA switch this back on.
-        builder.UseSetting("Spark:Security:RequireTwoFactorForStaff", "false");
-        // One key-encryption key for every test host, so hosts sharing a database read each other's data-protection keys.
-        builder.UseSetting("Spark:DataProtection:KeyEncryptionKey", TestKeyEncryptionKey);
-        builder.UseSetting("Spark:Market:SimulatorEnabled", "false");
-        // Tests post prices at any hour; a test about market hours builds the exchange with its own options.
-        builder.UseSetting("Spark:Exchange:EnforceMarketHours", "false");
+        var values = new Dictionary<string, string?>
+        {
+            ["Spark:Jobs:Enabled"] = "false",
+            ["Spark:StateDirectory"] = stateDirectory,
+            ["Spark:RateLimits:Enabled"] = "false",
+            // Test admins sign in with a password alone; the tests about staff 2FA switch this back on.
+            ["Spark:Security:RequireTwoFactorForStaff"] = "false",
+            // One key-encryption key for every test host, so hosts sharing a database read each other's data-protection keys.
+            ["Spark:DataProtection:KeyEncryptionKey"] = TestKeyEncryptionKey,
+            ["Spark:Market:SimulatorEnabled"] = "false",
+            // Tests post prices at any hour; a test about market hours builds the exchange with its own options.
+            ["Spark:Exchange:EnforceMarketHours"] = "false",
+        };
         // Tests never reach a real broker: unless a test points a broker at its stub, calls are refused at once (port 9, discard).
         foreach (var broker in new[] { "Zerodha", "Upstox", "Binance", "Groww" })
         {
-            builder.UseSetting($"Spark:Brokers:{broker}:BaseUrl", "http://127.0.0.1:9/");
-            builder.UseSetting($"Spark:Brokers:{broker}:LoginUrl", "http://127.0.0.1:9/login");
+            values[$"Spark:Brokers:{broker}:BaseUrl"] = "http://127.0.0.1:9/";
+            values[$"Spark:Brokers:{broker}:LoginUrl"] = "http://127.0.0.1:9/login";
         }
+        return values;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Spark", database.AppConnectionString);
+        builder.UseSetting("ConnectionStrings:SparkOwner", database.OwnerConnectionString);
+        foreach (var (key, value) in TestDefaults(StateDirectory)) builder.UseSetting(key, value);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

@@ -105,35 +105,22 @@ public sealed partial class SparkProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// The settings <see cref="SparkAppFactory"/> gives every test host (keep the two lists alike), the test database, the
-    /// state directory, an instance name, and the caller's own on top.
+    /// The settings every test host gets (<see cref="SparkAppFactory.TestDefaults"/>), the test database, the state
+    /// directory, an instance name, and the caller's own on top.
     /// </summary>
     private static Dictionary<string, string?> Settings(TestDatabase database, string stateDirectory, string applicationName, string instanceName,
         IReadOnlyDictionary<string, string?> settings)
     {
-        var values = new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>(SparkAppFactory.TestDefaults(stateDirectory))
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DOTNET_NOLOGO"] = "1",
             ["ConnectionStrings:Spark"] = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { ApplicationName = applicationName }.ConnectionString,
             ["ConnectionStrings:SparkOwner"] = new NpgsqlConnectionStringBuilder(database.OwnerConnectionString) { ApplicationName = applicationName }.ConnectionString,
-            ["Spark:Jobs:Enabled"] = "false",
-            ["Spark:StateDirectory"] = stateDirectory,
-            ["Spark:RateLimits:Enabled"] = "false",
-            ["Spark:Security:RequireTwoFactorForStaff"] = "false",
-            ["Spark:DataProtection:KeyEncryptionKey"] = SparkAppFactory.TestKeyEncryptionKey,
-            ["Spark:Market:SimulatorEnabled"] = "false",
-            ["Spark:Exchange:EnforceMarketHours"] = "false",
             ["Spark:InstanceName"] = instanceName,
             // Fill and election lines in the output, for a failure message.
             ["Logging:LogLevel:Default"] = "Information",
         };
-        foreach (var broker in new[] { "Zerodha", "Upstox", "Binance", "Groww" })
-        {
-            values[$"Spark:Brokers:{broker}:BaseUrl"] = "http://127.0.0.1:9/";
-            values[$"Spark:Brokers:{broker}:LoginUrl"] = "http://127.0.0.1:9/login";
-        }
-
         foreach (var (key, value) in settings) values[key] = value;
         return values;
     }

@@ -80,6 +80,16 @@ public sealed class ScaleOutRedisTests(RedisInstancesFixture fixture) : IClassFi
         var hubGot = Channel.CreateUnbounded<NotificationView>();
         hub.On<NotificationView>("notification", n => hubGot.Writer.TryWrite(n));
         await hub.StartAsync();
+        // SignalR joins the hub group in the hub's OnConnectedAsync, after the handshake StartAsync waits for, and B's
+        // backplane subscribes the group's Redis channel then: a message published before that is lost (pub/sub keeps
+        // nothing), so wait until Redis lists B's subscription (a flake on a loaded machine otherwise).
+        await using (var probe = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.Redis.Configuration))
+        {
+            var server = probe.GetServer(probe.GetEndPoints()[0]);
+            var channel = StackExchange.Redis.RedisChannel.Pattern($"*:group:{Spark.Web.Hubs.NotificationHub.Group(user.Id)}");
+            await ExchangeWait.UntilAsync(async () => (await server.SubscriptionChannelsAsync(channel)).Length > 0,
+                "B's backplane to subscribe the user's group", Patience);
+        }
         var bell = new TaskCompletionSource<NotificationChange>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var bellSubscription = fixture.B.Services.GetRequiredService<INotificationFeed>().Subscribe(user.Id, c => bell.TrySetResult(c));
         await fixture.A.Services.GetRequiredService<NotificationService>()
