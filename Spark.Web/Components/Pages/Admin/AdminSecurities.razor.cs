@@ -4,6 +4,7 @@ using MudBlazor;
 using Spark.Core;
 using Spark.Core.Market;
 using Spark.Web.Accounts;
+using Spark.Web.Components.Shared;
 using Spark.Web.Services.Admin;
 using Spark.Web.Shell;
 
@@ -39,15 +40,8 @@ public partial class AdminSecurities
     private async Task<GridData<AdminSecurityRow>> LoadAsync(GridState<AdminSecurityRow> state, CancellationToken cancellationToken)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
-        // A load begun before the filters changed (the first load still out while the admin types) must not answer with
-        // the old filters after the new load has: whichever finishes last is shown, so each answers for the filters
-        // as they are when it finishes.
-        while (true)
-        {
-            var asked = (search, type, exchange, sector, active);
-            var page = await PageAsync(state, sort, cancellationToken);
-            if (asked == (search, type, exchange, sector, active)) return new GridData<AdminSecurityRow> { Items = page.Items, TotalItems = page.Total };
-        }
+        var page = await CurrentFilters.LoadAsync(() => (search, type, exchange, sector, active), () => PageAsync(state, sort, cancellationToken));
+        return new GridData<AdminSecurityRow> { Items = page.Items, TotalItems = page.Total };
     }
 
     private Task<Spark.Web.Services.Portfolio.Paged<AdminSecurityRow>> PageAsync(GridState<AdminSecurityRow> state, SortDefinition<AdminSecurityRow>? sort,
