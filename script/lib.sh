@@ -2,7 +2,9 @@
 # Everything here is idempotent: a second run reuses what the first one made.
 
 SPARK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SPARK_STATE="$SPARK_ROOT/.spark"
+# SPARK_STATE moves the clusters, secrets, backups and WAL archive elsewhere: a test that runs the scripts against a
+# cluster of its own points them at its own directory, leaving the checkout's .spark/ alone.
+SPARK_STATE="${SPARK_STATE:-$SPARK_ROOT/.spark}"
 SPARK_OWNER_ROLE=spark_owner
 SPARK_APP_ROLE=spark_app
 
@@ -221,11 +223,11 @@ owner_session() {
   . "$secrets"
 }
 
-# enable_wal_archiving — point-in-time recovery (decision 0058): every completed WAL segment of the cluster in CLUSTER_DIR
-# is copied to .spark/wal/NAME/, never over an existing file (PostgreSQL's documented archive_command pattern). Together
-# with a base backup (pg_basebackup) this allows recovery to any instant (restore_command 'cp .spark/wal/NAME/%f %p' and
-# recovery_target_time). archive_mode needs a restart, which this does; script/server's multi-instance set-up calls it
-# for its primary. Idempotent.
+# enable_wal_archiving NAME — point-in-time recovery (decision 0058): every completed WAL segment of the cluster in
+# CLUSTER_DIR is copied to .spark/wal/NAME/, never over an existing file (PostgreSQL's documented archive_command pattern).
+# Together with a base backup (script/backup --base) this allows recovery to any instant after it (script/restore --pitr).
+# archive_mode needs a restart, which this does; script/server's multi-instance set-up calls it for its primary, and
+# script/backup --enable-archiving for any cluster. Idempotent.
 enable_wal_archiving() {
   local name=$1 wal
   wal="$SPARK_STATE/wal/$name"
@@ -242,4 +244,18 @@ enable_wal_archiving() {
     -c "ALTER SYSTEM SET archive_timeout = '300s'" >/dev/null
   as_postgres "$(pg_bin)/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/postgresql.log" -w -t 60 restart >/dev/null \
     || die "PostgreSQL did not restart with WAL archiving"
+}
+
+# print_integrity_report REPORT — script/sql/verify-integrity.sql's rows ("check | value | ok") as script/restore prints
+# them: failed checks on stderr, then every check, then the number of tables and rows. Returns 1 if a check failed.
+print_integrity_report() {
+  local report=$1 status=0
+  if grep -q ' | f$' <<<"$report"; then
+    printf '%s\n' "$report" | grep ' | f$' >&2
+    status=1
+  fi
+  printf '%s\n' "$report" | grep -v '^rows ' || true
+  printf '%s tables, %s rows\n' "$(grep -c '^rows ' <<<"$report" || true)" \
+    "$(grep '^rows ' <<<"$report" | awk -F' [|] ' '{s += $2} END {print s + 0}')"
+  return $status
 }
