@@ -19,7 +19,11 @@ public static class TestData
         new PasswordHasher<SparkUser>(Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions { IterationCount = PasswordHashing.Iterations }))
             .HashPassword(null!, Password));
 
-    public static async Task<SparkUser> UserAsync(TestDatabase database, string? name = null, string role = Roles.Investor)
+    public static Task<SparkUser> UserAsync(TestDatabase database, string? name = null, string role = Roles.Investor) =>
+        UserAsync(() => database.Owner(), name, role);
+
+    /// <summary>A user in any Spark database, through a context the caller opens (as the owner role).</summary>
+    public static async Task<SparkUser> UserAsync(Func<SparkDbContext> owner, string? name = null, string role = Roles.Investor)
     {
         var email = $"{Guid.NewGuid():N}@example.test";
         var user = new SparkUser
@@ -33,7 +37,7 @@ public static class TestData
             PasswordHash = PasswordHash.Value,
             LockoutEnabled = true,
         };
-        await using var context = database.Owner();
+        await using var context = owner();
         context.Users.Add(user);
         var roleId = await context.Roles.Where(r => r.Name == role).Select(r => r.Id).SingleAsync();
         context.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = roleId });

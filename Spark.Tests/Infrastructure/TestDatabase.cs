@@ -72,11 +72,12 @@ public sealed class TestDatabase : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    private static SparkDbContext Context(string connectionString, DataScope scope, TimeProvider? clock)
+    /// <summary>A context on any Spark database, this class's or one on a cluster of a test's own.</summary>
+    public static SparkDbContext Context(string connectionString, DataScope? scope = null, TimeProvider? clock = null)
     {
         var options = new DbContextOptionsBuilder<SparkDbContext>();
         options.UseSpark(connectionString);
-        return new SparkDbContext(options.Options, clock) { Scope = scope };
+        return new SparkDbContext(options.Options, clock) { Scope = scope ?? DataScope.None };
     }
 
     private sealed class Factory(string connectionString, TimeProvider? clock) : IDbContextFactory<SparkDbContext>

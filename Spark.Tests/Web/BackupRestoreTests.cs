@@ -14,35 +14,16 @@ namespace Spark.Tests.Web;
 [Trait("Category", "Slow")]
 public sealed class BackupRestoreTests(WebAppFixture fixture) : IClassFixture<WebAppFixture>
 {
-    private static string Script(string name) => Path.Combine(TestEnvironment.RepositoryRoot, "script", name);
+    private static Task<(int Exit, string Output)> RunAsync(string script, string database, params string[] args) =>
+        SparkScripts.RunAsync(script, new Dictionary<string, string>
+        {
+            ["SPARK_CLUSTER"] = "pg-test",
+            ["SPARK_PG_PORT"] = TestEnvironment.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SPARK_DB"] = database,
+        }, args);
 
-    private static async Task<(int Exit, string Output)> RunAsync(string script, string database, params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Script(script));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["SPARK_CLUSTER"] = "pg-test";
-        start.Environment["SPARK_PG_PORT"] = TestEnvironment.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["SPARK_DB"] = database;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    /// <summary>The integrity checks of script/sql/verify-integrity.sql as (check, value, ok), read as the owner role.</summary>
-    private static async Task<List<(string Check, long Value, bool Ok)>> VerifyAsync(string database)
-    {
-        var sql = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot, "script", "sql", "verify-integrity.sql"));
-        await using var connection = new NpgsqlConnection(TestEnvironment.OwnerConnectionString(database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<(string, long, bool)>();
-        while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetBoolean(2)));
-        return rows;
-    }
+    private static Task<List<(string Check, long Value, bool Ok)>> VerifyAsync(string database) =>
+        SparkScripts.IntegrityAsync(TestEnvironment.OwnerConnectionString(database));
 
     private async Task<string> SeedAsync()
     {

@@ -45,7 +45,7 @@ public sealed class ScaleOutReplicaTests : IAsyncLifetime
     {
         await using var app = new SparkAppFactory(database, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:SparkReplica"] = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { Port = StreamingReplicaPair.FreePort(), Timeout = 2 }.ConnectionString,
+            ["ConnectionStrings:SparkReplica"] = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { Port = PostgresTools.FreePort(), Timeout = 2 }.ConnectionString,
         });
         _ = app.BaseAddress;
         var reads = app.Services.GetRequiredService<SparkReadDb>();
