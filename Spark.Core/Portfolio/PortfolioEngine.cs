@@ -89,6 +89,56 @@ public sealed class PortfolioAnalysis
     internal decimal[] MoneyOut { get; }
 
     internal Dictionary<DateOnly, decimal> Flows { get; }
+
+    private SettledDays? _settled;
+
+    /// <summary>
+    /// Every day of the series but the last, built once per analysis and shared by every valuation of it: only the last
+    /// day moves with live prices, so the screens of one investor (each dashboard circuit values the cached analysis
+    /// anew) hold one copy of the history instead of one each (decision 0068). Built on first use; two racing builders
+    /// build equal arrays and one wins.
+    /// </summary>
+    internal SettledDays Settled
+    {
+        get
+        {
+            if (Volatile.Read(ref _settled) is { } built) return built;
+            var days = DayCount - 1;
+            var points = new ValuePoint[Math.Max(0, days)];
+            var valuations = new DailyValuation[points.Length];
+            for (var i = 0; i < points.Length; i++)
+            {
+                var date = First.AddDays(i);
+                points[i] = new ValuePoint(date, Money.Paisa(Value[i]), Money.Paisa(Invested[i]));
+                valuations[i] = new DailyValuation(date, Value[i], MoneyIn[i], MoneyOut[i]);
+            }
+
+            var settled = new SettledDays(points, valuations);
+            return Interlocked.CompareExchange(ref _settled, settled, null) ?? settled;
+        }
+    }
+
+    internal sealed record SettledDays(ValuePoint[] Points, DailyValuation[] Valuations);
+}
+
+/// <summary>A read-only list made of a shared array and one last item of its own (an analysis's settled days and today).</summary>
+public sealed class SharedPrefixList<T>(T[] prefix, T last) : IReadOnlyList<T>
+{
+    public int Count => prefix.Length + 1;
+
+    /// <summary>The shared part: the same instance in every list built on it.</summary>
+    public IReadOnlyList<T> Shared => prefix;
+
+    public T this[int index] => (uint)index < (uint)prefix.Length ? prefix[index]
+        : index == prefix.Length ? last : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        foreach (var item in prefix) yield return item;
+        yield return last;
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <param name="SeriesPrice">The price the series valued the last day at (replaced by the live price in Value).</param>
@@ -204,17 +254,17 @@ public static class PortfolioEngine
             portfolioFlows.Add(new CashFlow(analysis.ValuationDate, currentTotal));
         }
 
-        var days = withSeries ? analysis.DayCount : 0;
-        var series = new List<ValuePoint>(days);
-        var valuations = new List<DailyValuation>(days);
-        for (var i = 0; i < days; i++)
+        IReadOnlyList<ValuePoint> series = [];
+        IReadOnlyList<DailyValuation> valuations = [];
+        if (withSeries && analysis.DayCount > 0)
         {
-            var date = analysis.First.AddDays(i);
-
+            var last = analysis.DayCount - 1;
+            var date = analysis.First.AddDays(last);
             // The walk valued today at the stored close; today is worth what the live prices say.
-            var v = i == days - 1 ? Math.Max(0m, analysis.Value[i] - storedValue + liveValue) : analysis.Value[i];
-            series.Add(new ValuePoint(date, Money.Paisa(v), Money.Paisa(analysis.Invested[i])));
-            valuations.Add(new DailyValuation(date, v, analysis.MoneyIn[i], analysis.MoneyOut[i]));
+            var v = Math.Max(0m, analysis.Value[last] - storedValue + liveValue);
+            var settled = analysis.Settled;
+            series = new SharedPrefixList<ValuePoint>(settled.Points, new ValuePoint(date, Money.Paisa(v), Money.Paisa(analysis.Invested[last])));
+            valuations = new SharedPrefixList<DailyValuation>(settled.Valuations, new DailyValuation(date, v, analysis.MoneyIn[last], analysis.MoneyOut[last]));
         }
 
         var previousTotal = currentTotal - dayTotal;
@@ -227,7 +277,7 @@ public static class PortfolioEngine
             dayTotal,
             previousTotal > 0m ? Money.Rate(dayTotal / previousTotal) : null,
             Xirr.Solve(portfolioFlows),
-            days > 0 ? TimeWeightedReturn.Compute(valuations) : null,
+            valuations.Count > 0 ? TimeWeightedReturn.Compute(valuations) : null,
             series,
             valuations);
     }

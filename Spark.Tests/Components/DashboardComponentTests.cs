@@ -161,6 +161,43 @@ public sealed class DashboardComponentTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void A_tick_renders_the_live_region_and_nothing_beside_it()
+    {
+        // The dashboard applies ticks without rendering itself (decision 0068): the figures inside a LiveRegion change,
+        // the recent transactions beside it are not rendered again.
+        var row = Row("TCS", quantity: 3m, price: 99m, invested: 297m);
+        var live = new LiveHoldings([row]);
+        var page = Render(b =>
+        {
+            b.OpenComponent<LiveRegion>(0);
+            b.AddAttribute(1, nameof(LiveRegion.Live), live);
+            b.AddAttribute(2, nameof(LiveRegion.ChildContent), (RenderFragment)(c =>
+            {
+                c.OpenComponent<DashboardStats>(0);
+                c.AddAttribute(1, nameof(DashboardStats.Totals), live.Totals);
+                c.AddAttribute(2, nameof(DashboardStats.Today), Today);
+                c.AddAttribute(3, nameof(DashboardStats.TotalsVersion), live.TotalsVersion);
+                c.AddAttribute(4, nameof(DashboardStats.TotalsMove), live.TotalsMove);
+                c.CloseComponent();
+            }));
+            b.CloseComponent();
+            b.OpenComponent<RecentTransactions>(3);
+            b.AddAttribute(4, nameof(RecentTransactions.Items), (IReadOnlyList<Spark.Web.Services.Portfolio.TransactionView>)[]);
+            b.CloseComponent();
+        });
+        var stats = page.FindComponent<DashboardStats>();
+        var recent = page.FindComponent<RecentTransactions>();
+        var recentRenders = recent.RenderCount;
+        Assert.Contains("₹297.00", stats.Find("[data-testid='stat-value']").TextContent);
+
+        page.InvokeAsync(() => live.Apply(new Dictionary<Guid, PriceTick> { [row.SecurityId] = new(row.SecurityId, "TCS", 100m, 99m, DateTimeOffset.UnixEpoch) }));
+
+        Assert.Contains("₹300.00", stats.Find("[data-testid='stat-value']").TextContent);
+        Assert.Contains("flash-up", stats.Find("[data-testid='stat-value'] .live-figure").ClassName);
+        Assert.Equal(recentRenders, recent.RenderCount);
+    }
+
+    [Fact]
     public void Ranges_over_a_year_are_drawn_from_weekly_points_ending_today()
     {
         var start = Today.AddYears(-3);

@@ -26,6 +26,26 @@ public class PortfolioEngineTests
     }
 
     [Fact]
+    public void Valuations_of_one_analysis_share_its_settled_days_and_differ_only_in_today()
+    {
+        // Every dashboard circuit of an investor values the same cached analysis: the days before today are built once.
+        var series = new Dictionary<Guid, PriceSeries> { [Stock] = new([(On(1), 100m), (On(2), 110m), (On(3), 120m)]) };
+        var ledger = new HoldingLedger(Guid.NewGuid(), Stock, [LedgerEntry.Buy(On(1), 10m, 100m)]);
+        var analysis = PortfolioEngine.Analyze([ledger], On(3), History(series));
+
+        var first = PortfolioEngine.Value(analysis, new Dictionary<Guid, Quote> { [Stock] = new(125m, 110m, DateTimeOffset.UnixEpoch) });
+        var second = PortfolioEngine.Value(analysis, new Dictionary<Guid, Quote> { [Stock] = new(130m, 110m, DateTimeOffset.UnixEpoch) });
+
+        Assert.Equal([1000m, 1100m, 1250m], first.Series.Select(p => p.Value));
+        Assert.Equal([1000m, 1100m, 1300m], second.Series.Select(p => p.Value));
+        Assert.Equal([1000m, 1100m, 1300m], second.Days.Select(d => d.Value));
+        Assert.Equal(0.3m, second.Twr);
+        Assert.Same(Assert.IsType<SharedPrefixList<ValuePoint>>(first.Series).Shared, Assert.IsType<SharedPrefixList<ValuePoint>>(second.Series).Shared);
+        Assert.Same(Assert.IsType<SharedPrefixList<DailyValuation>>(first.Days).Shared, Assert.IsType<SharedPrefixList<DailyValuation>>(second.Days).Shared);
+        Assert.Throws<ArgumentOutOfRangeException>(() => second.Series[3]);
+    }
+
+    [Fact]
     public void Live_quotes_replace_todays_stored_close_in_the_value_the_series_and_the_twr()
     {
         var series = new Dictionary<Guid, PriceSeries> { [Stock] = new([(On(1), 100m), (On(2), 110m)]) };

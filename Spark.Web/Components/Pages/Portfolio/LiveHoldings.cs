@@ -144,6 +144,13 @@ public sealed class LiveHoldings
     public IReadOnlyDictionary<Guid, (XirrResult Xirr, int Platforms)> CombinedXirr { get; private init; } =
         new Dictionary<Guid, (XirrResult, int)>();
 
+    /// <summary>
+    /// Raised by <see cref="Apply"/> after a tick moved a row, on the thread that applied it (the circuit's dispatcher):
+    /// a <see cref="LiveRegion"/> renders only its own part of the screen on it, so a tick re-renders the few live
+    /// figures, not the whole page (decision 0068).
+    /// </summary>
+    public event Action? Changed;
+
     public static LiveHoldings From(PortfolioView view, PriceBook prices)
     {
         ArgumentNullException.ThrowIfNull(view);
@@ -186,6 +193,7 @@ public sealed class LiveHoldings
         }
 
         Totals = totals;
+        Changed?.Invoke();
         return true;
     }
 }
