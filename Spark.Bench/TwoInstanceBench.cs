@@ -102,6 +102,8 @@ internal static class TwoInstanceBench
             await using var b = await SparkProcess.StartAsync(appConnection, ownerConnection, new Dictionary<string, string?>
             {
                 ["Logging:LogLevel:Default"] = "Warning",
+                // SparkProcess reads its port from the host's "Now listening on" line, an Information message.
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
                 [KeyRingProtector.Setting] = KeyEncryptionKey(app),
             }, "bench-b");
             lines.Add(new("instance B started", $"{startedB.Elapsed.TotalSeconds:0.0} s", $"pid {b.Id}, {b.BaseAddress}: until /health/ready answered 200"));
@@ -175,6 +177,12 @@ internal static class TwoInstanceBench
             if (b.HasExited) Console.WriteLine($"instance B exited early (code {b.ExitCode}):\n{b.Output}");
             foreach (var client in onB) client.Dispose();
             return checks.All(c => c.Ok) && unfilled == 0 && !b.HasExited ? 0 : 1;
+        }
+        catch
+        {
+            // What was measured before the failure is still worth seeing.
+            Print(lines);
+            throw;
         }
         finally
         {
