@@ -1,4 +1,5 @@
--- Spark's integrity checks after a restore (decision 0058). Run as the owner role (not subject to row-level security):
+-- Spark's integrity checks after a restore (decision 0058), also run by script/bench's two-instance placement section
+-- (decision 0056). Run as the owner role (not subject to row-level security):
 --   psql -X -v ON_ERROR_STOP=1 -f script/sql/verify-integrity.sql            (script/restore runs it for you)
 -- One row per check: "check", its "value" (failures, or rows for a table count) and "ok". Counts of every table are listed
 -- so a restore can be compared with its source (script/backup writes the source's beside the dump).
