@@ -100,6 +100,23 @@ internal static class ExchangeBench
         return (Percentile(latencies, 0.5), Percentile(latencies, 0.99));
     }
 
+    /// <summary>Where a resting placement's limit sits: far below every security's price, so it never fills.</summary>
+    public const decimal RestingPrice = 50m;
+
+    /// <summary>A crossing placement's limit: above <see cref="TwoInstanceBench.TickPrice"/>, so it fills on the owner's next tick.</summary>
+    public const decimal CrossingPrice = 60m;
+
+    /// <summary>One placement run: each client's latencies and how many of its answers were not 201, in client order.</summary>
+    public sealed record Run(IReadOnlyList<IReadOnlyList<double>> Latencies, IReadOnlyList<int> Failed, IReadOnlyList<int> Crossing)
+    {
+        public int Count => Latencies.Sum(l => l.Count);
+
+        public int FailedCount => Failed.Sum();
+
+        /// <summary>The p95 over the clients in <paramref name="range"/> (all when null).</summary>
+        public double P95(Range? range = null) => Percentile([.. Latencies.Take(range ?? Range.All).SelectMany(l => l)], 0.95);
+    }
+
     /// <summary>
     /// POST /api/v1/orders with an Idempotency-Key from 16 clients, each a different investor (one investor's orders
     /// queue on their cash account by design), placing limit buys that rest far below the price.
@@ -107,26 +124,8 @@ internal static class ExchangeBench
     public static async Task<(double P95, int Count, int Failed)> PlacementAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<Spark.Core.Market.Security> securities,
         bool idempotencyKey = true, int perClient = 40)
     {
-        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
-        var failed = 0;
-        await Task.WhenAll(Enumerable.Range(0, clients.Count).Select(async worker =>
-        {
-            for (var i = 0; i < perClient; i++)
-            {
-                var security = securities[(worker * perClient + i) % securities.Count];
-                using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/orders")
-                {
-                    Content = JsonContent.Create(new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 1, price = 50m, validity = "gtc" }),
-                };
-                if (idempotencyKey) request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-                var start = Stopwatch.GetTimestamp();
-                using var response = await clients[worker].SendAsync(request);
-                await response.Content.ReadAsByteArrayAsync();
-                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                if ((int)response.StatusCode != 201) Interlocked.Increment(ref failed);
-            }
-        }));
-        return (Percentile([.. latencies], 0.95), latencies.Count, failed);
+        var run = await PlaceAsync(clients, securities, perClient, idempotencyKey);
+        return (run.P95(), run.Count, run.FailedCount);
     }
 
     /// <summary>
@@ -137,29 +136,50 @@ internal static class ExchangeBench
     public static async Task<(double P95, int Count, int Failed)> PacedPlacementAsync(IReadOnlyList<HttpClient> clients,
         IReadOnlyList<Spark.Core.Market.Security> securities, TimeSpan interval, int perClient)
     {
-        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
-        var failed = 0;
+        var run = await PlaceAsync(clients, securities, perClient, idempotencyKey: true, interval);
+        return (run.P95(), run.Count, run.FailedCount);
+    }
+
+    /// <summary>
+    /// The placements of <see cref="PlacementAsync"/> (unpaced when <paramref name="interval"/> is null) or
+    /// <see cref="PacedPlacementAsync"/>, per client. With <paramref name="crossingEvery"/> n &gt; 0, every n-th order of
+    /// each client is a limit at <see cref="CrossingPrice"/> instead, which the owner fills on its next tick.
+    /// </summary>
+    public static async Task<Run> PlaceAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<Spark.Core.Market.Security> securities, int perClient,
+        bool idempotencyKey = true, TimeSpan? interval = null, int crossingEvery = 0)
+    {
+        var latencies = clients.Select(_ => new List<double>(perClient)).ToArray();
+        var failed = new int[clients.Count];
+        var crossing = new int[clients.Count];
         var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, clients.Count).Select(async worker =>
         {
             for (var i = 0; i < perClient; i++)
             {
-                var due = interval * i + interval * worker / clients.Count;
-                var wait = due - Stopwatch.GetElapsedTime(start);
-                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                var due = interval is { } every ? every * i + every * worker / clients.Count : TimeSpan.Zero;
+                if (interval is not null)
+                {
+                    var wait = due - Stopwatch.GetElapsedTime(start);
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                }
+
                 var security = securities[(worker * perClient + i) % securities.Count];
+                var crosses = crossingEvery > 0 && i % crossingEvery == crossingEvery - 1;
                 using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/orders")
                 {
-                    Content = JsonContent.Create(new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 1, price = 50m, validity = "gtc" }),
+                    Content = JsonContent.Create(new { symbol = security.Symbol, side = "buy", type = "limit", quantity = 1, price = crosses ? CrossingPrice : RestingPrice, validity = "gtc" }),
                 };
-                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                if (idempotencyKey) request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                var sent = Stopwatch.GetTimestamp();
                 using var response = await clients[worker].SendAsync(request);
                 await response.Content.ReadAsByteArrayAsync();
-                latencies.Add((Stopwatch.GetElapsedTime(start) - due).TotalMilliseconds);
-                if ((int)response.StatusCode != 201) Interlocked.Increment(ref failed);
+                // Paced: from the order's scheduled moment, so a backlog shows; unpaced: from the send.
+                latencies[worker].Add(interval is null ? Stopwatch.GetElapsedTime(sent).TotalMilliseconds : (Stopwatch.GetElapsedTime(start) - due).TotalMilliseconds);
+                if ((int)response.StatusCode != 201) failed[worker]++;
+                else if (crosses) crossing[worker]++;
             }
         }));
-        return (Percentile([.. latencies], 0.95), latencies.Count, failed);
+        return new Run(latencies, failed, crossing);
     }
 
     /// <summary>

@@ -144,6 +144,18 @@ if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "orders")
     return 0;
 }
 
+// SPARK_BENCH_ONLY=placement2: the orders bench's placements on this instance alone, then split 8/8 with a second Spark
+// process on the same database, and the database checked for fills written twice or placements lost (issue #17).
+if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "placement2")
+{
+    await app.StartAsync();
+    var at = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    var appConnection = builder.Configuration.GetConnectionString("Spark") ?? throw new InvalidOperationException("ConnectionStrings:Spark is not set.");
+    var code = await TwoInstanceBench.RunAsync(app, at, appConnection, owner, ExchangeBench.Tradable(securities));
+    await app.StopAsync();
+    return code;
+}
+
 // SPARK_BENCH_ONLY=tax: the capital-gains statement of the last complete financial year (decision 0047), no bars needed.
 if (Environment.GetEnvironmentVariable("SPARK_BENCH_ONLY") == "tax")
 {

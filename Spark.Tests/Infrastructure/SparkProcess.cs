@@ -47,10 +47,22 @@ public sealed partial class SparkProcess : IAsyncDisposable
     /// Starts Spark.Web.dll of the build these tests run (the same assembly as <see cref="SparkAppFactory"/>'s, checked by its
     /// module version id), and returns once it answers /health/ready. A failure to start kills it and throws with its output.
     /// </summary>
-    public static async Task<SparkProcess> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?> settings, string instanceName,
+    public static Task<SparkProcess> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?> settings, string instanceName,
         TimeSpan? within = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        return StartAsync(database.AppConnectionString, database.OwnerConnectionString, settings, instanceName, within);
+    }
+
+    /// <summary>
+    /// The same against any database given by its two connection strings (the application and owner roles): script/bench
+    /// starts a second instance on its own database this way.
+    /// </summary>
+    public static async Task<SparkProcess> StartAsync(string appConnectionString, string ownerConnectionString, IReadOnlyDictionary<string, string?> settings,
+        string instanceName, TimeSpan? within = null)
+    {
+        ArgumentNullException.ThrowIfNull(appConnectionString);
+        ArgumentNullException.ThrowIfNull(ownerConnectionString);
         ArgumentNullException.ThrowIfNull(settings);
         var dll = WebAssemblyPath();
         var stateDirectory = Directory.CreateTempSubdirectory("spark-process-").FullName;
@@ -76,7 +88,7 @@ public sealed partial class SparkProcess : IAsyncDisposable
             start.Environment.Remove(name);
         }
 
-        foreach (var (key, value) in Settings(database, stateDirectory, applicationName, instanceName, settings))
+        foreach (var (key, value) in Settings(appConnectionString, ownerConnectionString, stateDirectory, applicationName, instanceName, settings))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -105,18 +117,18 @@ public sealed partial class SparkProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// The settings every test host gets (<see cref="SparkAppFactory.TestDefaults"/>), the test database, the state
+    /// The settings every test host gets (<see cref="SparkAppFactory.TestDefaults"/>), the database, the state
     /// directory, an instance name, and the caller's own on top.
     /// </summary>
-    private static Dictionary<string, string?> Settings(TestDatabase database, string stateDirectory, string applicationName, string instanceName,
-        IReadOnlyDictionary<string, string?> settings)
+    private static Dictionary<string, string?> Settings(string appConnectionString, string ownerConnectionString, string stateDirectory,
+        string applicationName, string instanceName, IReadOnlyDictionary<string, string?> settings)
     {
         var values = new Dictionary<string, string?>(SparkAppFactory.TestDefaults(stateDirectory))
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DOTNET_NOLOGO"] = "1",
-            ["ConnectionStrings:Spark"] = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { ApplicationName = applicationName }.ConnectionString,
-            ["ConnectionStrings:SparkOwner"] = new NpgsqlConnectionStringBuilder(database.OwnerConnectionString) { ApplicationName = applicationName }.ConnectionString,
+            ["ConnectionStrings:Spark"] = new NpgsqlConnectionStringBuilder(appConnectionString) { ApplicationName = applicationName }.ConnectionString,
+            ["ConnectionStrings:SparkOwner"] = new NpgsqlConnectionStringBuilder(ownerConnectionString) { ApplicationName = applicationName }.ConnectionString,
             ["Spark:InstanceName"] = instanceName,
             // Fill and election lines in the output, for a failure message.
             ["Logging:LogLevel:Default"] = "Information",
