@@ -202,25 +202,14 @@ internal static class TwoInstanceBench
     private static string Crossings(ExchangeBench.Run run) => $"{run.Crossing.Sum()} of them crossing (every {CrossingEvery}th of each client)";
 
     /// <summary>
-    /// The integrity checks of script/sql/verify-integrity.sql (the file itself, as script/restore runs it), without its
-    /// row counts: order fills against filled_quantity and quantity, one execution per fill key, cash, holdings, lots.
+    /// The integrity checks of script/sql/verify-integrity.sql (the file itself, as script/restore runs it, read by the
+    /// tests' <see cref="SparkScripts.IntegrityAsync"/>), without its row counts: order fills against filled_quantity and
+    /// quantity, one execution per fill key, cash, holdings, lots.
     /// </summary>
-    private static async Task<List<(string Check, string Value, bool Ok)>> IntegrityAsync(string ownerConnection)
-    {
-        var sql = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot, "script", "sql", "verify-integrity.sql"));
-        await using var connection = new NpgsqlConnection(ownerConnection);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<(string, string, bool)>();
-        while (await reader.ReadAsync())
-        {
-            var check = reader.GetString(0);
-            if (!check.StartsWith("rows ", StringComparison.Ordinal)) rows.Add((check, reader.GetInt64(1).ToString(CultureInfo.InvariantCulture), reader.GetBoolean(2)));
-        }
-
-        return rows;
-    }
+    private static async Task<List<(string Check, string Value, bool Ok)>> IntegrityAsync(string ownerConnection) =>
+        [.. (await SparkScripts.IntegrityAsync(ownerConnection))
+            .Where(c => !c.Check.StartsWith("rows ", StringComparison.Ordinal))
+            .Select(c => (c.Check, c.Value.ToString(CultureInfo.InvariantCulture), c.Ok))];
 
     /// <summary>This section's own: every accepted placement stored once, the crossing ones filled once by the one owner, the rest untouched.</summary>
     private static async Task<List<(string Check, string Value, bool Ok)>> PlacementChecksAsync(string ownerConnection, Guid[] users, int accepted, int crossing, long epoch)
