@@ -55,8 +55,10 @@ public sealed class WatchlistJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = $"Add {second.Symbol} to Momentum" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = $"Remove {second.Symbol} from Momentum" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Dialog).GetByTestId("watchlist-pick-done").ClickAsync();
+        // The dialog's own "Open watchlists" link stays in the page while it closes: wait until it has gone.
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Watchlists" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Watchlists", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/watchlists$"));
         await Pages.WaitUntilInteractiveAsync(page);
         var rows = page.GetByTestId("watchlist-row");
