@@ -35,6 +35,7 @@ public static class PostgresTools
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        WithOwnFakeTimeState(start);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -44,6 +45,18 @@ public static class PostgresTools
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}{await stdout}");
         }
         return await stdout;
+    }
+
+    /// <summary>
+    /// Under script/test --date, libfaketime in the test host keeps its state in a semaphore only root may open and names it
+    /// in FAKETIME_SHARED, which every child inherits: a program run as the postgres user then cannot start ("sem_open
+    /// failed ... Permission denied"). Without the name the child sets up its own and keeps the moved clock (FAKETIME),
+    /// as the clusters script/test starts do.
+    /// </summary>
+    public static void WithOwnFakeTimeState(ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.Environment.Remove("FAKETIME_SHARED");
     }
 
     /// <summary>A TCP port free on the loopback interface now (the OS picks it).</summary>

@@ -13,6 +13,7 @@ public static class SparkScripts
         start.ArgumentList.Add(Path.Combine(TestEnvironment.RepositoryRoot, "script", script));
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (name, value) in environment) start.Environment[name] = value;
+        PostgresTools.WithOwnFakeTimeState(start);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
