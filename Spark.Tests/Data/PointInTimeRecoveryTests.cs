@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -191,23 +190,7 @@ public sealed class PointInTimeRecoveryTests(PointInTimeRecoveryFixture fixture)
         await context.SaveChangesAsync();
     }
 
-    /// <summary>
-    /// Closes the WAL segment holding what was just written and waits until the archiver has copied it, so recovery can
-    /// read it from the archive (a segment is archived only once complete; archive_timeout would take minutes).
-    /// </summary>
-    private async Task ArchiveWrittenWalAsync()
-    {
-        var segment = await Source.PsqlAsync("postgres", "SELECT pg_walfile_name(pg_switch_wal())");
-        var waited = Stopwatch.StartNew();
-        while (await Source.PsqlAsync("postgres", $"SELECT coalesce(last_archived_wal >= '{segment}', false) FROM pg_stat_archiver") != "t")
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new TimeoutException($"{segment} was not archived within 60 s: {await Source.PsqlAsync("postgres", "SELECT row_to_json(a) FROM pg_stat_archiver a")}");
-            }
-            await Task.Delay(50);
-        }
-    }
+    private Task ArchiveWrittenWalAsync() => Source.ArchiveWrittenWalAsync();
 
     private static async Task AssertRecoveredAsync(int port, Guid userId, string[] deposits, decimal balance)
     {

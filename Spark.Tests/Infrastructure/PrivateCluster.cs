@@ -98,6 +98,26 @@ public sealed class PrivateCluster : IAsyncDisposable
     /// <summary>One statement as the superuser over this cluster's socket; the output trimmed.</summary>
     public async Task<string> PsqlAsync(string database, string sql) => (await PostgresTools.PsqlAsync(Directory, Port, database, sql)).Trim();
 
+    /// <summary>
+    /// Closes the WAL segment holding what was just written and waits until the archiver has copied it, so recovery can
+    /// read it from the archive (a segment is archived only once complete; archive_timeout would take minutes). Returns
+    /// the segment's name.
+    /// </summary>
+    public async Task<string> ArchiveWrittenWalAsync()
+    {
+        var segment = await PsqlAsync("postgres", "SELECT pg_walfile_name(pg_switch_wal())");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await PsqlAsync("postgres", $"SELECT coalesce(last_archived_wal >= '{segment}', false) FROM pg_stat_archiver") != "t")
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"{segment} was not archived within 60 s: {await PsqlAsync("postgres", "SELECT row_to_json(a) FROM pg_stat_archiver a")}");
+            }
+            await Task.Delay(50);
+        }
+        return segment;
+    }
+
     public Task StartAsync() =>
         AsPostgresAsync(Tool("pg_ctl"), "-D", DataDirectory, "-l", Path.Combine(Directory, "postgresql.log"), "-w", "-t", "60", "start");
 
