@@ -17,7 +17,9 @@ public sealed class NarrativeFixture : IAsyncLifetime
     public WebAppFixture Web { get; } = new(new Dictionary<string, string?>
     {
         ["Spark:Analysis:Narrative:ApiKey"] = "narrative-test-key",
-        ["Spark:Analysis:Narrative:TimeoutSeconds"] = "2",
+        // Long enough for the first request of a busy test run (a 2 s limit once expired before the stub saw anything:
+        // connection and the client's first call under load), short against the slow stub's 60 s.
+        ["Spark:Analysis:Narrative:TimeoutSeconds"] = "6",
     });
 
     public async Task InitializeAsync()
@@ -209,15 +211,15 @@ public sealed class NarrativeApiTests(NarrativeFixture fixture) : IClassFixture<
         Assert.Equal(1, Stub.Requests);
 
         Stub.FailWith = null;
-        Stub.Delay = TimeSpan.FromSeconds(10);
+        Stub.Delay = TimeSpan.FromSeconds(60);
         var slow = await SecurityAnalysisApiTests.SecurityWithBarsAsync(Web, 300, Web.Clock.Today.AddDays(-1));
         var watch = Stopwatch.StartNew();
         var (slowStatus, slowBody) = await api.GetAsync($"securities/{slow.Symbol}/analysis");
         watch.Stop();
         Assert.Equal(HttpStatusCode.OK, slowStatus);
         Assert.Null(slowBody!["narrative"]);
-        // The configured 2 s timeout, not the stub's 10 s.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"took {watch.Elapsed}");
+        // The configured 6 s timeout, not the stub's 60 s.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(40), $"took {watch.Elapsed}");
         Assert.Equal("failed", await Web.Database.OwnerScalarAsync<string>(
             "SELECT predictions #>> '{narrative,status}' FROM ai_analyses WHERE security_id = $1 AND analysis_type = 'investment_analysis'", slow.Id));
 
