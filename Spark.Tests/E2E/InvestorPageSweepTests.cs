@@ -99,11 +99,11 @@ public sealed class InvestorPageSweepTests(BrowserFixture browser)
                 var errors = browser.ConsoleErrors(page).Skip(consoleBefore).ToList();
                 problems.AddRange(errors.Select(e => $"{label}: console error {Short(e)}"));
 
-                // A full-page picture of what was found (of every combination with SPARK_SWEEP_SCREENSHOTS=1), not 96 of
+                // A full-page picture of what was found (of every combination with SPARK_SCREENSHOTS=1 or SPARK_SWEEP_SCREENSHOTS=1), not 96 of
                 // them on every run.
-                if (problems.Count > before || Environment.GetEnvironmentVariable("SPARK_SWEEP_SCREENSHOTS") == "1")
+                if (problems.Count > before || Pages.ScreenshotsWanted || Environment.GetEnvironmentVariable("SPARK_SWEEP_SCREENSHOTS") == "1")
                 {
-                    await Pages.SnapshotAsync(page, $"sweep-{name}-{width}-{(dark ? "dark" : "light")}");
+                    await Pages.ScreenshotAsync(page, $"sweep-{name}-{width}-{(dark ? "dark" : "light")}");
                 }
             }
 

@@ -196,13 +196,25 @@ internal static class Pages
         await page.GetByTestId("sign-in").ClickAsync();
     }
 
-    /// <summary>Saves a screenshot for people reviewing the UI (.spark/test-results/screenshots); asserts nothing.</summary>
+    /// <summary>
+    /// With SPARK_SCREENSHOTS=1, saves a full-page screenshot for people reviewing the UI
+    /// (.spark/test-results/screenshots); asserts nothing. Off by default: 70-odd full-page pictures cost the suite
+    /// minutes, and one that took over 30 s on a loaded machine failed a journey that had passed.
+    /// </summary>
     public static async Task SnapshotAsync(IPage page, string name)
+    {
+        if (ScreenshotsWanted) await ScreenshotAsync(page, name);
+    }
+
+    /// <summary>Saves a full-page screenshot to .spark/test-results/screenshots whatever SPARK_SCREENSHOTS says.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
     {
         var folder = Path.Combine(TestEnvironment.RepositoryRoot, ".spark", "test-results", "screenshots");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
+
+    public static bool ScreenshotsWanted => Environment.GetEnvironmentVariable("SPARK_SCREENSHOTS") == "1";
 
     /// <summary>Pages are prerendered before the circuit connects: wait for the shell to say it is interactive.</summary>
     public static Task WaitUntilInteractiveAsync(IPage page) =>
