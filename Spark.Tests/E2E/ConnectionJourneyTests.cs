@@ -152,8 +152,9 @@ public sealed class ConnectionJourneyTests(BrowserFixture browser, ConnectionJou
             Locale = "en-IN",
             TimezoneId = "Asia/Kolkata",
         });
-        // A sync runs in the background after a click; the page shows its end within a few seconds.
-        context.SetDefaultTimeout(20_000);
+        // A sync runs in the background after a click; the page shows its end within a few seconds (the suite's patience,
+        // as BrowserFixture's own pages: a passing step never waits for it).
+        context.SetDefaultTimeout(BrowserFixture.Patience);
         return await context.NewPageAsync();
     }
 

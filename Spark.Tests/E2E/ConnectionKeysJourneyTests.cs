@@ -31,7 +31,7 @@ public sealed class ConnectionKeysJourneyTests(BrowserFixture browser, Connectio
             Locale = "en-IN",
             TimezoneId = "Asia/Kolkata",
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(BrowserFixture.Patience);
         var page = await context.NewPageAsync();
         await Pages.SignInAsync(page, user.Email!, TestData.Password);
         await Pages.WaitUntilInteractiveAsync(page);
