@@ -47,6 +47,26 @@ public sealed class ShellComponentTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void The_current_section_is_marked_and_follows_navigation()
+    {
+        // The menu is plain markup now (decision 0068): it marks the link NavLink would have, the longest match only
+        // ("portfolio" is matched exactly, so the Tax page does not light Portfolio up too).
+        SignIn("Aarav Sharma", Roles.Investor);
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo("portfolio/tax?year=2025");
+
+        var nav = Render<NavMenu>();
+
+        Assert.Equal(["Tax"], nav.FindAll(".mud-nav-link.active").Select(a => a.TextContent.Trim()));
+        Assert.Equal("page", nav.Find(".mud-nav-link.active").GetAttribute("aria-current"));
+
+        navigation.NavigateTo("portfolio");
+        nav.WaitForAssertion(() => Assert.Equal(["Portfolio"], nav.FindAll(".mud-nav-link.active").Select(a => a.TextContent.Trim())));
+        navigation.NavigateTo("portfolio/holdings/5b0e2f5e-0000-0000-0000-000000000001");
+        nav.WaitForAssertion(() => Assert.Empty(nav.FindAll(".mud-nav-link.active")));
+    }
+
+    [Fact]
     public void The_layout_frames_a_page_with_the_brand_theme_choice_bell_user_menu_and_navigation()
     {
         SignIn("Aarav Sharma", Roles.Investor);
