@@ -52,6 +52,6 @@ public sealed class AdminAuditJourneyTests(BrowserFixture browser)
         await Expect(page.GetByLabel("Actor (email or id)")).ToHaveCountAsync(0);
         // Their own sign-in is their first action.
         await Expect(page.GetByTestId("audit-summary").First).ToContainTextAsync("Sana Support (support)");
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the audit screen scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the audit screen scrolls sideways at 375 px");
     }
 }

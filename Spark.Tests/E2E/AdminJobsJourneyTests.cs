@@ -61,7 +61,7 @@ public sealed class AdminJobsJourneyTests(BrowserFixture browser)
         await Expect(first).ToBeDisabledAsync();
         await Expect(phone.GetByTestId("job-pause").First).ToBeDisabledAsync();
         await Pages.SnapshotAsync(phone, "admin-jobs-support-phone");
-        Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the jobs page scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(phone, "the jobs page scrolls sideways at 375 px");
         await page.Context.CloseAsync();
         await phone.Context.CloseAsync();
     }

@@ -74,7 +74,7 @@ public sealed class AdminSecurityJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("security-new")).ToBeDisabledAsync();
         await Expect(page.GetByTestId("security-import")).ToBeDisabledAsync();
         await Expect(page.GetByTestId("security-toggle")).ToBeDisabledAsync();
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the securities screen scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the securities screen scrolls sideways at 375 px");
         await page.GetByTestId("security-open").ClickAsync();
         await Expect(page.GetByTestId("security-readonly")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("security-save")).ToHaveCountAsync(0);

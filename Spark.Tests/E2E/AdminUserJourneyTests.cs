@@ -71,14 +71,14 @@ public sealed class AdminUserJourneyTests(BrowserFixture browser)
         await Pages.WaitUntilInteractiveAsync(page);
         await page.GetByLabel("Email, name, phone or PAN").FillAsync("no account has this text " + Guid.NewGuid().ToString("N"));
         await Expect(page.GetByTestId("admin-users-empty")).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the users screen scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the users screen scrolls sideways at 375 px");
 
         await page.GotoAsync($"admin/users/{target.Id}");
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("admin-user-suspend")).ToBeDisabledAsync();
         await Expect(page.GetByTestId("admin-user-save-roles")).ToBeDisabledAsync();
         await Expect(page.GetByTestId("admin-user-why")).ToContainTextAsync("Support may force a sign-out");
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the account screen scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the account screen scrolls sideways at 375 px");
         await Pages.SnapshotAsync(page, "admin-user-support-phone");
     }
 

@@ -113,7 +113,7 @@ public sealed class AfterMarketJourneyTests(BrowserFixture browser)
         await phone.GotoAsync("orders");
         await Pages.WaitUntilInteractiveAsync(phone);
         await Expect(phone.GetByTestId("market-status")).ToBeVisibleAsync();
-        Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The page scrolls sideways at 375px.");
+        await Pages.ExpectFitsWidthAsync(phone, "The page scrolls sideways at 375px.");
         Assert.True(await phone.GetByTestId("market-strip").EvaluateAsync<bool>("e => e.getBoundingClientRect().height < 48"), "The market strip wraps on a phone.");
     }
 }

@@ -84,7 +84,7 @@ public sealed class AnalysisJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("analysis-card").GetByTestId("analysis-health")).ToContainTextAsync("/ 100");
         await page.GetByTestId("indicator-rsi").ClickAsync();
         await Expect(page.GetByTestId("rsi-pane").Locator(".apexcharts-canvas")).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await Pages.ExpectFitsWidthAsync(page);
         await Pages.SnapshotAsync(page, "analysis-security-phone");
     }
 
@@ -109,7 +109,7 @@ public sealed class AnalysisJourneyTests(BrowserFixture browser)
         await Expect(insight.GetByTestId("insight-tax")).ToContainTextAsync("112A");
         await Expect(insight.GetByTestId("insight-times")).ToContainTextAsync("insights-2026-12");
         await Expect(page.GetByTestId("analysis-disclaimer")).ToContainTextAsync("SEBI");
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await Pages.ExpectFitsWidthAsync(page);
         await Pages.SnapshotAsync(page, "analysis-portfolio-phone");
     }
 

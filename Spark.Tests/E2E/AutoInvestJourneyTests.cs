@@ -92,7 +92,7 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         await page.ReloadAsync();
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("plan-mix")).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The plan page scrolls sideways at 375px.");
+        await Pages.ExpectFitsWidthAsync(page, "The plan page scrolls sideways at 375px.");
         await Pages.SnapshotAsync(page, "auto-invest-plan-phone");
         await page.SetViewportSizeAsync(1280, 900);
 
@@ -134,7 +134,7 @@ public sealed class AutoInvestJourneyTests(BrowserFixture browser)
         await page.GetByTestId("pause-confirm").ClickAsync();
         await Expect(page.GetByTestId("plan-status")).ToHaveTextAsync("paused");
         await Expect(page.GetByText("Paused: School fees this quarter")).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The plan page scrolls sideways at 375px.");
+        await Pages.ExpectFitsWidthAsync(page, "The plan page scrolls sideways at 375px.");
 
         await page.GetByTestId("plan-cancel").ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel plan" }).ClickAsync();

@@ -80,7 +80,7 @@ public sealed class ConnectionJourneyTests(BrowserFixture browser, ConnectionJou
             [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
                 .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(' | ')
             """);
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), wide);
+        await Pages.ExpectFitsWidthAsync(page, wide);
         await page.SetViewportSizeAsync(1280, 900);
 
         await page.GotoAsync("dashboard");

@@ -93,7 +93,7 @@ public sealed class GoalJourneyTests(BrowserFixture browser)
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("goal-status")).ToHaveTextAsync("On track");
         await Expect(page.GetByTestId("fan-chart").Locator(".apexcharts-canvas")).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The goal page scrolls sideways at 375px.");
+        await Pages.ExpectFitsWidthAsync(page, "The goal page scrolls sideways at 375px.");
         await Pages.SnapshotAsync(page, "goals-detail-phone");
 
         await page.GetByTestId("goal-pause").ClickAsync();

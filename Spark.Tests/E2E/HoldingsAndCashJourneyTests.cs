@@ -69,7 +69,7 @@ public sealed class HoldingsAndCashJourneyTests(BrowserFixture browser)
         await page.SetViewportSizeAsync(375, 812);
         await Expect(page.GetByTestId("cash-ledger")).ToBeVisibleAsync();
         await Pages.SnapshotAsync(page, "cash-phone");
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await Pages.ExpectFitsWidthAsync(page);
         await page.SetViewportSizeAsync(1366, 900);
 
         await blocking.GetByRole(AriaRole.Link).ClickAsync();

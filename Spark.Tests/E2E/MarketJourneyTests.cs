@@ -179,7 +179,7 @@ public sealed class MarketJourneyTests(BrowserFixture browser)
         await page.GotoAsync("market");
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("market-row").First).ToBeVisibleAsync();
-        Assert.True(await FitsWidthAsync(page), "the market list scrolls sideways at 360 px");
+        await Pages.ExpectFitsWidthAsync(page, "the market list scrolls sideways at 360 px");
         await page.GetByPlaceholder("Search by name, symbol or ISIN").FillAsync("bank");
         await Expect(page.GetByTestId("market-row").Filter(new() { HasText = "Bharti Airtel" })).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("market-row").Filter(new() { HasText = "HDFCBANK" })).ToHaveCountAsync(1);
@@ -190,7 +190,7 @@ public sealed class MarketJourneyTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Parag Parikh Flexi Cap Fund - Direct Plan - Growth" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("chart-ranges")).Not.ToContainTextAsync("1D");
         await Expect(page.GetByTestId("chart-modes")).ToHaveCountAsync(0);
-        Assert.True(await FitsWidthAsync(page), "the security page scrolls sideways at 360 px");
+        await Pages.ExpectFitsWidthAsync(page, "the security page scrolls sideways at 360 px");
         await Pages.SnapshotAsync(page, "market-fund-phone");
     }
 
@@ -221,7 +221,4 @@ public sealed class MarketJourneyTests(BrowserFixture browser)
     {
         timestamp = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), open, high, low, close, volume = 1000,
     };
-
-    private static Task<bool> FitsWidthAsync(IPage page) =>
-        page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth");
 }

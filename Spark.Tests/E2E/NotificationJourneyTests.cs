@@ -63,7 +63,7 @@ public sealed class NotificationJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("unread-count")).ToHaveTextAsync("2 unread");
         await Expect(page.GetByTestId("notification-bell")).ToHaveAttributeAsync("data-unread", "2");
         await Expect(rows.Nth(1).GetByRole(AriaRole.Link, new() { Name = "Order placed" })).ToHaveAttributeAsync("href", $"orders/{orderId}");
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The page scrolls sideways at 360px.");
+        await Pages.ExpectFitsWidthAsync(page, "The page scrolls sideways at 360px.");
         await Pages.SnapshotAsync(page, "notifications-page-phone");
 
         await rows.First.GetByTestId("mark-read").ClickAsync();

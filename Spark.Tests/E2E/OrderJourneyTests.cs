@@ -103,7 +103,7 @@ public sealed class OrderJourneyTests(BrowserFixture browser)
         await Pages.WaitUntilInteractiveAsync(page);
         var row = page.GetByTestId("order-row").Filter(new() { HasText = security.Symbol });
         await Expect(row.GetByTestId("order-status")).ToHaveTextAsync("Open");
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The orders page scrolls sideways at 360px.");
+        await Pages.ExpectFitsWidthAsync(page, "The orders page scrolls sideways at 360px.");
         await Pages.SnapshotAsync(page, "orders-phone");
 
         await row.GetByTestId("order-cancel").ClickAsync();
@@ -131,7 +131,7 @@ public sealed class OrderJourneyTests(BrowserFixture browser)
         await ticket.GetByLabel("Quantity").FillAsync("5");
         await ticket.GetByLabel("Limit price").FillAsync("101");
         await Expect(ticket.GetByTestId("capital-gains")).ToContainTextAsync("no gain to estimate");
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The ticket scrolls sideways at 360px.");
+        await Pages.ExpectFitsWidthAsync(page, "The ticket scrolls sideways at 360px.");
         await Pages.SnapshotAsync(page, "orders-ticket-phone");
         // At 360 px the notification toasts sit over the ticket's buttons (bottom right) while they show: the click goes to
         // the button itself.

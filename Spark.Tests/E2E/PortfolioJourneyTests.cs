@@ -87,7 +87,7 @@ public sealed class PortfolioJourneyTests(BrowserFixture browser)
         await page.GotoAsync("portfolio");
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId($"ltp-{symbol}")).ToContainTextAsync("₹1,550.00");
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await Pages.ExpectFitsWidthAsync(page);
         await Pages.SnapshotAsync(page, "portfolio-holdings-phone");
         await page.GetByTestId("holding-symbol").Filter(new() { HasText = symbol }).ClickAsync();
 
@@ -95,7 +95,7 @@ public sealed class PortfolioJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("lots-table").Locator("tbody tr")).ToHaveCountAsync(2);
         await Expect(page.GetByTestId("holding-transactions").Locator("tbody tr")).ToHaveCountAsync(2);
         await Expect(page.GetByTestId("holding-stats")).ToContainTextAsync("₹21,700.00");
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await Pages.ExpectFitsWidthAsync(page);
         await Pages.SnapshotAsync(page, "portfolio-holding-phone");
 
         var desktop = await browser.NewPageAsync();
@@ -126,7 +126,7 @@ public sealed class PortfolioJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("empty-import")).ToHaveAttributeAsync("href", "portfolio/transactions?import=1");
         await Expect(page.GetByTestId("empty-connect")).ToHaveAttributeAsync("href", "settings/connections");
         await Expect(page.GetByTestId("dashboard-summary")).ToHaveCountAsync(0);
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await Pages.ExpectFitsWidthAsync(page);
         await Pages.SnapshotAsync(page, "dashboard-empty-phone");
     }
 

@@ -181,7 +181,7 @@ public sealed class ShellJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Link, new() { Name = "Goals" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Goals", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Goals" })).Not.ToBeInViewportAsync();
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await Pages.ExpectFitsWidthAsync(page);
         await Pages.SnapshotAsync(page, "phone-goals");
     }
 }
@@ -215,6 +215,26 @@ internal static class Pages
     }
 
     public static bool ScreenshotsWanted => Environment.GetEnvironmentVariable("SPARK_SCREENSHOTS") == "1";
+
+    /// <summary>
+    /// Asserts the page does not scroll sideways once its layout has followed the viewport. A resize reaches the layout
+    /// through the browser and MudBlazor's breakpoint listener (a round trip through the circuit), so the check waits up
+    /// to the suite's patience for the page to fit, and fails with both widths if it never does. (An immediate check
+    /// passed only while a full-page screenshot happened to sit between the resize and it.)
+    /// </summary>
+    public static async Task ExpectFitsWidthAsync(IPage page, string because = "the page scrolls sideways")
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= window.innerWidth", null,
+                new() { Timeout = BrowserFixture.Patience, PollingInterval = 100 });
+        }
+        catch (TimeoutException)
+        {
+            var widths = await page.EvaluateAsync<string>("() => document.documentElement.scrollWidth + ' px in ' + window.innerWidth + ' px'");
+            Assert.Fail($"{because}: {widths}");
+        }
+    }
 
     /// <summary>Pages are prerendered before the circuit connects: wait for the shell to say it is interactive.</summary>
     public static Task WaitUntilInteractiveAsync(IPage page) =>

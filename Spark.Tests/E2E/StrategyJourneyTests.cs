@@ -69,7 +69,7 @@ public sealed class StrategyJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("metric-cagr")).ToContainTextAsync("+6.08 %");
         await Expect(page.GetByTestId("strategy-growth").Locator(".apexcharts-canvas")).ToBeVisibleAsync();
 
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the strategy page scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the strategy page scrolls sideways at 375 px");
         await Pages.SnapshotAsync(page, "strategy-page-phone");
     }
 

@@ -81,7 +81,7 @@ public sealed class TaxJourneyTests(BrowserFixture browser)
         await page.ReloadAsync();
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("tax-lot-symbol").First).ToBeAttachedAsync();
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the tax page scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the tax page scrolls sideways at 375 px");
         await Pages.SnapshotAsync(page, "tax-phone");
 
         // The printable page has every row and no navigation.
@@ -91,7 +91,7 @@ public sealed class TaxJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("tax-print-estimate")).ToHaveTextAsync(IndianFormat.Money(expected.EstimatedTax));
         await Expect(page.Locator(".spark-nav")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("tax-print")).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the printable page scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the printable page scrolls sideways at 375 px");
         await Pages.SnapshotAsync(page, "tax-print");
     }
 
@@ -106,7 +106,7 @@ public sealed class TaxJourneyTests(BrowserFixture browser)
         await page.GotoAsync("portfolio/tax");
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("tax-empty")).ToContainTextAsync("No capital gains yet");
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the empty tax page scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the empty tax page scrolls sideways at 375 px");
     }
 
     /// <summary>

@@ -120,7 +120,7 @@ public sealed class WatchlistJourneyTests(BrowserFixture browser)
         await Pages.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("watchlist-row")).ToHaveCountAsync(3);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Move HDFCBANK up" })).ToBeVisibleAsync();
-        Assert.True(await FitsWidthAsync(page), "the watchlist scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the watchlist scrolls sideways at 375 px");
         await Pages.SnapshotAsync(page, "watchlists-phone");
 
         await page.GotoAsync("market?sort=dayChangeRate&dir=desc");
@@ -128,7 +128,7 @@ public sealed class WatchlistJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("market-dir")).ToContainTextAsync("highest first");
         await Expect(page.GetByTestId("market-movers")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("market-row").First).ToBeVisibleAsync();
-        Assert.True(await FitsWidthAsync(page), "the sorted market list scrolls sideways at 375 px");
+        await Pages.ExpectFitsWidthAsync(page, "the sorted market list scrolls sideways at 375 px");
         await Pages.SnapshotAsync(page, "market-sorted-phone");
     }
 
@@ -151,7 +151,4 @@ public sealed class WatchlistJourneyTests(BrowserFixture browser)
     {
         timestamp = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), open = close, high = close, low = close, close, volume = 1000,
     };
-
-    private static Task<bool> FitsWidthAsync(IPage page) =>
-        page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth");
 }
