@@ -37,10 +37,10 @@ public sealed partial class WalArchivePruneTests : IAsyncLifetime
         await cluster.PsqlAsync("postgres", "CREATE TABLE pruned (step text)");
         await cluster.PsqlAsync("postgres", "INSERT INTO pruned VALUES ('before the first backup')");
         var beforeFirst = await cluster.ArchiveWrittenWalAsync();
-        var first = await BaseBackupAsync();
+        var first = await BaseBackupAsync("base-first");
         await cluster.PsqlAsync("postgres", "INSERT INTO pruned VALUES ('between the backups')");
         var between = await cluster.ArchiveWrittenWalAsync();
-        var second = await BaseBackupAsync();
+        var second = await BaseBackupAsync("base-second");
         await cluster.PsqlAsync("postgres", "INSERT INTO pruned VALUES ('after the second backup')");
         await cluster.ArchiveWrittenWalAsync();
         var secondStart = StartSegment(second);
@@ -85,9 +85,14 @@ public sealed partial class WalArchivePruneTests : IAsyncLifetime
         }
     }
 
-    private async Task<string> BaseBackupAsync()
+    /// <summary>
+    /// A base backup into .spark/backups/NAME, where --prune looks. Named here rather than by the script's default
+    /// (base-YYYYMMDD-HHMMSS): under script/test --date every process's clock starts at the same moved instant, so two
+    /// backups in a row would get one name.
+    /// </summary>
+    private async Task<string> BaseBackupAsync(string name)
     {
-        var (exit, output) = await ScriptAsync("backup", "--base");
+        var (exit, output) = await ScriptAsync("backup", "--base", Path.Combine(cluster.StateDirectory, "backups", name));
         Assert.True(exit == 0, output);
         return output.Split('\n')[0].Split('\t')[0];
     }
