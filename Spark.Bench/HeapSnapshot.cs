@@ -13,7 +13,10 @@ namespace Spark.Bench;
 /// collection (GCHeapStats: the sizes of generations 0–2, the large- and the pinned-object heap); <see cref="ByType"/>
 /// sums the live objects by type name. The collection pauses the process for as long as the walk takes (seconds).
 /// </summary>
-internal sealed record HeapSnapshot(long Bytes, IReadOnlyDictionary<string, (long Bytes, long Count)> ByType)
+/// <see cref="ArraysBySize"/> splits the arrays by size: the type name with the smallest power of two bytes that holds each
+/// (e.g. "RenderTreeFrame[] ≤ 2048 B"), to tell many small render trees from a few large ones.
+internal sealed record HeapSnapshot(long Bytes, IReadOnlyDictionary<string, (long Bytes, long Count)> ByType,
+    IReadOnlyDictionary<string, (long Bytes, long Count)> ArraysBySize)
 {
     public static async Task<HeapSnapshot> TakeAsync(int pid, TimeSpan timeout)
     {
@@ -25,6 +28,7 @@ internal sealed record HeapSnapshot(long Bytes, IReadOnlyDictionary<string, (lon
         using var session = client.StartEventPipeSession(providers, requestRundown: false);
         var typeNames = new Dictionary<ulong, string>();
         var sizes = new Dictionary<ulong, (long Bytes, long Count)>();
+        var bySize = new Dictionary<(ulong TypeId, int Log2), (long Bytes, long Count)>();
         long heap = -1;
         var inducedCount = -1;
         var ended = false;
@@ -50,6 +54,9 @@ internal sealed record HeapSnapshot(long Bytes, IReadOnlyDictionary<string, (lon
                 var node = e.Values(i);
                 var (bytes, count) = sizes.GetValueOrDefault(node.TypeID);
                 sizes[node.TypeID] = (bytes + (long)node.Size, count + 1);
+                var key = (node.TypeID, 64 - System.Numerics.BitOperations.LeadingZeroCount(Math.Max(1UL, node.Size - 1)));
+                var (b2, c2) = bySize.GetValueOrDefault(key);
+                bySize[key] = (b2 + (long)node.Size, c2 + 1);
             }
         };
         source.Clr.GCHeapStats += e =>
@@ -77,6 +84,13 @@ internal sealed record HeapSnapshot(long Bytes, IReadOnlyDictionary<string, (lon
             byType[name] = (b + bytes, c + count);
         }
 
-        return new HeapSnapshot(heap, byType);
+        var arraysBySize = new Dictionary<string, (long Bytes, long Count)>();
+        foreach (var ((typeId, log2), (bytes, count)) in bySize)
+        {
+            if (typeNames.GetValueOrDefault(typeId) is not { } name || !name.EndsWith("[]", StringComparison.Ordinal)) continue;
+            arraysBySize[string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} ≤ {1L << log2} B")] = (bytes, count);
+        }
+
+        return new HeapSnapshot(heap, byType, arraysBySize);
     }
 }

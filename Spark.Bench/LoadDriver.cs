@@ -441,6 +441,23 @@ internal static class LoadDriver
                     return (Type: t.Key, Kb: (t.Value.Bytes - bytes) / 1024.0 / per, Count: (t.Value.Count - count) / (double)per);
                 })
                 .OrderByDescending(t => t.Kb).Take(15)];
+            // SPARK_LOAD_TYPES_FILE: every type's difference (not only the 15 largest), e.g. to count live components by type.
+            if (Environment.GetEnvironmentVariable("SPARK_LOAD_TYPES_FILE") is { Length: > 0 } typesFile)
+            {
+                var after = ha.ByType.Concat(ha.ArraysBySize).ToDictionary();
+                var before = hb.ByType.Concat(hb.ArraysBySize).ToDictionary();
+                var lines = after.Keys.Union(before.Keys)
+                    .Select(name =>
+                    {
+                        var (bytesA, countA) = after.GetValueOrDefault(name);
+                        var (bytesB, countB) = before.GetValueOrDefault(name);
+                        return (Name: name, Kb: (bytesA - bytesB) / 1024.0 / per, Count: (countA - countB) / (double)per);
+                    })
+                    .Where(t => Math.Abs(t.Count) >= 0.05 || Math.Abs(t.Kb) >= 0.05)
+                    .OrderByDescending(t => t.Kb)
+                    .Select(t => string.Create(CultureInfo.InvariantCulture, $"{n}\t{t.Kb:F2}\t{t.Count:F2}\t{t.Name}"));
+                File.AppendAllLines(typesFile, lines);
+            }
         }
 
         latencies.Sort();
