@@ -72,13 +72,16 @@ function hydrate(options) {
   return options;
 }
 
+// Options and series arrive as JSON text (ApexChart.razor writes it with options shared by every circuit).
+const parse = (json) => (typeof json === 'string' ? JSON.parse(json) : json);
+
 export async function render(element, options) {
   await ensureApexCharts();
-  const chart = new window.ApexCharts(element, hydrate(options));
+  const chart = new window.ApexCharts(element, hydrate(parse(options)));
   await chart.render();
   return {
-    updateSeries: (series) => chart.updateSeries(series),
-    updateOptions: (next) => chart.updateOptions(hydrate(next)),
+    updateSeries: (series) => chart.updateSeries(parse(series)),
+    updateOptions: (next) => chart.updateOptions(hydrate(parse(next))),
     destroy: () => chart.destroy(),
   };
 }
