@@ -191,13 +191,22 @@ public sealed class DashboardComponentTests : BunitContext, IAsyncLifetime
         var stats = page.FindComponent<DashboardStats>();
         var recent = page.FindComponent<RecentTransactions>();
         var recentRenders = recent.RenderCount;
+        var xirr = stats.FindComponent<XirrFigure>();
+        var xirrRenders = xirr.RenderCount;
         Assert.Contains("₹297.00", stats.Find("[data-testid='stat-value']").TextContent);
+        // The cards, their figures and hints are markup in DashboardStats' own tree, not components (decision 0070).
+        Assert.Empty(stats.FindComponents<Spark.Web.Components.Shared.MoneyText>());
+        Assert.Empty(stats.FindComponents<LiveFigure>());
+        Assert.Empty(stats.FindComponents<MudBlazor.MudTooltip>());
+        Assert.Equal(4, stats.FindAll(".spark-tip[data-tip]").Count(e => e.ClassList.Contains("figure-hint")));
 
         page.InvokeAsync(() => live.Apply(new Dictionary<Guid, PriceTick> { [row.SecurityId] = new(row.SecurityId, "TCS", 100m, 99m, DateTimeOffset.UnixEpoch) }));
 
         Assert.Contains("₹300.00", stats.Find("[data-testid='stat-value']").TextContent);
         Assert.Contains("flash-up", stats.Find("[data-testid='stat-value'] .live-figure").ClassName);
         Assert.Equal(recentRenders, recent.RenderCount);
+        // The XIRR (from the ledger) did not move, so its card is skipped: its parameters are the same as before the tick.
+        Assert.Equal(xirrRenders, xirr.RenderCount);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class AdminJobsJourneyTests(BrowserFixture browser)
     {
         var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "en-IN", TimezoneId = "Asia/Kolkata",
+            BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "en-IN", TimezoneId = "Asia/Kolkata", ReducedMotion = ReducedMotion.Reduce,
         });
         context.SetDefaultTimeout(BrowserFixture.Patience);
         return await context.NewPageAsync();

@@ -150,7 +150,7 @@ public sealed class ConnectionJourneyTests(BrowserFixture browser, ConnectionJou
             BaseURL = kite.App.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             Locale = "en-IN",
-            TimezoneId = "Asia/Kolkata",
+            TimezoneId = "Asia/Kolkata", ReducedMotion = ReducedMotion.Reduce,
         });
         // A sync runs in the background after a click; the page shows its end within a few seconds (the suite's patience,
         // as BrowserFixture's own pages: a passing step never waits for it).

@@ -29,7 +29,7 @@ public sealed class ConnectionKeysJourneyTests(BrowserFixture browser, Connectio
             BaseURL = groww.App.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             Locale = "en-IN",
-            TimezoneId = "Asia/Kolkata",
+            TimezoneId = "Asia/Kolkata", ReducedMotion = ReducedMotion.Reduce,
         });
         context.SetDefaultTimeout(BrowserFixture.Patience);
         var page = await context.NewPageAsync();

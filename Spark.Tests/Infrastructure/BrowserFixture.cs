@@ -54,7 +54,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = colorScheme,
             Locale = "en-IN",
-            TimezoneId = "Asia/Kolkata",
+            TimezoneId = "Asia/Kolkata", ReducedMotion = ReducedMotion.Reduce,
         });
         context.SetDefaultTimeout(Patience);
         var page = await context.NewPageAsync();
