@@ -132,8 +132,8 @@ internal static class LoadDriver
         using var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            // As Spark.Tests/Infrastructure/BrowserFixture.cs: Debian's Chromium, never a downloaded browser.
-            ExecutablePath = "/usr/bin/chromium",
+            // As Spark.Tests/Infrastructure/BrowserFixture.cs: Debian's headless Chromium, never a downloaded browser.
+            ExecutablePath = File.Exists("/usr/bin/chromium-headless-shell") ? "/usr/bin/chromium-headless-shell" : "/usr/bin/chromium",
             Headless = true,
             Args =
             [

@@ -37,7 +37,8 @@ pg_bin() {
 ensure_prerequisites() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
   # redis-server: the tests' private Redis (two instances, decision 0057) and script/server --instances N.
-  ensure_apt postgresql postgresql-contrib chromium fonts-noto-core ca-certificates redis-server
+  # chromium-headless-shell: the browser tests' Chromium (a third less CPU than the full browser, decision 0071).
+  ensure_apt postgresql postgresql-contrib chromium chromium-headless-shell fonts-noto-core ca-certificates redis-server
   command -v npm >/dev/null || ensure_apt npm
   (cd "$SPARK_ROOT" && dotnet tool restore >/dev/null) || die "dotnet tool restore failed"
   ensure_front_end

@@ -5,7 +5,7 @@ namespace Spark.Tests.Infrastructure;
 /// <summary>
 /// One app host and one Debian Chromium for the browser tests, which run one at a time after the other test classes
 /// (their collection disables parallelism; decision 0061 measured running them beside the others: slower, not faster).
-/// Never downloads a browser: it drives /usr/bin/chromium.
+/// Never downloads a browser: it drives Debian's chromium-headless-shell (or chromium).
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -26,6 +26,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// </summary>
     public const float Patience = 30_000;
 
+    /// <summary>
+    /// Debian's chromium-headless-shell when installed (script/lib.sh installs it), else Debian's chromium. The shell is
+    /// the same Blink without the browser's UI layers; Playwright itself drives it for headless runs.
+    /// </summary>
+    public static string ChromiumPath =>
+        File.Exists("/usr/bin/chromium-headless-shell") ? "/usr/bin/chromium-headless-shell" : "/usr/bin/chromium";
+
     public async Task InitializeAsync()
     {
         await Web.InitializeAsync();
@@ -35,7 +42,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = ChromiumPath,
             Headless = true,
             Args =
             [
