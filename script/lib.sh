@@ -57,13 +57,34 @@ ensure_front_end() {
 
 random_secret() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
+# scratch_root — a directory on tmpfs (/dev/shm) for the test run's throwaway files, printed when /dev/shm is a writable
+# tmpfs with 4 GB free; nothing (and status 1) otherwise. On this kind of machine a file created on the disk costs about
+# 0.4 ms of kernel time, on tmpfs 0.02 ms: cloning the test template (1,640 relations) took 2 s of CPU on disk
+# (decision 0071). Gone at reboot, which throwaway test data may be.
+scratch_root() {
+  [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && [ -w /dev/shm ] || return 1
+  [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -ge 4194304 ] || return 1
+  printf '/dev/shm/spark-%s\n' "$(printf '%s' "$SPARK_ROOT" | md5sum | cut -c1-8)"
+}
+
 # ensure_cluster NAME PORT [test] — a private cluster under .spark/NAME, owned by the postgres OS user,
-# listening on 127.0.0.1:PORT with its socket inside its own directory. Sets CLUSTER_DIR.
+# listening on 127.0.0.1:PORT with its socket inside its own directory. Sets CLUSTER_DIR. A test cluster's
+# .spark/NAME is a link to a directory on tmpfs when scratch_root finds one.
 ensure_cluster() {
-  local name=$1 port=$2 kind=${3:-dev} bin
+  local name=$1 port=$2 kind=${3:-dev} bin root
   bin=$(pg_bin)
   mkdir -p "$SPARK_STATE"
   CLUSTER_DIR="$SPARK_STATE/$name"
+  if [ "$kind" = test ] && root=$(scratch_root); then
+    if [ -d "$CLUSTER_DIR" ] && [ ! -L "$CLUSTER_DIR" ]; then
+      # A test cluster an earlier checkout kept on disk: its data is throwaway.
+      stop_cluster "$name"
+      as_root rm -rf "$CLUSTER_DIR"
+    fi
+    as_root install -d -m 0755 "$root"
+    as_root install -d -o postgres -g postgres -m 0700 "$root/$name"
+    [ "$(readlink "$CLUSTER_DIR" 2>/dev/null)" = "$root/$name" ] || { rm -f "$CLUSTER_DIR"; ln -s "$root/$name" "$CLUSTER_DIR"; }
+  fi
   if [ ! -e "$CLUSTER_DIR" ]; then
     as_root install -d -o postgres -g postgres -m 0700 "$CLUSTER_DIR"
     if ! as_postgres test -w "$CLUSTER_DIR"; then

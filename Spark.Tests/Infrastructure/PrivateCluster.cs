@@ -52,7 +52,9 @@ public sealed class PrivateCluster : IAsyncDisposable
     /// <summary>Makes and starts the cluster. <paramref name="configuration"/> is appended to postgresql.conf.</summary>
     public static async Task<PrivateCluster> CreateAsync(string purpose, string name = "primary", string configuration = "")
     {
-        var cluster = new PrivateCluster(Path.Combine("/var/tmp", $"spark-{purpose}-{Guid.NewGuid().ToString("N")[..12]}"), name, FreePort());
+        // script/test points TMPDIR at tmpfs, where initdb's thousand files cost a twentieth of what they do on disk (decision 0071).
+        var root = Environment.GetEnvironmentVariable("TMPDIR") is { Length: > 0 } tmp ? tmp : "/var/tmp";
+        var cluster = new PrivateCluster(Path.Combine(root, $"spark-{purpose}-{Guid.NewGuid().ToString("N")[..12]}"), name, FreePort());
         try
         {
             await cluster.InitializeAsync(configuration);
