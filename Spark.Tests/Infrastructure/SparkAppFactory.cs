@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,9 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
     }
 
     public TestClock Clock { get; }
+
+    /// <summary>A setting ("true") that keeps the product's 210,000 PBKDF2 iterations in this host (see <see cref="TestData.HashIterations"/>).</summary>
+    public const string ProductionPasswordHashing = "Tests:ProductionPasswordHashing";
 
     public const string TestKeyEncryptionKey = "c3BhcmstdGVzdC1rZXktZW5jcnlwdGlvbi1rZXkhISE=";
 
@@ -92,6 +96,11 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            // Passwords hashed at TestData.HashIterations, unless the host is the one that checks the product's hashing.
+            if (!settings.TryGetValue(ProductionPasswordHashing, out var production) || production != "true")
+            {
+                services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestData.HashIterations);
+            }
         });
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         if (services is not null) builder.ConfigureTestServices(services);
@@ -105,7 +114,7 @@ public sealed class SparkAppFactory : WebApplicationFactory<Program>
 }
 
 /// <summary>One database and one running app per test class.</summary>
-public sealed class WebAppFixture : IAsyncLifetime
+public class WebAppFixture : IAsyncLifetime
 {
     private readonly IReadOnlyDictionary<string, string?>? settings;
 
@@ -134,3 +143,6 @@ public sealed class WebAppFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 }
+
+/// <summary>A <see cref="WebAppFixture"/> whose host hashes passwords as the product does (210,000 iterations).</summary>
+public sealed class ProductionHashingAppFixture() : WebAppFixture(new Dictionary<string, string?> { [SparkAppFactory.ProductionPasswordHashing] = "true" });
