@@ -71,6 +71,9 @@ public sealed class ShellJourneyTests(BrowserFixture browser)
             expected = (await scope.ServiceProvider.GetRequiredService<Spark.Web.Services.Portfolio.PortfolioService>()
                 .GetAsync(investorId, withSeries: false)).Result.CurrentValue;
         }
+        // Another journey may have signed the demo investor in within this 30-second authenticator step: the replay guard
+        // (AccountTakeoverTests) would refuse the same code again.
+        await browser.Web.Database.OwnerExecuteAsync("UPDATE user_security SET two_factor_last_step = NULL WHERE user_id = $1", investorId);
         var page = await browser.NewPageAsync();
 
         await Pages.SignInAsync(page, investor.Email, investor.Password);
