@@ -186,11 +186,11 @@ public sealed partial class ProtocolCircuit : IAsyncDisposable
     public async Task<bool> WaitUntilAsync(Func<ProtocolCircuit, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!condition(this))
         {
-            // A circuit whose connection closed will not render again: no point waiting out the deadline.
-            if (DateTimeOffset.UtcNow >= deadline || errorCounts.ContainsKey("closed")) return condition(this);
+            // A circuit whose connection closed will not render again: no point waiting out the timeout.
+            if (waited.Elapsed >= timeout || errorCounts.ContainsKey("closed")) return condition(this);
             await Task.Delay(25, cancellationToken);
         }
 
@@ -210,6 +210,7 @@ public sealed partial class ProtocolCircuit : IAsyncDisposable
 
     private async Task OnRenderBatchAsync(long batchId, byte[] data)
     {
+        // The machine's clock on purpose: data-tick-at is the server's tick time on the same machine's clock (script/load).
         var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Interlocked.Increment(ref batches);
         Interlocked.Add(ref batchBytes, data.Length);
