@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 using Spark.Core.Market;
@@ -19,6 +20,10 @@ public sealed class DashboardComponentTests : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        // The value chart follows the theme; nothing here reads or writes a preference.
+        Services.AddSingleton<Microsoft.EntityFrameworkCore.IDbContextFactory<Spark.Data.SparkDbContext>, NoDatabase>();
+        Services.AddSingleton<Spark.Data.SparkDb>();
+        Services.AddScoped<Spark.Web.Shell.ThemeState>();
         Render<MudPopoverProvider>();
     }
 
@@ -223,6 +228,37 @@ public sealed class DashboardComponentTests : BunitContext, IAsyncLifetime
         Assert.Equal(Today, max[^1].Date);
         Assert.All(max.Zip(max.Skip(1)), pair => Assert.Equal(7, pair.Second.Date.DayNumber - pair.First.Date.DayNumber));
         Assert.InRange(max.Count, 156, 158);
+    }
+
+    [Fact]
+    public void The_range_buttons_choose_the_charts_range_and_show_which_is_pressed()
+    {
+        // Plain buttons in MudChip's look since decision 0072 (a chip set was six components in every dashboard circuit).
+        var start = Today.AddYears(-3);
+        var series = Enumerable.Range(0, Today.DayNumber - start.DayNumber + 1)
+            .Select(i => new ValuePoint(start.AddDays(i), 100m + i, 100m)).ToList();
+        var format = Spark.Web.Services.Accounts.DisplayPreferences.Default;
+
+        var chart = Render<ValueChart>(p => p.Add(c => c.Series, series).Add(c => c.Today, Today));
+
+        Assert.Equal(["1Y"], Pressed(chart));
+        Assert.StartsWith($"Portfolio value from {format.Date(Today.AddYears(-1))} ", chart.Find("[role='img']").GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.All(chart.FindAll("[data-testid^='range-']"), b => Assert.Equal("BUTTON", b.TagName));
+
+        chart.Find("[data-testid='range-1M']").Click();
+
+        Assert.Equal(["1M"], Pressed(chart));
+        Assert.StartsWith($"Portfolio value from {format.Date(Today.AddMonths(-1))} ", chart.Find("[role='img']").GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.Contains("mud-chip-selected", chart.Find("[data-testid='range-1M']").ClassList);
+        Assert.DoesNotContain("mud-chip-selected", chart.Find("[data-testid='range-1Y']").ClassList);
+
+        static List<string> Pressed(IRenderedComponent<ValueChart> chart) =>
+            chart.FindAll("[data-testid^='range-'][aria-pressed='true']").Select(b => b.TextContent.Trim()).ToList();
+    }
+
+    private sealed class NoDatabase : Microsoft.EntityFrameworkCore.IDbContextFactory<Spark.Data.SparkDbContext>
+    {
+        public Spark.Data.SparkDbContext CreateDbContext() => throw new InvalidOperationException("The chart must not query.");
     }
 
     private static HoldingRow Row(string symbol, decimal quantity, decimal price, decimal invested) => new(

@@ -81,6 +81,50 @@ public sealed class ShellComponentTests : BunitContext, IAsyncLifetime
         Assert.Contains("Portfolio", LinkTexts(layout));
     }
 
+    [Fact]
+    public void The_app_bars_menus_are_native_popovers_opened_by_their_buttons_with_no_menu_components()
+    {
+        // Decision 0072: a MudMenu was five components and a key interceptor in every circuit, open or not.
+        SignIn("Aarav Sharma", Roles.Investor);
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, (Microsoft.AspNetCore.Components.RenderFragment)(b => b.AddMarkupContent(0, "<p>Page</p>"))));
+
+        Assert.Empty(layout.FindComponents<MudBlazor.MudMenu>());
+        Assert.Empty(layout.FindComponents<MudBlazor.MudBadge>());
+        var buttons = layout.FindAll("button[popovertarget]");
+        Assert.Equal(["spark-theme-menu", "spark-notification-menu", "spark-user-menu"], buttons.Select(b => b.GetAttribute("popovertarget")));
+        foreach (var button in buttons)
+        {
+            // Each button opens a popover that exists, and is anchored to it (CSS anchor positioning).
+            var menu = layout.Find($"#{button.GetAttribute("popovertarget")}");
+            Assert.True(menu.HasAttribute("popover"));
+            Assert.Contains($"position-anchor: --{menu.Id}", menu.GetAttribute("style"), StringComparison.Ordinal);
+            Assert.Contains($"anchor-name: --{menu.Id}", button.GetAttribute("style"), StringComparison.Ordinal);
+        }
+        // The theme's choices close the menu when chosen; the current one is pressed.
+        var choices = layout.FindAll("#spark-theme-menu button");
+        Assert.Equal(["Light", "Dark", "Auto"], choices.Select(c => c.TextContent.Trim()));
+        Assert.All(choices, c => Assert.True(c.HasAttribute("data-menu-close")));
+        Assert.Equal(["Auto"], choices.Where(c => c.GetAttribute("aria-pressed") == "true").Select(c => c.TextContent.Trim()));
+        // The user's menu holds the sign-out form with its antiforgery token, and settings.
+        Assert.NotNull(layout.Find("#spark-user-menu form[action='Account/Logout'] [data-testid='sign-out']"));
+        Assert.NotNull(layout.Find("#spark-user-menu a[href='settings']"));
+        Assert.NotNull(layout.Find("#spark-notification-menu a[href='notifications']"));
+    }
+
+    [Fact]
+    public void Choosing_a_theme_in_its_menu_applies_it_and_marks_it_chosen()
+    {
+        SignIn("Aarav Sharma", Roles.Investor);
+        var menu = Render<ThemeMenu>();
+
+        menu.Find("[data-testid='theme-dark']").Click();
+
+        Assert.True(Services.GetRequiredService<ThemeState>().IsDark);
+        menu.WaitForAssertion(() => Assert.Equal("true", menu.Find("[data-testid='theme-dark']").GetAttribute("aria-pressed")));
+        Assert.Equal("false", menu.Find("[data-testid='theme-auto']").GetAttribute("aria-pressed"));
+    }
+
     /// <summary>Registers the signed-in user; the renderer is configured after every service is in place.</summary>
     private void SignIn(string name, string role)
     {

@@ -83,7 +83,8 @@ public sealed class OrderJourneyTests(BrowserFixture browser)
 
         await page.GotoAsync("portfolio");
         await Pages.WaitUntilInteractiveAsync(page);
-        await Expect(page.GetByText(security.Symbol).First).ToBeVisibleAsync();
+        // On the page, not in the bell's (closed) menu, which holds the execution's notification (decision 0072).
+        await Expect(page.Locator(".spark-page").GetByText(security.Symbol).First).ToBeVisibleAsync();
     }
 
     [Fact]
