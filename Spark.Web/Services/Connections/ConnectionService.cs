@@ -34,26 +34,36 @@ public sealed partial class ConnectionService(
     private ITimeLimitedDataProtector StateProtector =>
         protection.CreateProtector("Spark.Connections.LoginState").ToTimeLimitedDataProtector();
 
+    /// <remarks>
+    /// The connections and their latest runs are read in one snapshot. A sync ends by writing its log and its connection
+    /// together; two reads either side of that commit showed a run "Completed" beside a connection still "Syncing", which
+    /// no later read corrected because the page follows only runs under way.
+    /// </remarks>
     public async Task<IReadOnlyList<ConnectionView>> ListAsync(Guid userId, CancellationToken cancellationToken = default)
     {
         await using var context = db.ForUser(userId);
+        await using var snapshot = await context.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var rows = await context.PlatformConnections.AsNoTracking().OrderBy(c => c.DisconnectedAt != null).ThenBy(c => c.CreatedAt)
             .ToListAsync(cancellationToken);
         var ids = rows.Select(c => c.Id).ToList();
         var latest = await context.SyncLogs.AsNoTracking().Where(l => ids.Contains(l.ConnectionId))
             .GroupBy(l => l.ConnectionId).Select(g => g.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).First())
             .ToListAsync(cancellationToken);
+        await snapshot.CommitAsync(cancellationToken);
         var byConnection = latest.ToDictionary(l => l.ConnectionId);
         return rows.Select(c => View(c, byConnection.GetValueOrDefault(c.Id))).ToList();
     }
 
+    /// <remarks>One snapshot for the connection and its latest run, as <see cref="ListAsync"/>.</remarks>
     public async Task<ConnectionView?> GetAsync(Guid userId, Guid id, CancellationToken cancellationToken = default)
     {
         await using var context = db.ForUser(userId);
+        await using var snapshot = await context.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var row = await context.PlatformConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (row is null) return null;
         var last = await context.SyncLogs.AsNoTracking().Where(l => l.ConnectionId == id).OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
             .FirstOrDefaultAsync(cancellationToken);
+        await snapshot.CommitAsync(cancellationToken);
         return View(row, last);
     }
 
