@@ -256,6 +256,25 @@ public sealed class DashboardComponentTests : BunitContext, IAsyncLifetime
             chart.FindAll("[data-testid^='range-'][aria-pressed='true']").Select(b => b.TextContent.Trim()).ToList();
     }
 
+    [Fact]
+    public void The_allocation_groups_by_type_or_by_sector_with_the_chosen_grouping_pressed()
+    {
+        // MudToggleGroup's markup written out since decision 0072: plain buttons, no toggle components.
+        var donut = Render<AllocationDonut>(p => p.Add(d => d.Rows, [Row("TCS", 10m, 100m, 900m), Row("INFY", 5m, 200m, 1000m)]));
+
+        Assert.Empty(donut.FindComponents<MudToggleItem<string>>());
+        Assert.Equal("true", donut.Find("[data-testid='allocation-by-type']").GetAttribute("aria-pressed"));
+        Assert.Equal("Allocation by type", donut.Find("[data-testid='allocation-legend']").GetAttribute("aria-label"));
+
+        donut.Find("[data-testid='allocation-by-sector']").Click();
+
+        Assert.Equal("true", donut.Find("[data-testid='allocation-by-sector']").GetAttribute("aria-pressed"));
+        Assert.Equal("false", donut.Find("[data-testid='allocation-by-type']").GetAttribute("aria-pressed"));
+        Assert.Contains("mud-toggle-item-selected", donut.Find("[data-testid='allocation-by-sector']").ClassList);
+        Assert.Equal("Allocation by sector", donut.Find("[data-testid='allocation-legend']").GetAttribute("aria-label"));
+        Assert.Contains("Information Technology", donut.Find("[data-testid='allocation-legend']").TextContent);
+    }
+
     private sealed class NoDatabase : Microsoft.EntityFrameworkCore.IDbContextFactory<Spark.Data.SparkDbContext>
     {
         public Spark.Data.SparkDbContext CreateDbContext() => throw new InvalidOperationException("The chart must not query.");
