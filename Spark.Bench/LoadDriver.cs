@@ -355,7 +355,7 @@ internal static class LoadDriver
                 };
                 await page.GotoAsync(settings.Path);
                 await Microsoft.Playwright.Assertions.Expect(page.Locator("#spark-root")).ToHaveAttributeAsync("data-interactive", "true");
-                // Only the dashboard carries data-tick-at: another URL is measured for memory, CPU and errors, with no tick-to-DOM.
+                // The observer reads the dashboard's total value: another URL is measured for memory, CPU and errors, with no tick-to-DOM.
                 if (settings.IsDashboard) await Microsoft.Playwright.Assertions.Expect(page.GetByTestId("stat-value")).ToBeVisibleAsync();
                 await page.EvaluateAsync<bool>(ObserverScript);
                 pages.Add(new LivePage(context, page, () => closing = true, () => Interlocked.Read(ref received)));
